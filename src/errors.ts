@@ -1,0 +1,385 @@
+/**
+ * The one error hierarchy of redwire. Every error redwire raises on purpose is a
+ * {@linkcode RedisError}; caller mistakes are `TypeError` or `RangeError`.
+ *
+ * @module
+ */
+
+/**
+ * Base class for every error redwire raises on purpose.
+ *
+ * @example Catching any redwire error
+ * ```ts
+ * import { Redis, RedisError } from "@redwire/redis";
+ *
+ * await using redis = new Redis();
+ * try {
+ *   await redis.get("k");
+ * } catch (error) {
+ *   if (error instanceof RedisError) console.error(error.message);
+ * }
+ * ```
+ */
+export class RedisError extends Error {
+  override name = "RedisError";
+}
+
+/** Options shared by errors that may concern a command already on the wire. */
+export interface ConnectionErrorOptions extends ErrorOptions {
+  /** Whether the failed command was written to the socket (it may have run). */
+  written?: boolean;
+}
+
+/**
+ * The connection to a server failed, closed or could not be made. `written`
+ * says whether the command was sent before the failure: when `true` it may
+ * have run on the server; when `false` it never left the client and is safe
+ * to retry.
+ *
+ * @example Retrying only what never left the client
+ * ```ts
+ * import { ConnectionError, Redis } from "@redwire/redis";
+ *
+ * await using redis = new Redis();
+ * try {
+ *   await redis.incr("n");
+ * } catch (error) {
+ *   if (error instanceof ConnectionError && !error.written) await redis.incr("n");
+ * }
+ * ```
+ */
+export class ConnectionError extends RedisError {
+  override name = "ConnectionError";
+  /** Whether the command was written before the failure (it may have run). */
+  readonly written: boolean;
+  constructor(message: string, options: ConnectionErrorOptions = {}) {
+    super(message, options);
+    this.written = options.written ?? false;
+  }
+}
+
+/**
+ * A non-blocking {@linkcode ConnectionPool} has every connection in use.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionPool, PoolExhaustedError } from "@redwire/redis";
+ *
+ * const pool = new ConnectionPool({ maxConnections: 1 });
+ * const conn = await pool.getConnection();
+ * try {
+ *   await pool.getConnection();
+ * } catch (error) {
+ *   console.log(error instanceof PoolExhaustedError); // true
+ * }
+ * pool.release(conn);
+ * await pool.disconnect();
+ * ```
+ */
+export class PoolExhaustedError extends ConnectionError {
+  override name = "PoolExhaustedError";
+}
+
+/**
+ * A `BlockingConnectionPool` waited `timeout` ms without a free connection.
+ *
+ * @example
+ * ```ts
+ * import { BlockingConnectionPool, PoolTimeoutError } from "@redwire/redis";
+ *
+ * const pool = new BlockingConnectionPool({ maxConnections: 1, timeout: 10 });
+ * const lease = await pool.acquire();
+ * await pool.acquire().catch((e) => console.log(e instanceof PoolTimeoutError));
+ * await lease[Symbol.asyncDispose]();
+ * await pool.disconnect();
+ * ```
+ */
+export class PoolTimeoutError extends ConnectionError {
+  override name = "PoolTimeoutError";
+}
+
+/**
+ * The server refused the credentials (WRONGPASS, NOAUTH, or AUTH failed).
+ * The message never contains the password.
+ *
+ * @example
+ * ```ts
+ * import { AuthenticationError, Redis } from "@redwire/redis";
+ *
+ * await using redis = new Redis({ password: "wrong" });
+ * await redis.ping().catch((e) => console.log(e instanceof AuthenticationError));
+ * ```
+ */
+export class AuthenticationError extends ConnectionError {
+  override name = "AuthenticationError";
+}
+
+/** What one sentinel answered when asked for a master or replicas. */
+export interface SentinelAnswer {
+  /** The sentinel asked, as `host:port`. */
+  sentinel: string;
+  /** What it answered, or the error it gave, in words. */
+  answer: string;
+}
+
+/**
+ * No sentinel could name a usable master. `answers` lists each sentinel asked
+ * and what it said.
+ *
+ * @example
+ * ```ts
+ * import { MasterNotFoundError, Sentinel } from "@redwire/redis";
+ *
+ * const sentinel = new Sentinel([["127.0.0.1", 26379]]);
+ * await sentinel.discoverMaster("mymaster")
+ *   .catch((e) => e instanceof MasterNotFoundError && console.log(e.answers));
+ * await sentinel.close();
+ * ```
+ */
+export class MasterNotFoundError extends ConnectionError {
+  override name = "MasterNotFoundError";
+  /** Each sentinel asked and what it answered. */
+  readonly answers: SentinelAnswer[];
+  constructor(message: string, answers: SentinelAnswer[] = [], options?: ConnectionErrorOptions) {
+    super(message, options);
+    this.answers = answers;
+  }
+}
+
+/**
+ * No sentinel could name a usable replica (and no master fallback applied).
+ *
+ * @example
+ * ```ts
+ * import { ReplicaNotFoundError } from "@redwire/redis";
+ *
+ * const error = new ReplicaNotFoundError("No replica for mymaster", []);
+ * console.log(error.answers.length); // 0
+ * ```
+ */
+export class ReplicaNotFoundError extends MasterNotFoundError {
+  override name = "ReplicaNotFoundError";
+}
+
+/**
+ * A connect, reply or acquire deadline passed. `written` says whether the
+ * command had been sent (it may have run).
+ *
+ * @example
+ * ```ts
+ * import { Redis, TimeoutError } from "@redwire/redis";
+ *
+ * await using redis = new Redis({ socketTimeout: 100 });
+ * await redis.sendCommand(["DEBUG", "SLEEP", "1"])
+ *   .catch((e) => console.log(e instanceof TimeoutError, e.written));
+ * ```
+ */
+export class TimeoutError extends RedisError {
+  override name = "TimeoutError";
+  /** Whether the command was written before the deadline (it may have run). */
+  readonly written: boolean;
+  constructor(message: string, options: ConnectionErrorOptions = {}) {
+    super(message, options);
+    this.written = options.written ?? false;
+  }
+}
+
+/**
+ * The bytes from the server are not valid RESP, or break a configured limit.
+ * The connection that received them is closed.
+ *
+ * @example
+ * ```ts
+ * import { Decoder, ProtocolError } from "@redwire/redis";
+ *
+ * try {
+ *   new Decoder().feed(new TextEncoder().encode("?\r\n"), () => {});
+ * } catch (error) {
+ *   console.log(error instanceof ProtocolError); // true
+ * }
+ * ```
+ */
+export class ProtocolError extends RedisError {
+  override name = "ProtocolError";
+}
+
+/**
+ * The server answered a command with an error reply. The stream goes on;
+ * only this command's promise rejects.
+ *
+ * @example
+ * ```ts
+ * import { Redis, ReplyError } from "@redwire/redis";
+ *
+ * await using redis = new Redis();
+ * await redis.sendCommand(["NOSUCHCOMMAND"])
+ *   .catch((e) => e instanceof ReplyError && console.log(e.code)); // "ERR"
+ * ```
+ */
+export class ReplyError extends RedisError {
+  override name = "ReplyError";
+  /** First word of the reply, such as `"WRONGTYPE"` or `"NOSCRIPT"`. */
+  readonly code: string;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = message.split(" ", 1)[0] ?? "ERR";
+  }
+}
+
+/**
+ * The server is a read-only replica (`READONLY`): the command did not run.
+ *
+ * @example
+ * ```ts
+ * import { ReadOnlyError, toReplyError } from "@redwire/redis";
+ *
+ * console.log(toReplyError("READONLY You can't write") instanceof ReadOnlyError); // true
+ * ```
+ */
+export class ReadOnlyError extends ReplyError {
+  override name = "ReadOnlyError";
+}
+
+/**
+ * `EVALSHA` named a script the server does not have (`NOSCRIPT`).
+ *
+ * @example
+ * ```ts
+ * import { NoScriptError, toReplyError } from "@redwire/redis";
+ *
+ * console.log(toReplyError("NOSCRIPT No matching script") instanceof NoScriptError); // true
+ * ```
+ */
+export class NoScriptError extends ReplyError {
+  override name = "NoScriptError";
+}
+
+/**
+ * The server is loading its dataset (`LOADING`); retry shortly.
+ *
+ * @example
+ * ```ts
+ * import { BusyLoadingError, toReplyError } from "@redwire/redis";
+ *
+ * console.log(toReplyError("LOADING Redis is loading") instanceof BusyLoadingError); // true
+ * ```
+ */
+export class BusyLoadingError extends ReplyError {
+  override name = "BusyLoadingError";
+}
+
+/**
+ * The server is busy running a script (`BUSY`).
+ *
+ * @example
+ * ```ts
+ * import { BusyError, toReplyError } from "@redwire/redis";
+ *
+ * console.log(toReplyError("BUSY Redis is busy") instanceof BusyError); // true
+ * ```
+ */
+export class BusyError extends ReplyError {
+  override name = "BusyError";
+}
+
+/**
+ * The server refused credentials in a reply (`WRONGPASS`, `NOAUTH`).
+ *
+ * @example
+ * ```ts
+ * import { AuthReplyError, toReplyError } from "@redwire/redis";
+ *
+ * console.log(toReplyError("NOAUTH Authentication required.") instanceof AuthReplyError); // true
+ * ```
+ */
+export class AuthReplyError extends ReplyError {
+  override name = "AuthReplyError";
+}
+
+/**
+ * The ACL user lacks a permission (`NOPERM`).
+ *
+ * @example
+ * ```ts
+ * import { NoPermissionError, toReplyError } from "@redwire/redis";
+ *
+ * console.log(toReplyError("NOPERM no") instanceof NoPermissionError); // true
+ * ```
+ */
+export class NoPermissionError extends ReplyError {
+  override name = "NoPermissionError";
+}
+
+/**
+ * A cluster redirection (`MOVED` / `ASK`), kept for the cluster client to come.
+ *
+ * @example
+ * ```ts
+ * import { RedirectionError, toReplyError } from "@redwire/redis";
+ *
+ * const e = toReplyError("MOVED 3999 127.0.0.1:6381");
+ * console.log(e instanceof RedirectionError && e.slot); // 3999
+ * ```
+ */
+export class RedirectionError extends ReplyError {
+  override name = "RedirectionError";
+  /** The hash slot named by the redirection. */
+  readonly slot: number;
+  /** The `host:port` the server redirects to. */
+  readonly address: string;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    const [, slot = "-1", address = ""] = message.split(" ");
+    this.slot = Number(slot);
+    this.address = address;
+  }
+}
+
+/**
+ * No connection was given, and none is current in the context, the stack or
+ * the global default.
+ *
+ * @example
+ * ```ts
+ * import { NoConnectionError, resolveConnection } from "@redwire/redis";
+ *
+ * try {
+ *   resolveConnection();
+ * } catch (error) {
+ *   console.log(error instanceof NoConnectionError); // true
+ * }
+ * ```
+ */
+export class NoConnectionError extends RedisError {
+  override name = "NoConnectionError";
+}
+
+const REPLY_ERRORS: Record<string, typeof ReplyError> = {
+  READONLY: ReadOnlyError,
+  NOSCRIPT: NoScriptError,
+  LOADING: BusyLoadingError,
+  BUSY: BusyError,
+  WRONGPASS: AuthReplyError,
+  NOAUTH: AuthReplyError,
+  NOPERM: NoPermissionError,
+  MOVED: RedirectionError,
+  ASK: RedirectionError,
+};
+
+/**
+ * Builds the most specific {@linkcode ReplyError} for an error reply.
+ *
+ * @param message The error reply's text, such as `"READONLY You can't write"`.
+ * @returns A ReplyError subclass chosen by the message's first word.
+ *
+ * @example
+ * ```ts
+ * import { toReplyError } from "@redwire/redis";
+ *
+ * console.log(toReplyError("NOSCRIPT No matching script").name); // "NoScriptError"
+ * ```
+ */
+export function toReplyError(message: string): ReplyError {
+  const ErrorClass = REPLY_ERRORS[message.split(" ", 1)[0] ?? ""] ?? ReplyError;
+  return new ErrorClass(message);
+}

@@ -1,0 +1,18 @@
+/**
+ * Transports: the byte-stream seam between connections and runtimes, the
+ * adapter chosen for the running runtime, and its async-local storage.
+ *
+ * @example Opening the default transport
+ * ```ts
+ * import { defaultTransport } from "./mod.ts";
+ *
+ * const transport = await defaultTransport({ host: "127.0.0.1", port: 6379 });
+ * transport.close();
+ * ```
+ *
+ * @module
+ */
+
+export type { OpenOptions, TlsOptions, Transport, TransportFactory } from "./transport.ts";
+export { createAsyncContext, defaultTransport } from "./select.ts";
+export type { AsyncContext } from "./select.ts";

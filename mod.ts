@@ -1,0 +1,113 @@
+/**
+ * redwire: a Redis client whose connections never leak, never hang and fail
+ * over by themselves. Commands are auto-pipelined over a connection pool.
+ *
+ * @example Quick start
+ * ```ts
+ * import { Redis } from "@redwire/redis";
+ *
+ * await using redis = new Redis("redis://localhost:6379");
+ * await redis.set("greeting", "hello");
+ * console.log(await redis.get("greeting")); // "hello"
+ * ```
+ *
+ * @module
+ */
+export {
+  Commands,
+  DeferredReply,
+  Dispatcher,
+  Multi,
+  Pipeline,
+  Redis,
+  Subscriber,
+  Subscription,
+  Transaction,
+} from "./src/client/mod.ts";
+export type {
+  ClientKillFilter,
+  ConnectionRunner,
+  DispatchRetry,
+  ExecOptions,
+  LeaseSource,
+  MessageHandler,
+  RedisKey,
+  RedisOptions,
+  Result,
+  ResultKind,
+  ResultKinds,
+  ScanOptions,
+  ScoredMember,
+  SetOptions,
+  Transform,
+} from "./src/client/mod.ts";
+export {
+  BlockingConnectionPool,
+  ConnectionPool,
+  Lease,
+  Permit,
+  PoolEvent,
+  Semaphore,
+} from "./src/pool/mod.ts";
+export type {
+  AcquireOptions,
+  DestroyReason,
+  DisconnectOptions,
+  PoolEventMap,
+  PoolLogger,
+  PoolOptions,
+  PoolStats,
+  SemaphoreOptions,
+  WaitSummary,
+} from "./src/pool/mod.ts";
+export {
+  backoffDelay,
+  blockingTime,
+  checkHandshake,
+  Connection,
+  describeAddress,
+  handshakeSteps,
+  isRetryable,
+  parseRedisUrl,
+  redactUrl,
+  resolveConnectionOptions,
+  resolveRetryPolicy,
+  sleep,
+  VERSION,
+} from "./src/connection/mod.ts";
+export type {
+  CommandOptions,
+  ConnectionOptions,
+  ConnectionState,
+  ErrorClass,
+  HandshakeStep,
+  ResolvedConnectionOptions,
+  RetryDecision,
+  RetryPolicy,
+} from "./src/connection/mod.ts";
+export { Decoder, encodeCommand, encodeCommands } from "./src/protocol/mod.ts";
+export type { DecoderOptions, FrameHandler, RedisArgument, Reply } from "./src/protocol/mod.ts";
+export { defaultTransport } from "./src/transport/mod.ts";
+export type { OpenOptions, TlsOptions, Transport, TransportFactory } from "./src/transport/mod.ts";
+export {
+  AuthenticationError,
+  AuthReplyError,
+  BusyError,
+  BusyLoadingError,
+  ConnectionError,
+  MasterNotFoundError,
+  NoConnectionError,
+  NoPermissionError,
+  NoScriptError,
+  PoolExhaustedError,
+  PoolTimeoutError,
+  ProtocolError,
+  ReadOnlyError,
+  RedirectionError,
+  RedisError,
+  ReplicaNotFoundError,
+  ReplyError,
+  TimeoutError,
+  toReplyError,
+} from "./src/errors.ts";
+export type { ConnectionErrorOptions, SentinelAnswer } from "./src/errors.ts";

@@ -1,0 +1,26 @@
+/**
+ * The Redis client, pipelines, transactions and pub/sub.
+ *
+ * @module
+ */
+export { Redis, Transaction } from "./redis.ts";
+export type { RedisOptions } from "./redis.ts";
+export { Multi, Pipeline } from "./pipeline.ts";
+export type { ConnectionRunner, ExecOptions } from "./pipeline.ts";
+export { Subscriber, Subscription } from "./pubsub.ts";
+export type { MessageHandler } from "./pubsub.ts";
+export { Dispatcher } from "./dispatcher.ts";
+export type { DispatchRetry, LeaseSource } from "./dispatcher.ts";
+export { DeferredReply } from "./deferred.ts";
+export { Commands } from "./commands/mod.ts";
+export type {
+  ClientKillFilter,
+  RedisKey,
+  Result,
+  ResultKind,
+  ResultKinds,
+  ScanOptions,
+  ScoredMember,
+  SetOptions,
+  Transform,
+} from "./commands/mod.ts";

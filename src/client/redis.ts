@@ -1,0 +1,258 @@
+/**
+ * The Redis client: typed commands auto-pipelined over a pool.
+ *
+ * @module
+ */
+import { type CommandOptions, type Connection, parseRedisUrl } from "../connection/mod.ts";
+import { BlockingConnectionPool, type ConnectionPool, type PoolOptions } from "../pool/mod.ts";
+import type { RedisArgument, Reply } from "../protocol/mod.ts";
+import { Commands, type RedisKey, type Transform } from "./commands/mod.ts";
+import { Dispatcher } from "./dispatcher.ts";
+import { Multi, Pipeline } from "./pipeline.ts";
+import { type MessageHandler, Subscriber, type Subscription } from "./pubsub.ts";
+
+/**
+ * Options of {@linkcode Redis}: connection and pool options, or a pool to share.
+ *
+ * @example
+ * ```ts
+ * import { Redis, type RedisOptions } from "@redwire/redis";
+ *
+ * const options: RedisOptions = { host: "127.0.0.1", port: 6379, maxConnections: 20 };
+ * await using redis = new Redis(options);
+ * ```
+ */
+export interface RedisOptions extends PoolOptions {
+  /** A pool to share; the client then never closes it. */
+  pool?: ConnectionPool;
+}
+
+/** Commands that change a connection's state, which a pooled client must not share. */
+const STATEFUL: Record<string, string> = {
+  SELECT: "set the db option (or use another client) instead of SELECT",
+  MULTI: "use redis.multi() or redis.watch()",
+  EXEC: "use redis.multi() or redis.watch()",
+  DISCARD: "use redis.multi() or redis.watch()",
+  WATCH: "use redis.watch(keys, fn)",
+  UNWATCH: "use redis.watch(keys, fn)",
+  SUBSCRIBE: "use redis.subscribe()",
+  PSUBSCRIBE: "use redis.psubscribe()",
+  SSUBSCRIBE: "use redis.subscribe()",
+  UNSUBSCRIBE: "use subscription.unsubscribe()",
+  PUNSUBSCRIBE: "use subscription.unsubscribe()",
+  MONITOR: "open a dedicated Connection for MONITOR",
+  QUIT: "use redis.close()",
+  RESET: "use redis.close() and a new client",
+  AUTH: "set the username / password options",
+  HELLO: "set the protocol option",
+};
+
+/**
+ * A client for one Redis server. Commands issued in the same tick share one
+ * pooled connection and one write; blocking commands, MULTI, WATCH and
+ * subscriptions get connections of their own.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "@redwire/redis";
+ *
+ * await using redis = new Redis("redis://localhost:6379/0");
+ * await redis.set("greeting", "hello");
+ * console.log(await redis.get("greeting")); // "hello"
+ * const [a, b] = await redis.pipeline().incr("n").incr("n").exec();
+ * ```
+ */
+export class Redis extends Commands<"promise", never> {
+  /** The pool this client sends commands through. */
+  readonly pool: ConnectionPool;
+  #ownsPool: boolean;
+  #dispatcher: Dispatcher;
+  #subscriber: Subscriber;
+  #closed = false;
+
+  /**
+   * Prepares a client; connections open on the first command.
+   *
+   * @param options A `redis://`, `rediss://` or `unix://` URL, or options.
+   * @throws {TypeError} If the URL is malformed.
+   * @throws {RangeError} If an option is out of range.
+   */
+  constructor(options: string | RedisOptions = {}) {
+    super();
+    const resolved: RedisOptions = typeof options === "string" ? parseRedisUrl(options) : options;
+    this.#ownsPool = resolved.pool === undefined;
+    this.pool = resolved.pool ?? new BlockingConnectionPool(resolved);
+    this.#dispatcher = new Dispatcher(this.pool, {
+      retryOnTimeout: resolved.retryOnTimeout ?? false,
+      retryOnError: resolved.retryOnError ?? [],
+      retry: resolved.retry,
+    });
+    this.#subscriber = new Subscriber(() => this.pool.acquire());
+  }
+
+  /** Sends a typed command through the dispatcher. */
+  protected call<T>(args: RedisArgument[], transform: Transform<T>): Promise<T> {
+    return this.#dispatcher.send(args, undefined, transform);
+  }
+
+  /**
+   * Sends any command and resolves with its reply. Calls issued in the same
+   * tick share one write; replies come back in call order.
+   *
+   * @param args The command name followed by its arguments.
+   * @param options A signal and a per-command timeout.
+   * @returns The decoded reply.
+   * @throws {ReplyError} If the server answers with an error reply.
+   * @throws {TypeError} For commands that would change a shared connection's state (SELECT, MULTI, SUBSCRIBE ...).
+   */
+  sendCommand(args: RedisArgument[], options?: CommandOptions): Promise<Reply> {
+    const name = typeof args[0] === "string" ? args[0].toUpperCase() : "";
+    const advice = STATEFUL[name];
+    if (advice !== undefined) {
+      return Promise.reject(
+        new TypeError(`${name} would change a pooled connection's state: ${advice}`),
+      );
+    }
+    return this.#dispatcher.send(args, options);
+  }
+
+  /**
+   * Starts a pipeline: commands queued, then sent in one write on one connection.
+   *
+   * @returns An empty pipeline; call `exec()` to send it.
+   */
+  pipeline(): Pipeline {
+    return new Pipeline((fn) => this.#dispatcher.withConnection(fn));
+  }
+
+  /**
+   * Starts a MULTI/EXEC transaction on one connection.
+   *
+   * @returns An empty transaction; call `exec()` to run it atomically.
+   */
+  multi(): Multi {
+    return new Multi((fn) => this.#dispatcher.withConnection(fn));
+  }
+
+  /**
+   * WATCHes keys on a connection of its own and runs `fn` with a client bound
+   * to it: read, then `tx.multi()...exec()`, which resolves `null` when a
+   * watched key changed meanwhile. UNWATCH runs before the connection goes back.
+   *
+   * @param keys The keys to watch.
+   * @param fn Reads through `tx` and returns, typically, `tx.multi()...exec()`.
+   * @returns What `fn` returns.
+   *
+   * @example Optimistic increment
+   * ```ts
+   * import { Redis } from "@redwire/redis";
+   *
+   * await using redis = new Redis();
+   * const result = await redis.watch(["balance"], async (tx) => {
+   *   const balance = Number(await tx.get("balance"));
+   *   return await tx.multi().set("balance", balance + 10).exec(); // null: retry
+   * });
+   * ```
+   */
+  watch<T>(keys: RedisKey[], fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.#dispatcher.withConnection(async (connection) => {
+      await connection.command(["WATCH", ...keys]);
+      try {
+        return await fn(new Transaction(connection));
+      } finally {
+        if (connection.state === "ready") await connection.command(["UNWATCH"]);
+      }
+    });
+  }
+
+  /**
+   * Subscribes to channels; `handler` gets every message until `unsubscribe()`.
+   * Subscriptions share one dedicated connection, restored after a reconnect.
+   *
+   * @param channels One channel or several.
+   * @param handler Called with `(message, channel)`.
+   * @returns The subscription, once the server confirmed it.
+   */
+  subscribe(channels: string | string[], handler: MessageHandler): Promise<Subscription> {
+    return this.#subscriber.subscribe("channel", [channels].flat(), handler);
+  }
+
+  /**
+   * Subscribes to channel patterns (`news.*`).
+   *
+   * @param patterns One pattern or several.
+   * @param handler Called with `(message, channel, pattern)`.
+   * @returns The subscription, once the server confirmed it.
+   */
+  psubscribe(patterns: string | string[], handler: MessageHandler): Promise<Subscription> {
+    return this.#subscriber.subscribe("pattern", [patterns].flat(), handler);
+  }
+
+  /**
+   * Ends subscriptions and closes the pool when this client created it
+   * (a shared `pool` stays open). Calling it twice is harmless.
+   *
+   * @returns Resolves when connections are closed.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#subscriber.close();
+    if (this.#ownsPool) await this.pool.disconnect({ inUse: true });
+  }
+
+  /** Closes the client; `await using redis = new Redis()` calls this. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** A description without credentials. */
+  override toString(): string {
+    return `Redis(${this.pool.address})`;
+  }
+}
+
+/**
+ * Commands bound to one connection, inside `redis.watch()`.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "@redwire/redis";
+ *
+ * await using redis = new Redis();
+ * await redis.watch(["k"], async (tx) => tx.multi().set("k", (await tx.get("k")) ?? "0").exec());
+ * ```
+ */
+export class Transaction extends Commands<"promise", never> {
+  #connection: Connection;
+
+  /** @param connection The watched connection. */
+  constructor(connection: Connection) {
+    super();
+    this.#connection = connection;
+  }
+
+  /** Sends a typed command on the watched connection. */
+  protected async call<T>(args: RedisArgument[], transform: Transform<T>): Promise<T> {
+    return transform(await this.#connection.command(args));
+  }
+
+  /**
+   * Sends any command on the watched connection.
+   *
+   * @param args The command and its arguments.
+   * @returns The reply.
+   */
+  sendCommand(args: RedisArgument[]): Promise<Reply> {
+    return this.#connection.command(args);
+  }
+
+  /**
+   * Starts the MULTI/EXEC block on the watched connection.
+   *
+   * @returns A transaction whose `exec()` resolves `null` if a watched key changed.
+   */
+  multi(): Multi {
+    return new Multi((fn) => fn(this.#connection));
+  }
+}

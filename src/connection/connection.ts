@@ -1,0 +1,621 @@
+/**
+ * One connection to one server: handshake, write coalescing, the pipelined
+ * FIFO of pending replies, and the reply deadline.
+ *
+ * @module
+ */
+import { ConnectionError, ProtocolError, ReplyError, TimeoutError } from "../errors.ts";
+import { Decoder, encodeCommand, type RedisArgument, type Reply } from "../protocol/mod.ts";
+import { defaultTransport, type Transport } from "../transport/mod.ts";
+import { Fifo } from "./_fifo.ts";
+import { blockingTime } from "./blocking.ts";
+import { checkHandshake, handshakeSteps } from "./handshake.ts";
+import {
+  type ConnectionOptions,
+  describeAddress,
+  resolveConnectionOptions,
+  type ResolvedConnectionOptions,
+} from "./options.ts";
+import { parseRedisUrl } from "./url.ts";
+
+/**
+ * Per-command options.
+ *
+ * @example
+ * ```ts
+ * import { Connection, type CommandOptions } from "@redwire/redis";
+ *
+ * await using conn = new Connection({ port: 6379 });
+ * const options: CommandOptions = { signal: AbortSignal.timeout(500) };
+ * await conn.command(["PING"], options);
+ * ```
+ */
+export interface CommandOptions {
+  /** Cancels the command: before the write it is dropped; after it the connection is destroyed. */
+  signal?: AbortSignal;
+  /** Overrides `socketTimeout` for this command, in ms; `null` waits forever. */
+  timeout?: number | null;
+}
+
+/**
+ * Where a connection is in its life.
+ *
+ * @example
+ * ```ts
+ * import { Connection, type ConnectionState } from "@redwire/redis";
+ *
+ * const state: ConnectionState = new Connection().state; // "new"
+ * ```
+ */
+export type ConnectionState = "new" | "connecting" | "ready" | "closing" | "closed";
+
+interface Entry {
+  bytes: Uint8Array;
+  resolve: (reply: Reply) => void;
+  reject: (error: Error) => void;
+  written: boolean;
+  settled: boolean;
+  /** Extra wait allowed for a blocking command, in ms (Infinity: forever). */
+  extra: number;
+  timeout: number | null;
+  deadline: number;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+const PUBSUB_KINDS = new Set([
+  "message",
+  "pmessage",
+  "smessage",
+  "subscribe",
+  "psubscribe",
+  "ssubscribe",
+  "unsubscribe",
+  "punsubscribe",
+  "sunsubscribe",
+]);
+
+/**
+ * A connection to one Redis server. Commands issued in the same tick leave in
+ * one write; replies settle them in order. A connection that fails rejects
+ * every pending command and is never reused; each error's `written` says
+ * whether that command may have run.
+ *
+ * @example
+ * ```ts
+ * import { Connection } from "@redwire/redis";
+ *
+ * const conn = new Connection({ host: "127.0.0.1", port: 6379 });
+ * await conn.connect();
+ * await conn.command(["SET", "greeting", "hello"]);
+ * const [ok, value] = await conn.batch([["SET", "a", "1"], ["GET", "a"]]);
+ * await conn.close();
+ * ```
+ */
+export class Connection {
+  /** The resolved options (read-only; the password is never printed). */
+  readonly options: ResolvedConnectionOptions;
+  /** Where this connection goes: `host:port` or the socket path. */
+  readonly address: string;
+  /** When the connection was made, in ms since the epoch. */
+  createdAt: number = Date.now();
+  /** When the connection last had nothing pending, in ms since the epoch. */
+  lastUsedAt: number = Date.now();
+  /** Receives push frames (RESP3) and, in subscriber mode, pub/sub messages. */
+  onPush: ((frame: Reply[]) => void) | undefined;
+  /** Treat RESP2 pub/sub arrays as pushes (set by the pub/sub layer). */
+  subscriberMode = false;
+
+  #state: ConnectionState = "new";
+  #broken = false;
+  #transport: Transport | undefined;
+  #decoder: Decoder;
+  #fifo = new Fifo<Entry>();
+  #outbox: Entry[] = [];
+  #outboxBytes = 0;
+  #flushScheduled = false;
+  #writing = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #connecting: Promise<void> | undefined;
+  #closed: Promise<void> | undefined;
+  #closeListeners: ((error?: Error) => void)[] = [];
+  #finishClose: (() => void) | undefined;
+  #closeError: Error | undefined;
+
+  /**
+   * Prepares a connection; no I/O happens until `connect()` or the first command.
+   *
+   * @param options Connection options or a `redis://` / `rediss://` / `unix://` URL.
+   * @throws {TypeError} If the URL is malformed.
+   * @throws {RangeError} If an option is out of range.
+   */
+  constructor(options: ConnectionOptions | string = {}) {
+    this.options = resolveConnectionOptions(
+      typeof options === "string" ? parseRedisUrl(options) : options,
+    );
+    this.address = describeAddress(this.options);
+    this.onPush = this.options.onPush;
+    this.#decoder = new Decoder({
+      decodeResponses: this.options.decodeResponses,
+      maxBulkLength: this.options.maxBulkLength,
+      maxDepth: this.options.maxDepth,
+    });
+  }
+
+  /** Where the connection is in its life. */
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** Whether the connection was destroyed by an error (never re-pool it). */
+  get broken(): boolean {
+    return this.#broken;
+  }
+
+  /** Commands sent or queued whose replies have not arrived. */
+  get pending(): number {
+    return this.#fifo.size + this.#outbox.length;
+  }
+
+  /**
+   * Opens the transport and runs the handshake (AUTH, HELLO, SELECT, CLIENT
+   * SETNAME, CLIENT SETINFO), all bounded by `socketConnectTimeout`.
+   * Calling it again while connecting returns the same promise.
+   *
+   * @returns Resolves when the connection is ready.
+   * @throws {ConnectionError} If the server cannot be reached or the handshake fails.
+   * @throws {AuthenticationError} If the credentials are refused.
+   * @throws {TimeoutError} If `socketConnectTimeout` passes first.
+   */
+  connect(): Promise<void> {
+    if (this.#state === "ready") return Promise.resolve();
+    if (this.#state === "closing" || this.#state === "closed") {
+      return Promise.reject(this.#notOpen());
+    }
+    this.#connecting ??= this.#open();
+    return this.#connecting;
+  }
+
+  async #open(): Promise<void> {
+    this.#state = "connecting";
+    const controller = new AbortController();
+    const limit = this.options.socketConnectTimeout;
+    const timer = limit === null ? undefined : setTimeout(() => {
+      const error = new TimeoutError(
+        `Connecting to ${this.address} timed out after ${limit} ms (check the server is up, or raise socketConnectTimeout)`,
+      );
+      controller.abort(error);
+      this.destroy(error);
+    }, limit);
+    try {
+      const transport = await (this.options.transport ?? defaultTransport)({
+        host: this.options.host,
+        port: this.options.port,
+        path: this.options.path,
+        tls: this.options.tls,
+        keepalive: this.options.socketKeepalive,
+        keepaliveDelay: this.options.socketKeepaliveDelay,
+        signal: controller.signal,
+      });
+      if (this.#state !== "connecting") {
+        transport.close();
+        throw controller.signal.reason ?? this.#notOpen();
+      }
+      this.#transport = transport;
+      void this.#readLoop(transport);
+      await this.#handshake();
+      this.createdAt = this.lastUsedAt = Date.now();
+      // close() may have been called meanwhile: then stay "closing".
+      if (this.#state === "connecting") this.#state = "ready";
+      this.#scheduleFlush();
+    } catch (error) {
+      const failure = controller.signal.reason ?? error;
+      this.destroy(failure as Error);
+      throw failure;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #handshake(): Promise<void> {
+    const steps = handshakeSteps(this.options);
+    if (steps.length === 0) return;
+    const entries = steps.map((step) => this.#entry(step.args, { timeout: null }));
+    const replies = entries.map((entry) => entryPromise(entry).catch(errorAsValue));
+    this.#write(entries);
+    checkHandshake(steps, await Promise.all(replies), this.address, this.options);
+  }
+
+  /**
+   * Sends one command and resolves with its reply.
+   *
+   * @param args The command name followed by its arguments.
+   * @param options A signal and a per-command timeout.
+   * @returns The decoded reply.
+   * @throws {ReplyError} If the server answers with an error reply.
+   * @throws {ConnectionError} If the connection fails (see `written`).
+   * @throws {TimeoutError} If the reply does not arrive within the timeout.
+   */
+  command(args: RedisArgument[], options?: CommandOptions): Promise<Reply> {
+    return this.send([args], options)[0] as Promise<Reply>;
+  }
+
+  /**
+   * Sends several commands in one write; error replies are returned in place.
+   *
+   * @param commands The commands, each a name followed by its arguments.
+   * @param options A signal and a per-command timeout, for all of them.
+   * @returns The replies in order; an error reply is a `ReplyError` value.
+   * @throws {ConnectionError} If the connection fails (see `written`).
+   */
+  batch(commands: RedisArgument[][], options?: CommandOptions): Promise<Reply[]> {
+    return Promise.all(this.send(commands, options).map((reply) => reply.catch(errorAsValue)));
+  }
+
+  /**
+   * Queues commands to leave in the same write as every other command issued
+   * in this tick; one promise per command. The dispatcher's primitive.
+   *
+   * @param commands The commands to send.
+   * @param options A signal and a per-command timeout, for all of them.
+   * @returns One promise per command, settled in order.
+   */
+  send(commands: RedisArgument[][], options: CommandOptions = {}): Promise<Reply>[] {
+    return commands.map((args) => {
+      const entry = this.#entry(args, options);
+      const promise = entryPromise(entry);
+      this.#enqueue(entry);
+      return promise;
+    });
+  }
+
+  /**
+   * Queues one command with callbacks instead of a promise: the pooled
+   * dispatcher's primitive, so the hot path makes one promise per command, not two.
+   *
+   * @param args The command name followed by its arguments.
+   * @param options A signal and a per-command timeout.
+   * @param resolve Called with the reply.
+   * @param reject Called with a ReplyError, ConnectionError or TimeoutError.
+   */
+  dispatch(
+    args: RedisArgument[],
+    options: CommandOptions,
+    resolve: (reply: Reply) => void,
+    reject: (error: Error) => void,
+  ): void {
+    const entry = this.#entry(args, options);
+    entry.resolve = resolve;
+    entry.reject = reject;
+    this.#enqueue(entry);
+  }
+
+  /**
+   * Writes commands that get no reply of their own (SUBSCRIBE and friends:
+   * their confirmations arrive as pushes). Resolves once written.
+   *
+   * @param commands The commands to write.
+   * @returns Resolves when the bytes are handed to the transport.
+   * @throws {ConnectionError} If the connection is not open.
+   */
+  async writeOnly(commands: RedisArgument[][]): Promise<void> {
+    await this.connect();
+    if (this.#state !== "ready") throw this.#notOpen();
+    await this.#transport!.write(concat(commands.map((args) => encodeCommand(args))));
+  }
+
+  #entry(args: RedisArgument[], options: CommandOptions): Entry {
+    const timeout = options.timeout === undefined ? this.options.socketTimeout : options.timeout;
+    return {
+      bytes: encodeCommand(args),
+      resolve: noop,
+      reject: noop,
+      written: false,
+      settled: false,
+      extra: blockingTime(args) ?? 0,
+      timeout,
+      deadline: Infinity,
+      signal: options.signal,
+    };
+  }
+
+  #enqueue(entry: Entry): void {
+    const refusal = this.#refusal(entry);
+    if (refusal) return settle(entry, refusal);
+    const signal = entry.signal;
+    if (signal) {
+      if (signal.aborted) return settle(entry, signal.reason);
+      entry.onAbort = () => this.#abort(entry);
+      signal.addEventListener("abort", entry.onAbort, { once: true });
+    }
+    this.#outbox.push(entry);
+    this.#outboxBytes += entry.bytes.length;
+    if (this.#state === "new") this.connect().catch(noop);
+    else this.#scheduleFlush();
+  }
+
+  #refusal(entry: Entry): Error | undefined {
+    if (this.#state === "closing" || this.#state === "closed") return this.#notOpen();
+    const { maxPendingCommands, maxPendingBytes } = this.options;
+    if (
+      this.pending >= maxPendingCommands || this.#outboxBytes + entry.bytes.length > maxPendingBytes
+    ) {
+      return new ConnectionError(
+        `Too many pending commands on ${this.address}: ${this.pending} commands and ${this.#outboxBytes} unsent bytes ` +
+          `(limits ${maxPendingCommands} / ${maxPendingBytes}); wait for replies or raise maxPendingCommands / maxPendingBytes`,
+      );
+    }
+  }
+
+  #abort(entry: Entry): void {
+    if (entry.settled) return;
+    if (!entry.written) {
+      this.#outboxBytes -= entry.bytes.length;
+      settle(entry, entry.signal?.reason);
+      return;
+    }
+    // Its reply is still coming: only destroying the connection keeps that
+    // late reply from settling the next caller's command.
+    settle(entry, entry.signal?.reason);
+    this.destroy(
+      new ConnectionError(`A command on ${this.address} was aborted after it was sent`, {
+        written: true,
+      }),
+    );
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled || this.#writing) return;
+    if (this.#state !== "ready" && this.#state !== "closing") return;
+    this.#flushScheduled = true;
+    queueMicrotask(this.#flush);
+  }
+
+  #flush = (): void => {
+    this.#flushScheduled = false;
+    // One write at a time: a second one could interleave with a short write.
+    if (this.#writing || (this.#state !== "ready" && this.#state !== "closing")) return;
+    const entries = this.#outbox.filter((entry) => !entry.settled);
+    this.#outbox = [];
+    this.#outboxBytes = 0;
+    if (entries.length > 0) this.#write(entries);
+    else if (this.#state === "closing") this.#maybeFinishClose();
+  };
+
+  #write(entries: Entry[]): void {
+    const now = Date.now();
+    for (const entry of entries) {
+      entry.written = true;
+      entry.deadline = entry.timeout === null ? Infinity : now + entry.timeout + entry.extra;
+      this.#fifo.push(entry);
+    }
+    this.#armTimer();
+    const bytes = concat(entries.map((entry) => entry.bytes));
+    for (const entry of entries) entry.bytes = EMPTY;
+    this.#writing = true;
+    this.#transport!.write(bytes).then(() => {
+      this.#writing = false;
+      if (this.#outbox.length > 0) this.#scheduleFlush();
+      else this.#maybeFinishClose();
+    }, (error) => {
+      this.#writing = false;
+      this.destroy(
+        new ConnectionError(`Writing to ${this.address} failed: ${(error as Error).message}`, {
+          cause: error,
+          written: true,
+        }),
+      );
+    });
+  }
+
+  #armTimer(): void {
+    if (this.#timer !== undefined) return;
+    const head = this.#fifo.peek();
+    if (head === undefined || head.deadline === Infinity) return;
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, head.deadline - Date.now()));
+  }
+
+  #onTimer = (): void => {
+    this.#timer = undefined;
+    const head = this.#fifo.peek();
+    if (head === undefined) return;
+    if (head.deadline <= Date.now()) {
+      const waited = (head.timeout ?? 0) + (head.extra === Infinity ? 0 : head.extra);
+      this.destroy(
+        new TimeoutError(
+          `No reply from ${this.address} within ${waited} ms; the connection was closed so a late reply cannot reach another command ` +
+            "(the command may have run; raise socketTimeout for slow commands)",
+          { written: true },
+        ),
+      );
+      return;
+    }
+    this.#armTimer();
+  };
+
+  async #readLoop(transport: Transport): Promise<void> {
+    try {
+      for await (const chunk of transport.readable) {
+        this.#decoder.feed(chunk, this.#onFrame);
+      }
+      if (this.#state !== "closed") {
+        this.destroy(new ConnectionError(`Connection closed by the server ${this.address}`));
+      }
+    } catch (error) {
+      const cause = error instanceof Error ? error : new Error(String(error));
+      this.destroy(
+        cause instanceof ProtocolError || cause instanceof ConnectionError
+          ? cause
+          : new ConnectionError(
+            `Reading from ${this.address} failed: ${cause.message}`,
+            { cause },
+          ),
+      );
+    }
+  }
+
+  #onFrame = (reply: Reply, push: boolean): void => {
+    if (push || (this.subscriberMode && isPubSubArray(reply))) {
+      this.onPush?.(reply as Reply[]);
+      return;
+    }
+    const entry = this.#fifo.shift();
+    if (entry === undefined) {
+      throw new ProtocolError(`${this.address} sent a reply no command was waiting for`);
+    }
+    if (reply instanceof ReplyError) settle(entry, reply);
+    else settle(entry, undefined, reply);
+    if (this.#fifo.size === 0) {
+      this.lastUsedAt = Date.now();
+      if (this.#state === "closing") this.#maybeFinishClose();
+    } else if (this.#timer === undefined) {
+      this.#armTimer();
+    }
+  };
+
+  /**
+   * Closes gracefully: new commands are refused, commands already queued are
+   * written, and their replies are awaited before the socket closes.
+   *
+   * @returns Resolves once the connection is closed.
+   */
+  close(): Promise<void> {
+    if (this.#closed) return this.#closed;
+    if (this.#state === "new" || this.#state === "closed") {
+      this.destroy();
+      return (this.#closed = Promise.resolve());
+    }
+    this.#closed = new Promise<void>((resolve) => (this.#finishClose = resolve));
+    const wasConnecting = this.#state === "connecting";
+    this.#state = "closing";
+    if (wasConnecting) {
+      this.#connecting?.then(() => this.#maybeFinishClose(), noop);
+    } else {
+      this.#scheduleFlush();
+      this.#maybeFinishClose();
+    }
+    return this.#closed;
+  }
+
+  #maybeFinishClose(): void {
+    if (this.#state !== "closing" || this.#writing || this.pending > 0) return;
+    this.#state = "closed";
+    this.#transport?.close();
+    this.#finished(undefined);
+  }
+
+  /**
+   * Closes at once: every pending command is rejected (`written` tells which
+   * may have run) and the socket is closed. Calling it again is harmless.
+   *
+   * @param error Why; when given the connection counts as broken.
+   */
+  destroy(error?: Error): void {
+    if (this.#state === "closed") return;
+    this.#state = "closed";
+    this.#broken = error !== undefined;
+    this.#closeError = error;
+    clearTimeout(this.#timer);
+    this.#transport?.close();
+    const reason = error?.message ?? "it was closed";
+    for (const entry of this.#outbox) {
+      settle(
+        entry,
+        new ConnectionError(`Command not sent: connection to ${this.address} closed (${reason})`, {
+          cause: error,
+        }),
+      );
+    }
+    this.#outbox = [];
+    this.#outboxBytes = 0;
+    let first = true;
+    for (const entry of this.#fifo.drain()) {
+      const own = first && (error instanceof TimeoutError || error instanceof ProtocolError);
+      first = false;
+      settle(
+        entry,
+        own ? error : new ConnectionError(
+          `Connection to ${this.address} lost while waiting for a reply (${reason}); the command may have run`,
+          { cause: error, written: true },
+        ),
+      );
+    }
+    this.#finished(error);
+  }
+
+  #finished(error: Error | undefined): void {
+    this.#finishClose?.();
+    const listeners = this.#closeListeners;
+    this.#closeListeners = [];
+    for (const listener of listeners) listener(error);
+  }
+
+  /**
+   * Calls `listener` once when the connection closes (with the error when it broke).
+   *
+   * @param listener Called with the error, or nothing after a clean close.
+   */
+  onClose(listener: (error?: Error) => void): void {
+    if (this.#state === "closed") queueMicrotask(() => listener(this.#closeError));
+    else this.#closeListeners.push(listener);
+  }
+
+  #notOpen(): ConnectionError {
+    return new ConnectionError(`Connection to ${this.address} is ${this.#state}; open a new one`);
+  }
+
+  /** Closes gracefully; `await using conn = new Connection()` calls this. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** A description without credentials, such as `Connection(127.0.0.1:6379 db=0 ready)`. */
+  toString(): string {
+    return `Connection(${this.address} db=${this.options.db} ${this.#state})`;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function noop(): void {}
+
+function entryPromise(entry: Entry): Promise<Reply> {
+  return new Promise<Reply>((resolve, reject) => {
+    entry.resolve = resolve;
+    entry.reject = reject;
+  });
+}
+
+function settle(entry: Entry, error: Error | undefined, reply?: Reply): void {
+  if (entry.settled) return;
+  entry.settled = true;
+  if (entry.onAbort) entry.signal?.removeEventListener("abort", entry.onAbort);
+  if (error === undefined) entry.resolve(reply ?? null);
+  else entry.reject(error);
+}
+
+function errorAsValue(error: unknown): Reply {
+  if (error instanceof ReplyError) return error;
+  throw error;
+}
+
+function isPubSubArray(reply: Reply): boolean {
+  if (!Array.isArray(reply) || reply.length < 3) return false;
+  const kind = reply[0];
+  return PUBSUB_KINDS.has(
+    typeof kind === "string" ? kind : new TextDecoder().decode(kind as Uint8Array),
+  );
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}

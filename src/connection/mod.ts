@@ -1,0 +1,15 @@
+/**
+ * One connection to one server, its options, URLs and retry policy.
+ *
+ * @module
+ */
+export { Connection } from "./connection.ts";
+export type { CommandOptions, ConnectionState } from "./connection.ts";
+export { describeAddress, resolveConnectionOptions, VERSION } from "./options.ts";
+export type { ConnectionOptions, ResolvedConnectionOptions } from "./options.ts";
+export { parseRedisUrl, redactUrl } from "./url.ts";
+export { backoffDelay, isRetryable, resolveRetryPolicy, sleep } from "./retry.ts";
+export type { ErrorClass, RetryDecision, RetryPolicy } from "./retry.ts";
+export { blockingTime } from "./blocking.ts";
+export { checkHandshake, handshakeSteps } from "./handshake.ts";
+export type { HandshakeStep } from "./handshake.ts";

@@ -1,0 +1,159 @@
+/**
+ * Retry policy: how many times, how long to wait, and which failures qualify.
+ *
+ * @module
+ */
+import { ConnectionError, TimeoutError } from "../errors.ts";
+
+/**
+ * Exponential backoff with full jitter: attempt `n` waits a random time in
+ * `[0, min(maxDelay, baseDelay * 2 ** n))`.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "@redwire/redis";
+ *
+ * const redis = new Redis({ retry: { attempts: 3, baseDelay: 50, maxDelay: 1000 } });
+ * await redis.close();
+ * ```
+ */
+export interface RetryPolicy {
+  /** Retries after the first try. @default 3 */
+  attempts?: number;
+  /** Base of the exponential backoff, in ms. @default 50 */
+  baseDelay?: number;
+  /** Cap of any one wait, in ms. @default 2000 */
+  maxDelay?: number;
+}
+
+/**
+ * An error class named in `retryOnError`.
+ *
+ * @example
+ * ```ts
+ * import { BusyLoadingError, type ErrorClass } from "@redwire/redis";
+ *
+ * const retryOnError: ErrorClass[] = [BusyLoadingError];
+ * ```
+ */
+export type ErrorClass = abstract new (...args: never[]) => Error;
+
+const RETRY_DEFAULTS: Required<RetryPolicy> = { attempts: 3, baseDelay: 50, maxDelay: 2000 };
+
+/**
+ * Fills a retry policy's defaults and checks its values.
+ *
+ * @param policy The user's policy.
+ * @returns The policy with every field set.
+ * @throws {RangeError} If a field is negative or not a number.
+ *
+ * @example
+ * ```ts
+ * import { resolveRetryPolicy } from "@redwire/redis";
+ *
+ * console.log(resolveRetryPolicy({ attempts: 5 }).baseDelay); // 50
+ * ```
+ */
+export function resolveRetryPolicy(policy: RetryPolicy = {}): Required<RetryPolicy> {
+  const resolved = { ...RETRY_DEFAULTS, ...policy };
+  for (const [key, value] of Object.entries(resolved)) {
+    if (!Number.isFinite(value) || value < 0) {
+      throw new RangeError(`retry.${key} must be a finite number >= 0, got ${value}`);
+    }
+  }
+  return resolved;
+}
+
+/**
+ * The wait before retry number `attempt` (0-based), with full jitter.
+ *
+ * @param attempt How many retries already happened.
+ * @param policy A resolved policy.
+ * @returns Milliseconds to wait.
+ *
+ * @example
+ * ```ts
+ * import { backoffDelay, resolveRetryPolicy } from "@redwire/redis";
+ *
+ * const wait = backoffDelay(2, resolveRetryPolicy());
+ * console.log(wait >= 0 && wait < 200); // true
+ * ```
+ */
+export function backoffDelay(attempt: number, policy: Required<RetryPolicy>): number {
+  const ceiling = Math.min(policy.maxDelay, policy.baseDelay * 2 ** attempt);
+  return Math.random() * ceiling;
+}
+
+/**
+ * What decides whether a failed command may be sent again.
+ *
+ * @example
+ * ```ts
+ * import type { RetryDecision } from "@redwire/redis";
+ *
+ * const decision: RetryDecision = { retryOnTimeout: true, retryOnError: [] };
+ * ```
+ */
+export interface RetryDecision {
+  /** Re-send commands that timed out after being written. */
+  retryOnTimeout: boolean;
+  /** Re-send commands that failed with these error classes after being written. */
+  retryOnError: readonly ErrorClass[];
+}
+
+/**
+ * Whether a command that failed with `error` may be sent again. A command that
+ * never left the client is always safe; one that may have run is re-sent only
+ * when the user opted in (and then it may run twice).
+ *
+ * @param error The failure.
+ * @param decision The user's retryOnTimeout / retryOnError settings.
+ * @returns `true` when a retry is allowed.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError, isRetryable } from "@redwire/redis";
+ *
+ * const error = new ConnectionError("lost", { written: false });
+ * console.log(isRetryable(error, { retryOnTimeout: false, retryOnError: [] })); // true
+ * ```
+ */
+export function isRetryable(error: unknown, decision: RetryDecision): boolean {
+  if (error instanceof TimeoutError) return !error.written || decision.retryOnTimeout;
+  if (decision.retryOnError.some((ErrorClass) => error instanceof ErrorClass)) return true;
+  return error instanceof ConnectionError && !error.written && !isPoolRefusal(error);
+}
+
+function isPoolRefusal(error: ConnectionError): boolean {
+  // Pool refusals and auth failures would fail the same way again at once.
+  return ["PoolExhaustedError", "PoolTimeoutError", "AuthenticationError"].includes(error.name);
+}
+
+/**
+ * Resolves after `ms`, or rejects with `signal.reason` when aborted.
+ *
+ * @param ms How long to wait.
+ * @param signal Cuts the wait short.
+ * @returns A promise for the end of the wait.
+ *
+ * @example
+ * ```ts
+ * import { sleep } from "@redwire/redis";
+ *
+ * await sleep(10);
+ * ```
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    function onAbort(): void {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    }
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

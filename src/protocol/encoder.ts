@@ -1,0 +1,305 @@
+/**
+ * Encodes commands as RESP arrays of bulk strings (RESP2 and RESP3 send
+ * commands the same way): the bytes every command costs before it leaves.
+ *
+ * @module
+ */
+import type { RedisArgument } from "./types.ts";
+
+const CR = 13;
+const LF = 10;
+const DOLLAR = 36;
+const STAR = 42;
+const MINUS = 45;
+const ZERO = 48;
+
+/** Strings up to this many UTF-16 units are copied by a JS loop while ASCII. */
+const ASCII_LOOP_MAX = 64;
+/** Longer strings are encoded whole by `TextEncoder.encode`, not into a 3x reservation. */
+const ENCODE_INTO_MAX = 64 * 1024;
+/** Commands are written into slabs of this size and returned as views of them. */
+const SLAB_SIZE = 64 * 1024;
+/** A slab grown past this by a big command is not reused for the next one. */
+const SLAB_KEEP = 1024 * 1024;
+/** Room for "$" + up to 16 digits + CRLF, and the CRLF after the payload. */
+const HEADER_ROOM = 24;
+
+const UTF8 = new TextEncoder();
+
+/**
+ * Writes commands into a slab: allocating a small Uint8Array costs more than
+ * encoding a SET, so each command is a view of a shared buffer (as Node's
+ * pooled Buffers are), and a slab is replaced only when full.
+ */
+class Writer {
+  #buf: Uint8Array = new Uint8Array(0);
+  #pos = 0;
+  /** Where the command being written starts. */
+  #start = 0;
+
+  /** Ends the bytes written since the last `finish`, returning them as a view. */
+  finish(): Uint8Array {
+    const bytes = this.#buf.subarray(this.#start, this.#pos);
+    if (this.#buf.length > SLAB_KEEP) {
+      // A big command grew this slab: do not keep it for the small ones to come.
+      this.#buf = new Uint8Array(0);
+      this.#pos = 0;
+    }
+    this.#start = this.#pos;
+    return bytes;
+  }
+
+  /** Forgets a command left half-written by an error. */
+  abort(): void {
+    this.#pos = this.#start;
+  }
+
+  /** Makes room for `extra` more bytes, moving the current command to a new slab if needed. */
+  ensure(extra: number): void {
+    if (this.#pos + extra <= this.#buf.length) return;
+    const used = this.#pos - this.#start;
+    const next = new Uint8Array(Math.max(SLAB_SIZE, used + extra + (used >> 1)));
+    if (used > 0) next.set(this.#buf.subarray(this.#start, this.#pos));
+    this.#buf = next;
+    this.#start = 0;
+    this.#pos = used;
+  }
+
+  command(args: RedisArgument[], command: number): void {
+    const count = args.length;
+    if (count === 0) {
+      // Redis answers nothing to "*0\r\n", which would leave a reply pending forever.
+      throw new TypeError(`${where(command, -1)}is empty: a command needs at least its name`);
+    }
+    this.ensure(HEADER_ROOM);
+    const buf = this.#buf;
+    buf[this.#pos++] = STAR;
+    this.#pos = writeDecimal(buf, this.#pos, count);
+    buf[this.#pos++] = CR;
+    buf[this.#pos++] = LF;
+    for (let i = 0; i < count; i++) {
+      const arg = args[i];
+      if (typeof arg === "string") this.string(arg);
+      else if (typeof arg === "number") this.number(arg, command, i);
+      else if (arg instanceof Uint8Array) this.bytes(arg);
+      else if (typeof arg === "bigint") this.ascii(arg.toString());
+      else {
+        const type = arg === null ? "null" : typeof arg;
+        throw new TypeError(
+          `${where(command, i)}is ${type}: pass a string, number, bigint or Uint8Array`,
+        );
+      }
+    }
+  }
+
+  string(text: string): void {
+    const length = text.length;
+    if (length > ASCII_LOOP_MAX) {
+      if (length <= ENCODE_INTO_MAX) this.utf8(text);
+      else this.bytes(UTF8.encode(text));
+      return;
+    }
+    this.ensure(HEADER_ROOM + length * 3);
+    const buf = this.#buf;
+    // Optimistic ASCII copy after a header sized for `length` bytes; the
+    // first non-ASCII unit abandons it and the UTF-8 path overwrites it.
+    let p = this.#pos + 3 + (length < 10 ? 1 : 2);
+    for (let i = 0; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) return this.utf8(text);
+      buf[p++] = code;
+    }
+    this.header(length);
+    buf[p++] = CR;
+    buf[p++] = LF;
+    this.#pos = p;
+  }
+
+  /** Encodes with `encodeInto` into room for the worst case (3 bytes a UTF-16 unit). */
+  utf8(text: string): void {
+    const most = text.length * 3;
+    this.ensure(HEADER_ROOM + most);
+    const buf = this.#buf;
+    const reserved = digitCount(most);
+    const start = this.#pos + 3 + reserved;
+    const written = UTF8.encodeInto(text, buf.subarray(start, start + most)).written;
+    const digits = digitCount(written);
+    if (digits < reserved) {
+      // The header is shorter than reserved: slide the payload back against it.
+      buf.copyWithin(start - (reserved - digits), start, start + written);
+    }
+    this.header(written);
+    let p = this.#pos + written;
+    buf[p++] = CR;
+    buf[p++] = LF;
+    this.#pos = p;
+  }
+
+  number(value: number, command: number, index: number): void {
+    if (Number.isSafeInteger(value)) {
+      this.ensure(HEADER_ROOM + 17);
+      const buf = this.#buf;
+      const negative = value < 0;
+      const magnitude = negative ? -value : value;
+      this.header(digitCount(magnitude) + (negative ? 1 : 0));
+      let p = this.#pos;
+      if (negative) buf[p++] = MINUS;
+      p = writeDecimal(buf, p, magnitude);
+      buf[p++] = CR;
+      buf[p++] = LF;
+      this.#pos = p;
+    } else if (Number.isFinite(value)) {
+      this.ascii(String(value));
+    } else {
+      throw new TypeError(
+        `${where(command, index)}is ${value}: Redis takes finite numbers only ` +
+          `(send "inf" or "-inf" as a string where a command accepts them)`,
+      );
+    }
+  }
+
+  /** Writes a string known to be ASCII, such as a number's text. */
+  ascii(text: string): void {
+    const length = text.length;
+    this.ensure(HEADER_ROOM + length);
+    this.header(length);
+    const buf = this.#buf;
+    let p = this.#pos;
+    for (let i = 0; i < length; i++) buf[p++] = text.charCodeAt(i);
+    buf[p++] = CR;
+    buf[p++] = LF;
+    this.#pos = p;
+  }
+
+  bytes(bytes: Uint8Array): void {
+    const length = bytes.length;
+    this.ensure(HEADER_ROOM + length);
+    this.header(length);
+    const buf = this.#buf;
+    let p = this.#pos;
+    if (length < 32) {
+      for (let i = 0; i < length; i++) buf[p++] = bytes[i];
+    } else {
+      buf.set(bytes, p);
+      p += length;
+    }
+    buf[p++] = CR;
+    buf[p++] = LF;
+    this.#pos = p;
+  }
+
+  /** Writes "$<length>\r\n" at `pos`. */
+  header(length: number): void {
+    const buf = this.#buf;
+    buf[this.#pos] = DOLLAR;
+    let p = writeDecimal(buf, this.#pos + 1, length);
+    buf[p++] = CR;
+    buf[p++] = LF;
+    this.#pos = p;
+  }
+}
+
+const WRITER = new Writer();
+
+/**
+ * Encodes one command as a RESP array of bulk strings.
+ *
+ * The bytes are a view that may share its `ArrayBuffer` with other encoded
+ * commands (as Node's pooled Buffers do): use it through `byteOffset` and
+ * `byteLength`, and never transfer or detach its `buffer`.
+ *
+ * @param args The command name followed by its arguments: strings as UTF-8,
+ *   numbers and bigints as decimal text, bytes as they are.
+ * @returns The bytes to write.
+ * @throws {TypeError} If `args` is empty, an argument is not a string, number,
+ *   bigint or Uint8Array, or a number is not finite (the message names the
+ *   argument's index).
+ *
+ * @example Encoding a SET
+ * ```ts
+ * import { encodeCommand } from "@redwire/redis";
+ *
+ * const bytes = encodeCommand(["SET", "greeting", "héllo", 60]);
+ * console.log(new TextDecoder().decode(bytes));
+ * // "*4\r\n$3\r\nSET\r\n$8\r\ngreeting\r\n$6\r\nhéllo\r\n$2\r\n60\r\n"
+ * ```
+ */
+export function encodeCommand(args: RedisArgument[]): Uint8Array {
+  const writer = WRITER;
+  try {
+    writer.command(args, -1);
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
+  return writer.finish();
+}
+
+/**
+ * Encodes several commands into one buffer, for a pipeline sent in one write.
+ * Like {@linkcode encodeCommand}, the bytes may share their `ArrayBuffer`.
+ *
+ * @param commands The commands, each its name followed by its arguments.
+ * @returns The bytes of every command, in order, in one view.
+ * @throws {TypeError} If a command is empty or holds an argument that cannot
+ *   be encoded (the message names the command's and the argument's index).
+ *
+ * @example Encoding a pipeline
+ * ```ts
+ * import { encodeCommands } from "@redwire/redis";
+ *
+ * const bytes = encodeCommands([["SET", "a", 1], ["GET", "a"]]);
+ * console.log(bytes.length); // 47
+ * ```
+ */
+export function encodeCommands(commands: RedisArgument[][]): Uint8Array {
+  const writer = WRITER;
+  try {
+    for (let i = 0; i < commands.length; i++) writer.command(commands[i], i);
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
+  return writer.finish();
+}
+
+/** Names the command and argument for an error message, such as "Argument 2 of command 3 ". */
+function where(command: number, arg: number): string {
+  const of = command < 0 ? "" : `of command ${command} `;
+  if (arg >= 0) return `Argument ${arg} ${of}`;
+  return command < 0 ? "The command " : `Command ${command} `;
+}
+
+/** Writes a non-negative safe integer's digits at `p`, without a string; returns the end. */
+function writeDecimal(buf: Uint8Array, p: number, value: number): number {
+  if (value < 10) {
+    buf[p] = ZERO + value;
+    return p + 1;
+  }
+  if (value < 100) {
+    const tens = (value / 10) | 0;
+    buf[p] = ZERO + tens;
+    buf[p + 1] = ZERO + value - tens * 10;
+    return p + 2;
+  }
+  const end = p + digitCount(value);
+  let at = end;
+  let rest = value;
+  while (rest >= 10) {
+    const next = Math.floor(rest / 10);
+    buf[--at] = ZERO + (rest - next * 10);
+    rest = next;
+  }
+  buf[--at] = ZERO + rest;
+  return end;
+}
+
+function digitCount(value: number): number {
+  if (value < 10) return 1;
+  if (value < 100) return 2;
+  if (value < 1000) return 3;
+  if (value < 10000) return 4;
+  let count = 5;
+  for (let limit = 100000; value >= limit && count < 17; limit *= 10) count++;
+  return count;
+}

@@ -54,9 +54,15 @@ interface Job {
   args: RedisArgument[];
   options: CommandOptions;
   resolve: (reply: Reply) => void;
+  /** Rejects, or retries where allowed; made once per job. */
+  fail: (error: Error) => void;
   reject: (error: Error) => void;
   attempt: number;
+  /** The connection the last attempt ran on, for `onError`. */
+  connection: Connection | undefined;
 }
+
+const NO_OPTIONS: CommandOptions = Object.freeze({});
 
 /**
  * Sends commands over pooled connections: one lease and one write per tick's
@@ -99,14 +105,22 @@ export class Dispatcher {
    */
   send<T = Reply>(
     args: RedisArgument[],
-    options: CommandOptions = {},
+    options: CommandOptions = NO_OPTIONS,
     transform?: (reply: Reply) => T,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const settle = transform
-        ? (reply: Reply) => resolve(transform(reply))
-        : resolve as (reply: Reply) => void;
-      this.#enqueue({ args, options, resolve: settle, reject, attempt: 0 });
+      const job: Job = {
+        args,
+        options,
+        resolve: transform
+          ? (reply: Reply) => resolve(transform(reply))
+          : resolve as (reply: Reply) => void,
+        fail: (error) => this.#fail(job, error),
+        reject,
+        attempt: 0,
+        connection: undefined,
+      };
+      this.#enqueue(job);
     });
   }
 
@@ -127,41 +141,46 @@ export class Dispatcher {
     this.#queue = [];
     this.#source.acquire().then(
       (lease) => this.#runBatch(jobs, lease),
-      (error) => jobs.forEach((job) => this.#fail(job, error, undefined)),
+      (error) => jobs.forEach((job) => job.fail(error)),
     );
   };
 
   #runBatch(jobs: Job[], lease: Lease): void {
     const connection = lease.connection;
-    let remaining = jobs.length;
-    const done = () => {
-      if (--remaining === 0) lease.release();
-    };
-    for (const job of jobs) {
-      connection.dispatch(job.args, job.options, (reply) => {
-        job.resolve(reply);
-        done();
-      }, (error) => {
-        this.#fail(job, error, connection);
-        done();
-      });
+    const last = jobs.length - 1;
+    for (let i = 0; i < last; i++) {
+      const job = jobs[i]!;
+      job.connection = connection;
+      connection.dispatch(job.args, job.options, job.resolve, job.fail);
     }
+    // Replies settle in FIFO order and a failure settles every pending
+    // command at once, so the batch is over when its last command settles.
+    const job = jobs[last]!;
+    job.connection = connection;
+    connection.dispatch(job.args, job.options, (reply) => {
+      lease.release();
+      job.resolve(reply);
+    }, (error) => {
+      lease.release();
+      job.fail(error);
+    });
   }
 
   async #runDedicated(job: Job): Promise<void> {
     let lease: Lease | undefined;
     try {
       lease = await this.#source.acquire({ signal: job.options.signal });
+      job.connection = lease.connection;
       job.resolve(await lease.connection.command(job.args, job.options));
     } catch (error) {
-      this.#fail(job, error as Error, lease?.connection);
+      job.fail(error as Error);
     } finally {
       lease?.release();
     }
   }
 
-  #fail(job: Job, error: Error, connection: Connection | undefined): void {
-    this.#settings.onError?.(error, connection);
+  #fail(job: Job, error: Error): void {
+    this.#settings.onError?.(error, job.connection);
     if (
       job.attempt >= this.#policy.attempts || !isRetryable(error, this.#settings) ||
       job.options.signal?.aborted

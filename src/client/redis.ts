@@ -7,6 +7,7 @@ import { type CommandOptions, type Connection, parseRedisUrl } from "../connecti
 import { BlockingConnectionPool, type ConnectionPool, type PoolOptions } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { Commands, type RedisKey, type Transform } from "./commands/mod.ts";
+import { asIs } from "./commands/_transforms.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { Multi, Pipeline } from "./pipeline.ts";
 import { type MessageHandler, Subscriber, type Subscription } from "./pubsub.ts";
@@ -92,6 +93,8 @@ export class Redis extends Commands<"promise", never> {
 
   /** Sends a typed command through the dispatcher. */
   protected call<T>(args: RedisArgument[], transform: Transform<T>): Promise<T> {
+    // Most replies need no shaping: skip the extra closure on the hot path.
+    if (transform === asIs) return this.#dispatcher.send(args) as Promise<T>;
     return this.#dispatcher.send(args, undefined, transform);
   }
 

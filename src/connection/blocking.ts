@@ -49,7 +49,13 @@ function seconds(arg: RedisArgument | undefined): number {
  * ```
  */
 export function blockingTime(args: readonly RedisArgument[]): number | undefined {
-  const name = text(args[0]).toUpperCase();
+  const first = args[0];
+  // Hot path: every command passes here; only B..., W... and X... commands can block.
+  if (typeof first === "string") {
+    const c = first.charCodeAt(0) | 0x20;
+    if (c !== 0x62 && c !== 0x77 && c !== 0x78) return undefined;
+  }
+  const name = text(first).toUpperCase();
   if (name.length < 4) return undefined;
   if (LAST_ARG_SECONDS.has(name)) return seconds(args[args.length - 1]);
   if (FIRST_ARG_SECONDS.has(name)) return seconds(args[1]);

@@ -1,0 +1,121 @@
+/**
+ * Pool option defaults (one table) and their checks.
+ *
+ * @module
+ */
+import type { Connection, ConnectionOptions } from "../connection/mod.ts";
+import type { PoolLogger, PoolOptions } from "./connection_pool.ts";
+
+/** Pool options with every default applied, split from the connection options. */
+export interface ResolvedPoolOptions {
+  maxConnections: number;
+  minIdle: number;
+  maxIdle: number;
+  idleTimeout: number | null;
+  maxLifetime: number | null;
+  healthCheckInterval: number;
+  leakDetectionThreshold: number | null;
+  idleOrder: "fifo" | "lifo";
+  timeout: number | null;
+  connectionFactory: (() => Promise<Connection>) | undefined;
+  logger: PoolLogger | undefined;
+  connection: ConnectionOptions;
+}
+
+/** `ConnectionPool` defaults; `BlockingConnectionPool` overrides two of them. */
+export const POOL_DEFAULTS = {
+  /** redis-py's default: effectively unbounded. */
+  maxConnections: 2 ** 31,
+  minIdle: 0,
+  idleTimeout: 300_000,
+  maxLifetime: null,
+  healthCheckInterval: 0,
+  leakDetectionThreshold: null,
+  idleOrder: "lifo",
+  /** Non-blocking: fail at once with PoolExhaustedError. */
+  timeout: 0,
+} as const;
+
+/** What `BlockingConnectionPool` changes: redis-py's defaults for it. */
+export const BLOCKING_DEFAULTS = { maxConnections: 50, timeout: 20_000 } as const;
+
+/**
+ * Applies the defaults once and checks every pool option; connection options
+ * are passed through for the connection layer to check.
+ */
+export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
+  const {
+    maxConnections = POOL_DEFAULTS.maxConnections,
+    minIdle = POOL_DEFAULTS.minIdle,
+    maxIdle,
+    idleTimeout = POOL_DEFAULTS.idleTimeout,
+    maxLifetime = POOL_DEFAULTS.maxLifetime,
+    healthCheckInterval = POOL_DEFAULTS.healthCheckInterval,
+    leakDetectionThreshold = POOL_DEFAULTS.leakDetectionThreshold,
+    idleOrder = POOL_DEFAULTS.idleOrder,
+    timeout = POOL_DEFAULTS.timeout,
+    connectionFactory,
+    logLeaks,
+    logger,
+    ...connection
+  } = options;
+  checkInteger("maxConnections", maxConnections, 1);
+  checkInteger("minIdle", minIdle, 0);
+  if (minIdle > maxConnections) {
+    throw new RangeError(
+      `minIdle must be at most maxConnections (${maxConnections}), got ${minIdle}`,
+    );
+  }
+  const idleCap = maxIdle ?? maxConnections;
+  checkInteger("maxIdle", idleCap, minIdle);
+  checkDuration("idleTimeout", idleTimeout, 1);
+  checkDuration("maxLifetime", maxLifetime, 1);
+  checkInteger("healthCheckInterval", healthCheckInterval, 0);
+  checkDuration("leakDetectionThreshold", leakDetectionThreshold, 1);
+  checkDuration("timeout", timeout, 0);
+  if (idleOrder !== "fifo" && idleOrder !== "lifo") {
+    throw new RangeError(`idleOrder must be "fifo" or "lifo", got ${String(idleOrder)}`);
+  }
+  if (connectionFactory !== undefined && typeof connectionFactory !== "function") {
+    throw new TypeError(`connectionFactory must be a function, got ${typeof connectionFactory}`);
+  }
+  return {
+    maxConnections,
+    minIdle,
+    maxIdle: idleCap,
+    idleTimeout,
+    maxLifetime,
+    healthCheckInterval,
+    leakDetectionThreshold,
+    idleOrder,
+    timeout,
+    connectionFactory,
+    logger: logger ?? (logLeaks ? console : undefined),
+    connection: { ...connection, healthCheckInterval },
+  };
+}
+
+/**
+ * Fills in `BlockingConnectionPool`'s defaults where the caller left a value
+ * undefined (an explicit `null` timeout is kept: it means wait forever).
+ */
+export function withBlockingDefaults(options: PoolOptions): PoolOptions {
+  return {
+    ...options,
+    maxConnections: options.maxConnections ?? BLOCKING_DEFAULTS.maxConnections,
+    timeout: options.timeout === undefined ? BLOCKING_DEFAULTS.timeout : options.timeout,
+  };
+}
+
+function checkInteger(name: string, value: unknown, min: number): void {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    throw new RangeError(`${name} must be an integer >= ${min}, got ${String(value)}`);
+  }
+}
+
+function checkDuration(name: string, value: unknown, min: number): void {
+  if (value === null) return;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    throw new RangeError(`${name} must be an integer >= ${min} (ms) or null, got ${String(value)}`);
+  }
+}

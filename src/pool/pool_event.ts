@@ -1,0 +1,94 @@
+/**
+ * The events a pool dispatches, and their details.
+ *
+ * @module
+ */
+import type { Connection } from "../connection/mod.ts";
+
+/**
+ * Why a pool closed one of its connections.
+ *
+ * - `broken`: it failed (the server closed it, a reply timed out, a protocol error).
+ * - `closed`: it was closed while idle, by the server or by its owner.
+ * - `idle`: it stayed idle longer than `idleTimeout` above `minIdle`.
+ * - `lifetime`: it outlived `maxLifetime`.
+ * - `maxIdle`: it came back while `maxIdle` connections were already idle.
+ * - `stale`: it was lent before `reset()` / `markStale()`.
+ * - `health`: the PING before lending it failed.
+ * - `disconnect`: `disconnect()` or `close()` closed it.
+ *
+ * @example
+ * ```ts
+ * import type { DestroyReason } from "@redwire/redis";
+ *
+ * const reason: DestroyReason = "idle";
+ * ```
+ */
+export type DestroyReason =
+  | "broken"
+  | "closed"
+  | "idle"
+  | "lifetime"
+  | "maxIdle"
+  | "stale"
+  | "health"
+  | "disconnect";
+
+/**
+ * The `detail` of each event a pool dispatches, by event type.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionPool, type PoolEventMap } from "@redwire/redis";
+ *
+ * const pool = new ConnectionPool();
+ * pool.addEventListener("destroy", (event) => {
+ *   const detail: PoolEventMap["destroy"] = event.detail;
+ *   console.log(detail.reason, detail.connection.address);
+ * });
+ * ```
+ */
+export interface PoolEventMap {
+  /** A connection was made and its handshake succeeded. */
+  create: { connection: Connection };
+  /** A connection was lent; `waited` is how long the acquirer queued, in ms. */
+  acquire: { connection: Connection; waited: number };
+  /** A lent connection came back (it may be closed right after: see `destroy`). */
+  release: { connection: Connection };
+  /** The pool closed a connection, and why. */
+  destroy: { connection: Connection; reason: DestroyReason; error?: Error };
+  /** A background task failed: warming up `minIdle` connections, or a health check. */
+  error: { error: Error; during: "warmUp" | "healthCheck" };
+  /** A lease was held longer than `leakDetectionThreshold`; `stack` is the acquirer's. */
+  leak: { connection: Connection; heldFor: number; stack: string };
+}
+
+/**
+ * An event dispatched by a pool; `detail` depends on the type (see
+ * {@linkcode PoolEventMap}).
+ *
+ * @example
+ * ```ts
+ * import { ConnectionPool, PoolEvent } from "@redwire/redis";
+ *
+ * const pool = new ConnectionPool({ minIdle: 2 });
+ * pool.addEventListener("error", (event: PoolEvent<"error">) => {
+ *   console.error(`warm-up failed: ${event.detail.error.message}`);
+ * });
+ * ```
+ */
+export class PoolEvent<K extends keyof PoolEventMap = keyof PoolEventMap> extends Event {
+  /** What happened: see {@linkcode PoolEventMap}. */
+  readonly detail: PoolEventMap[K];
+
+  /**
+   * Made by pools.
+   *
+   * @param type The event type.
+   * @param detail What happened.
+   */
+  constructor(type: K, detail: PoolEventMap[K]) {
+    super(type);
+    this.detail = detail;
+  }
+}

@@ -42,6 +42,25 @@ export type {
   Transform,
 } from "./src/client/mod.ts";
 export {
+  ConnectionRegistry,
+  connections,
+  currentConnection,
+  NamedPipeline,
+  pipeline,
+  PipelineError,
+  popConnection,
+  pushConnection,
+  resolveConnection,
+  useConnection,
+  withConnection,
+} from "./src/registry/mod.ts";
+export type {
+  ConnectOptions,
+  PipelineExecOptions,
+  PipelineOptions,
+  ServerFailure,
+} from "./src/registry/mod.ts";
+export {
   BlockingConnectionPool,
   ConnectionPool,
   Lease,

@@ -392,6 +392,21 @@ describe("ConnectionPool", () => {
     assert.deepEqual(counts(pool), { idle: 0, inUse: 0, waiting: 0, connecting: 0 });
   });
 
+  it("close() waits for a connection being made, then closes it", async () => {
+    const f = fakes();
+    const pool = fakeBlockingPool({}, f);
+    const open = f.hold();
+    const acquiring = pool.acquire();
+    await sleep(5);
+    const closing = pool.close();
+    open();
+    await closing;
+    await assert.rejects(acquiring, /is closed/);
+    assert.equal(f.made[0]!.state, "closed");
+    assert.deepEqual(counts(pool), { idle: 0, inUse: 0, waiting: 0, connecting: 0 });
+    assert.equal(pool.stats().destroyed, 1);
+  });
+
   it("closes a connection that comes back while maxIdle are idle", async () => {
     await using pool = fakePool({ maxIdle: 1 });
     const a = await pool.getConnection();

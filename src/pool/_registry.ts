@@ -35,6 +35,7 @@ export class Registry {
   created = 0;
   destroyed = 0;
   #gone = new WeakSet<Connection>();
+  #closing = new Set<Promise<void>>();
   #lifo: boolean;
   #maxIdle: number;
   #hooks: RegistryHooks;
@@ -110,7 +111,15 @@ export class Registry {
       connection.destroy();
       return Promise.resolve();
     }
-    return connection.close().catch(noop);
+    const closing = connection.close().catch(noop);
+    this.#closing.add(closing);
+    closing.then(() => this.#closing.delete(closing));
+    return closing;
+  }
+
+  /** Resolves once every connection being closed by discard() is closed. */
+  async settled(): Promise<void> {
+    while (this.#closing.size > 0) await Promise.all(this.#closing);
   }
 
   /** Closes every idle connection now. */

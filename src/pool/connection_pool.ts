@@ -224,6 +224,8 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
   #started = false;
   #listening = 0;
   #connecting = 0;
+  /** close() waiting for connections being made. */
+  #connected: (() => void)[] = [];
   #inUse = 0;
   #acquired = 0;
   #released = 0;
@@ -439,7 +441,10 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
         ),
       );
     }
+    // A connection still connecting is closed as soon as it is made (see #create).
+    if (this.#connecting > 0) await new Promise<void>((done) => this.#connected.push(done));
     await this.disconnect({ inUse: true });
+    await this.#registry.settled();
   }
 
   /** Closes the pool; `await using pool = new ConnectionPool()` calls this. */
@@ -621,9 +626,8 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
       if (connection.state !== "ready") await connection.connect();
     } catch (error) {
       connection?.destroy(error instanceof Error ? error : undefined);
+      this.#connectDone();
       throw error;
-    } finally {
-      this.#connecting--;
     }
     const lifetime = this.#o.maxLifetime;
     // Up to 10% sooner at random, so connections made together do not all retire together.
@@ -633,8 +637,18 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     const slot = this.#registry.add(connection, generation, expiresAt);
     this.#lastAddress = connection.address;
     if (this.#listening & 1) this.#emit("create", { connection });
+    if (this.#registry.closed) {
+      this.#registry.discard(slot, "disconnect");
+      this.#connectDone();
+      throw this.#closedError();
+    }
+    this.#connectDone();
     if (lifetime !== null) this.#maintenance.wakeBy(expiresAt);
     return slot;
+  }
+
+  #connectDone(): void {
+    if (--this.#connecting === 0) { for (const done of this.#connected.splice(0)) done(); }
   }
 
   /** PINGs a connection idle longer than healthCheckInterval; a dead one is discarded. */
@@ -726,7 +740,9 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
         // Back off, so a server that is down is not hammered by refills.
         this.#warmBackoff = Math.min(MAX_WARM_BACKOFF, Math.max(100, this.#warmBackoff * 2));
         this.#warmAfter = Date.now() + this.#warmBackoff;
-        if (this.#listening & 16) this.#emit("error", { error: failure, during: "warmUp" });
+        if (this.#listening & 16 && !registry.closed) {
+          this.#emit("error", { error: failure, during: "warmUp" });
+        }
         return failure;
       }).finally(() => this.#warmUps.delete(done));
       this.#warmUps.add(done);

@@ -12,9 +12,12 @@ type NodeAdapter = typeof import("./node.ts");
 
 const IS_DENO = typeof (globalThis as { Deno?: unknown }).Deno === "object";
 
-// Loaded on first use, so a runtime never evaluates the other's adapter.
-let denoAdapter: Promise<DenoAdapter> | undefined;
-let nodeAdapter: Promise<NodeAdapter> | undefined;
+// The running runtime's adapter starts loading with this module, never
+// inside a caller's async context: on Deno 2 a dynamic import() started inside
+// an AsyncLocalStorage run leaks that store into later callbacks. Deno also
+// needs the Node adapter for TLS cases its own API lacks, so it loads on first use.
+let denoAdapter: Promise<DenoAdapter> | undefined = IS_DENO ? import("./deno.ts") : undefined;
+let nodeAdapter: Promise<NodeAdapter> | undefined = IS_DENO ? undefined : import("./node.ts");
 
 async function openDefaultTransport(options: OpenOptions): Promise<Transport> {
   if (IS_DENO) {

@@ -366,12 +366,15 @@ describe("ConnectionPool", () => {
 
   it("disconnect() closes idle ones; with inUse, lent ones too, never re-pooled", async () => {
     await using pool = fakePool();
+    const kept = await pool.getConnection();
     const lent = await pool.getConnection();
     const idle = await pool.getConnection();
     pool.release(idle);
     await pool.disconnect();
     assert.equal(idle.state, "closed");
     assert.equal(lent.state, "ready");
+    pool.release(kept);
+    assert.equal(pool.stats().idle, 1, "without inUse, lent connections are pooled again");
     await pool.disconnect({ inUse: true });
     assert.equal(lent.state, "closed");
     pool.release(lent);
@@ -390,6 +393,18 @@ describe("ConnectionPool", () => {
     assert.equal(lease.connection.state, "closed");
     lease.release();
     assert.deepEqual(counts(pool), { idle: 0, inUse: 0, waiting: 0, connecting: 0 });
+  });
+
+  it("markStale() drops idle connections and refills minIdle with new ones", async () => {
+    const f = fakes();
+    await using pool = fakePool({ minIdle: 2 }, f);
+    await pool.warmUp();
+    const [a, b] = f.made;
+    await pool.markStale();
+    assert.equal(a!.state, "closed");
+    assert.equal(b!.state, "closed");
+    await eventually(() => pool.stats().idle === 2, 1000, "the refill");
+    assert.equal(f.made.length, 4);
   });
 
   it("close() waits for a connection being made, then closes it", async () => {
@@ -487,6 +502,7 @@ describe("BlockingConnectionPool", () => {
     assert.equal(stats.released, 1000);
     assert.deepEqual(counts(pool), { idle: 10, inUse: 0, waiting: 0, connecting: 0 });
     assert.equal(stats.timedOut, 0);
+    assert.equal(stats.created - stats.destroyed, stats.idle + stats.inUse);
     assert.ok(stats.waitTime.max > 0 && stats.waitTime.p50 <= stats.waitTime.p99);
   });
 

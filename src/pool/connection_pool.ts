@@ -7,6 +7,7 @@
  */
 import { Connection, type ConnectionOptions, parseRedisUrl } from "../connection/mod.ts";
 import { ConnectionError, PoolExhaustedError, PoolTimeoutError } from "../errors.ts";
+import { Connector } from "./_connector.ts";
 import { Maintenance } from "./_maintenance.ts";
 import { type ResolvedPoolOptions, resolvePoolOptions } from "./_options.ts";
 import { Registry } from "./_registry.ts";
@@ -182,7 +183,6 @@ const EVENT_BITS: Record<string, number> = {
   leak: 32,
 };
 const NO_OPTIONS: AcquireOptions = {};
-const MAX_WARM_BACKOFF = 30_000;
 
 type Listener = EventListenerOrEventListenerObject | ((event: PoolEvent<never>) => void) | null;
 
@@ -220,20 +220,14 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
   #registry: Registry;
   #maintenance: Maintenance;
   #configuredAddress: string;
+  #connector: Connector;
   #lastAddress: string | undefined;
-  #started = false;
   #listening = 0;
-  #connecting = 0;
-  /** close() waiting for connections being made. */
-  #connected: (() => void)[] = [];
   #inUse = 0;
   #acquired = 0;
   #released = 0;
   #timedOut = 0;
   #waitTimes = new WaitTimes();
-  #warmUps = new Set<Promise<Error | undefined>>();
-  #warmBackoff = 0;
-  #warmAfter = 0;
   #releaseLease = (lease: Lease): void => this.#releaseLeaseOf(lease);
   #toLease = (slot: Slot): Lease => this.#leaseOf(slot);
 
@@ -259,11 +253,26 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
         if (this.#listening & 8) this.#emit("destroy", { connection, reason, error });
       },
       idled: () => this.#maintenance.idled(),
-      lost: () => this.#refill(),
+      lost: () => this.#connector.refill(),
     });
     this.#maintenance = new Maintenance(o, this.#registry, {
-      refill: () => this.#refill(),
+      refill: () => this.#connector.refill(),
       leak: (slot, heldFor) => this.#reportLeak(slot, heldFor),
+    });
+    const parts = {
+      registry: this.#registry,
+      permits: this.#permits,
+      maintenance: this.#maintenance,
+    };
+    this.#connector = new Connector(o, parts, {
+      created: (connection) => {
+        this.#lastAddress = connection.address;
+        if (this.#listening & 1) this.#emit("create", { connection });
+      },
+      failed: (error, during) => {
+        if (this.#listening & 16) this.#emit("error", { error, during });
+      },
+      closedError: () => this.#closedError(),
     });
   }
 
@@ -354,10 +363,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    */
   async warmUp(): Promise<void> {
     if (this.#registry.closed) throw this.#closedError();
-    this.#started = true;
-    this.#warmAfter = 0;
-    this.#refill();
-    for (const error of await Promise.all(this.#warmUps)) if (error) throw error;
+    await this.#connector.warmUp();
   }
 
   /**
@@ -371,7 +377,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
       created: this.#registry.created,
       idle: this.#registry.idle.length,
       inUse: this.#inUse,
-      connecting: this.#connecting,
+      connecting: this.#connector.connecting,
       waiting: this.#permits.waiting,
       acquired: this.#acquired,
       released: this.#released,
@@ -390,7 +396,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * @returns Resolves once those connections are closed.
    */
   async disconnect(options: DisconnectOptions = {}): Promise<void> {
-    this.#started = false;
+    this.#connector.started = false;
     const closing = this.#registry.drainIdle("disconnect");
     if (options.inUse) {
       for (const slot of this.#registry.slots.values()) {
@@ -422,7 +428,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
   markStale(): Promise<void> {
     this.#registry.generation++;
     const closing = this.#registry.drainIdle("stale");
-    this.#refill();
+    this.#connector.refill();
     this.#maintenance.rearm();
     return Promise.all(closing).then(noop);
   }
@@ -441,8 +447,8 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
         ),
       );
     }
-    // A connection still connecting is closed as soon as it is made (see #create).
-    if (this.#connecting > 0) await new Promise<void>((done) => this.#connected.push(done));
+    // A connection still connecting is closed as soon as it is made.
+    await this.#connector.settled();
     await this.disconnect({ inUse: true });
     await this.#registry.settled();
   }
@@ -469,6 +475,13 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     listener: ((event: PoolEvent<K>) => void) | null,
     options?: boolean | AddEventListenerOptions,
   ): void;
+  /**
+   * Listens to any event, as EventTarget does.
+   *
+   * @param type The event type.
+   * @param listener The listener.
+   * @param options EventTarget listener options.
+   */
   override addEventListener(
     type: string,
     listener: EventListenerOrEventListenerObject | null,
@@ -496,6 +509,13 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     listener: ((event: PoolEvent<K>) => void) | null,
     options?: boolean | EventListenerOptions,
   ): void;
+  /**
+   * Stops listening to any event, as EventTarget does.
+   *
+   * @param type The event type.
+   * @param listener The listener.
+   * @param options EventTarget listener options.
+   */
   override removeEventListener(
     type: string,
     listener: EventListenerOrEventListenerObject | null,
@@ -520,12 +540,12 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     const signal = options.signal;
     if (this.#registry.closed) return Promise.reject(this.#closedError());
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!this.#started) this.#start();
+    if (!this.#connector.started) this.#start();
     const permit = this.#permits.tryAcquire();
     if (permit !== null) {
       this.#waitTimes.record(0);
       const slot = this.#registry.takeIdle();
-      if (slot !== undefined && !this.#needsCheck(slot)) {
+      if (slot !== undefined && !this.#connector.needsCheck(slot)) {
         this.#lend(slot, permit, 0, stack);
         return Promise.resolve(wrap(slot));
       }
@@ -538,7 +558,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
         (granted, waited) => {
           this.#waitTimes.record(waited);
           const slot = this.#registry.takeIdle();
-          if (slot !== undefined && !this.#needsCheck(slot)) {
+          if (slot !== undefined && !this.#connector.needsCheck(slot)) {
             this.#lend(slot, granted, waited, stack);
             resolve(wrap(slot));
           } else {
@@ -556,9 +576,9 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
   }
 
   #start(): void {
-    this.#started = true;
+    this.#connector.started = true;
     // After the current acquirer took its permit: warm-up takes what is left.
-    if (this.#o.minIdle > 0) queueMicrotask(() => this.#refill());
+    if (this.#o.minIdle > 0) queueMicrotask(() => this.#connector.refill());
   }
 
   /** The slow path for a permit holder: health-check idle ones, or connect a new one. */
@@ -570,8 +590,9 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     waited: number,
   ): Promise<Slot> {
     let slot = first;
-    while (slot !== undefined && !(await this.#healthy(slot))) slot = this.#registry.takeIdle();
-    if (slot === undefined) slot = await this.#connectFor(permit, signal);
+    const connector = this.#connector;
+    while (slot !== undefined && !(await connector.healthy(slot))) slot = this.#registry.takeIdle();
+    if (slot === undefined) slot = await connector.connectFor(permit, signal);
     if (this.#registry.closed || signal?.aborted) {
       const error = this.#registry.closed ? this.#closedError() : signal?.reason;
       this.#registry.putIdle(slot);
@@ -580,95 +601,6 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     }
     this.#lend(slot, permit, waited, stack);
     return slot;
-  }
-
-  /**
-   * Connects a new connection for a permit holder; on failure the permit is
-   * released. If the signal aborts first, the acquire rejects at once and the
-   * connection joins the idle set when ready (the permit is held until then).
-   */
-  #connectFor(permit: Permit, signal: AbortSignal | undefined): Promise<Slot> {
-    const connecting = this.#create();
-    if (signal === undefined) {
-      return connecting.catch((error) => {
-        permit.release();
-        throw error;
-      });
-    }
-    return new Promise<Slot>((resolve, reject) => {
-      let aborted = false;
-      const onAbort = () => {
-        aborted = true;
-        reject(signal.reason);
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-      connecting.then((slot) => {
-        signal.removeEventListener("abort", onAbort);
-        if (!aborted) return resolve(slot);
-        this.#registry.putIdle(slot);
-        permit.release();
-      }, (error) => {
-        signal.removeEventListener("abort", onAbort);
-        permit.release();
-        reject(error);
-      });
-    });
-  }
-
-  /** Opens one connection and registers it (state "new": the caller places it). */
-  async #create(): Promise<Slot> {
-    this.#connecting++;
-    const generation = this.#registry.generation;
-    let connection: Connection | undefined;
-    try {
-      const factory = this.#o.connectionFactory;
-      connection = factory === undefined ? new Connection(this.#o.connection) : await factory();
-      if (connection.state !== "ready") await connection.connect();
-    } catch (error) {
-      connection?.destroy(error instanceof Error ? error : undefined);
-      this.#connectDone();
-      throw error;
-    }
-    const lifetime = this.#o.maxLifetime;
-    // Up to 10% sooner at random, so connections made together do not all retire together.
-    const expiresAt = lifetime === null
-      ? Infinity
-      : Date.now() + lifetime * (1 - 0.1 * Math.random());
-    const slot = this.#registry.add(connection, generation, expiresAt);
-    this.#lastAddress = connection.address;
-    if (this.#listening & 1) this.#emit("create", { connection });
-    if (this.#registry.closed) {
-      this.#registry.discard(slot, "disconnect");
-      this.#connectDone();
-      throw this.#closedError();
-    }
-    this.#connectDone();
-    if (lifetime !== null) this.#maintenance.wakeBy(expiresAt);
-    return slot;
-  }
-
-  #connectDone(): void {
-    if (--this.#connecting === 0) { for (const done of this.#connected.splice(0)) done(); }
-  }
-
-  /** PINGs a connection idle longer than healthCheckInterval; a dead one is discarded. */
-  async #healthy(slot: Slot): Promise<boolean> {
-    if (!this.#needsCheck(slot)) return true;
-    slot.state = "checking";
-    try {
-      await slot.connection.command(["PING"]);
-      return true;
-    } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      this.#registry.discard(slot, "health", failure);
-      if (this.#listening & 16) this.#emit("error", { error: failure, during: "healthCheck" });
-      return false;
-    }
-  }
-
-  #needsCheck(slot: Slot): boolean {
-    const interval = this.#o.healthCheckInterval;
-    return interval > 0 && Date.now() - slot.connection.lastUsedAt > interval;
   }
 
   #lend(slot: Slot, permit: Permit, waited: number, stack: string | undefined): void {
@@ -715,38 +647,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     if (reason !== undefined) this.#registry.discard(slot, reason);
     // Last: this hands the permit to the longest waiter, who takes the idle connection.
     permit.release();
-    if (reason !== undefined) this.#refill();
-  }
-
-  /** Opens connections in the background until `minIdle` are open (never rejects). */
-  #refill(): void {
-    const registry = this.#registry;
-    const min = this.#o.minIdle;
-    if (!this.#started || registry.closed || registry.slots.size + this.#connecting >= min) return;
-    if (this.#warmAfter > 0 && Date.now() < this.#warmAfter) return;
-    while (registry.slots.size + this.#connecting < min) {
-      // Warm-up holds a permit while it connects, so the cap always holds.
-      const permit = this.#permits.tryAcquire();
-      if (permit === null) return;
-      const done: Promise<Error | undefined> = this.#create().then((slot) => {
-        this.#warmBackoff = this.#warmAfter = 0;
-        if (this.#started) registry.putIdle(slot);
-        else registry.discard(slot, "disconnect");
-        permit.release();
-        return undefined;
-      }, (error) => {
-        permit.release();
-        const failure = error instanceof Error ? error : new Error(String(error));
-        // Back off, so a server that is down is not hammered by refills.
-        this.#warmBackoff = Math.min(MAX_WARM_BACKOFF, Math.max(100, this.#warmBackoff * 2));
-        this.#warmAfter = Date.now() + this.#warmBackoff;
-        if (this.#listening & 16 && !registry.closed) {
-          this.#emit("error", { error: failure, during: "warmUp" });
-        }
-        return failure;
-      }).finally(() => this.#warmUps.delete(done));
-      this.#warmUps.add(done);
-    }
+    if (reason !== undefined) this.#connector.refill();
   }
 
   #reportLeak(slot: Slot, heldFor: number): void {

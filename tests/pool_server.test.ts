@@ -152,8 +152,7 @@ describe("ConnectionPool against redis-server", () => {
     for (const error of failures) {
       assert.ok(error instanceof ConnectionError, String(error));
       assert.match(error.message, new RegExp(`${server.host}:${server.port}`));
-      // TODO(#3): also match /max number of clients reached/ once the handshake
-      // reports the server's refusal instead of "lost while waiting for a reply".
+      assert.match(error.message, /max number of clients reached/);
     }
     const stats = pool.stats();
     assert.deepEqual({ inUse: stats.inUse, connecting: stats.connecting }, {

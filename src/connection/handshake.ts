@@ -84,7 +84,7 @@ export function handshakeSteps(options: ResolvedConnectionOptions): HandshakeSte
  */
 export function checkHandshake(
   steps: readonly HandshakeStep[],
-  replies: readonly Reply[],
+  replies: readonly (Reply | Error)[],
   address: string,
   options: ResolvedConnectionOptions,
 ): void {

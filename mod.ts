@@ -108,6 +108,14 @@ export { Decoder, encodeCommand, encodeCommands } from "./src/protocol/mod.ts";
 export type { DecoderOptions, FrameHandler, RedisArgument, Reply } from "./src/protocol/mod.ts";
 export { defaultTransport } from "./src/transport/mod.ts";
 export type { OpenOptions, TlsOptions, Transport, TransportFactory } from "./src/transport/mod.ts";
+export { webSocketTransport } from "./src/transport/mod.ts";
+export type {
+  WebSocketClientOptions,
+  WebSocketConstructor,
+  WebSocketEvent,
+  WebSocketLike,
+  WebSocketTransportOptions,
+} from "./src/transport/mod.ts";
 export {
   AuthenticationError,
   AuthReplyError,

@@ -16,3 +16,11 @@
 export type { OpenOptions, TlsOptions, Transport, TransportFactory } from "./transport.ts";
 export { createAsyncContext, defaultTransport } from "./select.ts";
 export type { AsyncContext } from "./select.ts";
+export { webSocketTransport } from "./websocket.ts";
+export type {
+  WebSocketClientOptions,
+  WebSocketConstructor,
+  WebSocketEvent,
+  WebSocketLike,
+  WebSocketTransportOptions,
+} from "./websocket.ts";

@@ -1,0 +1,468 @@
+/**
+ * The WebSocket adapter: RESP bytes in binary frames to a redwire bridge,
+ * for runtimes without raw sockets (browsers, Cloudflare Workers, Deno
+ * Deploy). Uses only the standard WebSocket API.
+ *
+ * @module
+ */
+
+import { ConnectionError, TimeoutError } from "../errors.ts";
+import type { OpenOptions, Transport, TransportFactory } from "./transport.ts";
+
+/**
+ * The events a {@linkcode WebSocketLike} dispatches, as far as the transport
+ * reads them: `message` carries `data`, `close` a `code` and `reason`, and
+ * `error` sometimes a `message`.
+ *
+ * @example
+ * ```ts
+ * import type { WebSocketEvent } from "@redwire/redis";
+ *
+ * const onClose = (event: WebSocketEvent) => console.log(event.type, event.code);
+ * ```
+ */
+export interface WebSocketEvent {
+  /** `"open"`, `"message"`, `"error"` or `"close"`. */
+  readonly type: string;
+  /** The payload of a `message` event: an `ArrayBuffer` for binary frames. */
+  readonly data?: unknown;
+  /** The close code of a `close` event. */
+  readonly code?: number;
+  /** The close reason of a `close` event. */
+  readonly reason?: string;
+  /** What went wrong, on an `error` event (not every runtime says). */
+  readonly message?: string;
+}
+
+/**
+ * The part of the standard `WebSocket` API the transport uses. The global
+ * `WebSocket` of Deno, browsers and edge runtimes fits, and so does the
+ * `WebSocket` class of the `ws` package.
+ *
+ * @example
+ * ```ts
+ * import type { WebSocketLike } from "@redwire/redis";
+ *
+ * const socket: WebSocketLike = new WebSocket("wss://bridge.example.com/redis", ["redwire"]);
+ * ```
+ */
+export interface WebSocketLike {
+  /** How binary messages arrive; the transport sets `"arraybuffer"`. */
+  binaryType: string;
+  /** Bytes given to `send` that the runtime has not yet written out. */
+  readonly bufferedAmount: number;
+  /** 0 connecting, 1 open, 2 closing, 3 closed. */
+  readonly readyState: number;
+  /** Sends one binary message. */
+  send(data: Uint8Array): void;
+  /** Starts the closing handshake. */
+  close(code?: number, reason?: string): void;
+  /** Listens to `open`, `message`, `error` and `close`. */
+  addEventListener(type: string, listener: (event: WebSocketEvent) => void): void;
+}
+
+/**
+ * The third constructor argument, which the `ws` package reads and standard
+ * constructors ignore. `finishRequest` lists the subprotocols as `a, b`
+ * (ws writes `a,b`, which `Deno.upgradeWebSocket` cannot parse).
+ *
+ * @example
+ * ```ts
+ * import type { WebSocketClientOptions } from "@redwire/redis";
+ *
+ * const options: WebSocketClientOptions = { perMessageDeflate: false };
+ * ```
+ */
+export interface WebSocketClientOptions {
+  /** RESP is sent as it is; compressing it costs more than it saves on a LAN. */
+  perMessageDeflate?: boolean;
+  /** Called by `ws` with the upgrade request before it is sent; must end it. */
+  finishRequest?: (
+    request: { setHeader(name: string, value: string): unknown; end(): unknown },
+  ) => void;
+}
+
+/**
+ * A `WebSocket` constructor: the global one, or `WebSocket` from the `ws`
+ * package on Node 20, which has no global `WebSocket`.
+ *
+ * @example
+ * ```ts
+ * import type { WebSocketConstructor } from "@redwire/redis";
+ *
+ * const Socket: WebSocketConstructor = WebSocket;
+ * ```
+ */
+export type WebSocketConstructor = new (
+  url: string,
+  protocols?: string[],
+  options?: WebSocketClientOptions,
+) => WebSocketLike;
+
+/**
+ * Options of {@linkcode webSocketTransport}.
+ *
+ * @example
+ * ```ts
+ * import type { WebSocketTransportOptions } from "@redwire/redis";
+ *
+ * const options: WebSocketTransportOptions = { token: "s3cret", connectTimeout: 5_000 };
+ * ```
+ */
+export interface WebSocketTransportOptions {
+  /**
+   * The bridge's shared secret. It travels as the subprotocol
+   * `token.<base64url of its UTF-8 bytes>` next to `redwire`, never in the
+   * URL, and never appears in an error message.
+   */
+  token?: string;
+  /** Subprotocols to offer; the redwire bridge needs `"redwire"` among them. @default ["redwire"] */
+  protocols?: string[];
+  /** The WebSocket implementation, such as `WebSocket` from `ws` on Node 20. @default globalThis.WebSocket */
+  WebSocket?: WebSocketConstructor;
+  /** Longest wait for the WebSocket handshake, in ms; `null` waits forever. @default 10000 */
+  connectTimeout?: number | null;
+  /** `write` resolves once `bufferedAmount` is at most this many bytes. @default 1048576 */
+  highWaterMark?: number;
+}
+
+/** The subprotocol the redwire bridge selects. */
+const BRIDGE_PROTOCOL = "redwire";
+/** Prefix of the subprotocol that carries the token. */
+const TOKEN_PREFIX = "token.";
+const DEFAULTS = { connectTimeout: 10_000, highWaterMark: 1024 * 1024 } as const;
+/** Largest message sent at once: a big write goes out as several frames. */
+const FRAME_SIZE = 1024 * 1024;
+/**
+ * Deno's own WebSocket client (2.x) leaves Nagle's algorithm on and writes
+ * a frame's header and payload separately when the payload is over 1 KiB:
+ * the payload then waits for the bridge's delayed ACK, about 40 ms, unless
+ * it fills a TCP segment. So writes between 1 KiB and 64 KiB leave it in
+ * frames of 1 KiB, each written whole; a pipeline's first frame draws
+ * replies whose packets carry the ACK that releases the next.
+ */
+const NAGLE_FRAME_SIZE = 1024;
+const NAGLE_WRITE_LIMIT = 64 * 1024;
+const IS_DENO = typeof (globalThis as { Deno?: unknown }).Deno === "object";
+/** How often a write blocked on `bufferedAmount` looks again, in ms. */
+const DRAIN_POLL_MS = 2;
+const OPEN = 1;
+
+/**
+ * Makes a transport factory that reaches Redis through a redwire WebSocket
+ * bridge (`serveBridge` from `@redwire/redis/bridge`). Each connection opens
+ * one WebSocket; binary frames carry the raw RESP bytes both ways. The
+ * bridge decides which Redis server it talks to, so the `host` and `port`
+ * options of the client only name the connection in messages.
+ *
+ * The token is sent as a WebSocket subprotocol, because browsers cannot set
+ * headers on a WebSocket and a URL query ends up in access logs: the client
+ * offers `["redwire", "token.<base64url(token)>"]` and the bridge answers
+ * `redwire`.
+ *
+ * Opening fails with `ConnectionError` when the handshake is refused (the
+ * bridge answers 401 for a wrong token, 503 at its connection cap, 502 when
+ * Redis is down) and with `TimeoutError` after `connectTimeout`; a close
+ * by the bridge fails the connection with `ConnectionError` giving the
+ * close code and reason. Messages name the URL without credentials or
+ * query values, and never the token.
+ *
+ * @param url The bridge's `ws://` or `wss://` URL; `wss://` on any public network.
+ * @param options The token, subprotocols, WebSocket class, connect timeout and high-water mark.
+ * @returns A factory for the `transport` option of `Redis`, pools and `Connection`.
+ * @throws {TypeError} If the URL is not a `ws:` or `wss:` URL, or no WebSocket class is available.
+ * @throws {RangeError} If `connectTimeout` or `highWaterMark` is out of range.
+ *
+ * @example Usage
+ * ```ts
+ * import { Redis, webSocketTransport } from "@redwire/redis";
+ *
+ * await using redis = new Redis({
+ *   transport: webSocketTransport("wss://bridge.example.com/redis", { token: "s3cret" }),
+ * });
+ * await redis.set("greeting", "hello");
+ * ```
+ */
+export function webSocketTransport(
+  url: string,
+  options: WebSocketTransportOptions = {},
+): TransportFactory {
+  const settings = resolveSettings(url, options);
+  return (open: OpenOptions) => openWebSocket(settings, open.signal);
+}
+
+interface Settings {
+  url: string;
+  where: string;
+  protocols: string[];
+  secrets: string[];
+  Socket: WebSocketConstructor;
+  connectTimeout: number | null;
+  highWaterMark: number;
+  /** The socket is Deno's own, which needs small frames (see NAGLE_FRAME_SIZE). */
+  nagle: boolean;
+}
+
+function resolveSettings(url: string, options: WebSocketTransportOptions): Settings {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError("webSocketTransport needs a ws:// or wss:// URL");
+  }
+  const where = `bridge ${redactUrl(parsed)}`;
+  if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") {
+    throw new TypeError(`webSocketTransport needs a ws:// or wss:// URL, got ${where}`);
+  }
+  const Socket = options.WebSocket ??
+    (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (typeof Socket !== "function") {
+    throw new TypeError(
+      "This runtime has no global WebSocket; pass one, e.g. `WebSocket` from the ws package",
+    );
+  }
+  const connectTimeout = options.connectTimeout === undefined
+    ? DEFAULTS.connectTimeout
+    : options.connectTimeout;
+  if (connectTimeout !== null) checkCount("connectTimeout", connectTimeout);
+  const highWaterMark = options.highWaterMark ?? DEFAULTS.highWaterMark;
+  checkCount("highWaterMark", highWaterMark);
+  const protocols = [...(options.protocols ?? [BRIDGE_PROTOCOL])];
+  const secrets: string[] = [];
+  if (options.token !== undefined) {
+    if (typeof options.token !== "string" || options.token === "") {
+      throw new TypeError("token must be a non-empty string");
+    }
+    const encoded = base64url(new TextEncoder().encode(options.token));
+    protocols.push(TOKEN_PREFIX + encoded);
+    secrets.push(options.token, encoded);
+  }
+  const nagle = IS_DENO && Socket === (globalThis as { WebSocket?: unknown }).WebSocket;
+  return { url, where, protocols, secrets, Socket, connectTimeout, highWaterMark, nagle };
+}
+
+function checkCount(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be an integer >= 0, got ${String(value)}`);
+  }
+}
+
+async function openWebSocket(
+  settings: Settings,
+  signal: AbortSignal | undefined,
+): Promise<Transport> {
+  signal?.throwIfAborted();
+  let socket: WebSocketLike;
+  try {
+    socket = new settings.Socket(settings.url, settings.protocols, clientOptions(settings));
+  } catch (error) {
+    const message = redact(messageOf(error), settings.secrets);
+    throw new ConnectionError(`Cannot connect to ${settings.where}: ${message}`);
+  }
+  const transport = new WebSocketTransport(socket, settings);
+  await transport.opened(signal);
+  return transport;
+}
+
+function clientOptions(settings: Settings): WebSocketClientOptions {
+  const header = settings.protocols.join(", ");
+  return {
+    perMessageDeflate: false,
+    finishRequest: (request) => {
+      if (header !== "") request.setHeader("Sec-WebSocket-Protocol", header);
+      request.end();
+    },
+  };
+}
+
+class WebSocketTransport implements Transport {
+  readonly readable: AsyncIterable<Uint8Array>;
+  #socket: WebSocketLike;
+  #settings: Settings;
+  #isOpen = false;
+  #closed = false;
+  #ended = false;
+  #error: ConnectionError | undefined;
+  #errorMessage: string | undefined;
+  #queue: Uint8Array[] = [];
+  #wake: (() => void) | undefined;
+  #onOpen: ((error?: Error) => void) | undefined;
+
+  constructor(socket: WebSocketLike, settings: Settings) {
+    this.#socket = socket;
+    this.#settings = settings;
+    socket.binaryType = "arraybuffer";
+    socket.addEventListener("open", () => this.#opened());
+    socket.addEventListener("message", (event) => this.#onMessage(event.data));
+    socket.addEventListener("error", (event) => {
+      // Not every runtime says what failed; the close event follows.
+      if (typeof event.message === "string" && event.message !== "") {
+        this.#errorMessage ??= redact(event.message, settings.secrets);
+      }
+    });
+    socket.addEventListener("close", (event) => this.#onClose(event));
+    const iterator: AsyncIterator<Uint8Array> = { next: () => this.#next() };
+    this.readable = { [Symbol.asyncIterator]: () => iterator };
+  }
+
+  /** Resolves once the handshake is done; closes the socket when it fails. */
+  opened(signal: AbortSignal | undefined): Promise<void> {
+    const limit = this.#settings.connectTimeout;
+    return new Promise<void>((resolve, reject) => {
+      const settle = (error?: Error) => {
+        this.#onOpen = undefined;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        if (error === undefined) return resolve();
+        this.close();
+        reject(error);
+      };
+      const onAbort = () => settle(signal?.reason);
+      const timer = limit === null ? undefined : setTimeout(() => {
+        settle(
+          new TimeoutError(
+            `Connecting to ${this.#settings.where} timed out after ${limit} ms (check the bridge is up, or raise connectTimeout)`,
+          ),
+        );
+      }, limit);
+      this.#onOpen = settle;
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  #opened(): void {
+    this.#isOpen = true;
+    this.#onOpen?.();
+  }
+
+  #onMessage(data: unknown): void {
+    if (this.#closed) return;
+    if (data instanceof ArrayBuffer) {
+      this.#queue.push(new Uint8Array(data));
+    } else if (ArrayBuffer.isView(data)) {
+      this.#queue.push(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    } else {
+      // RESP travels in binary frames only; text would be re-encoded.
+      this.#error ??= new ConnectionError(
+        `${this.#settings.where} sent a text frame; is this URL a redwire bridge?`,
+      );
+      this.#closeSocket(1003, "binary frames only");
+    }
+    this.#signal();
+  }
+
+  #onClose(event: WebSocketEvent): void {
+    this.#ended = true;
+    if (!this.#isOpen) {
+      const why = this.#errorMessage ?? describeClose(event) ??
+        "the handshake failed (bridge down, token refused, connection cap reached, or Redis unreachable)";
+      this.#onOpen?.(new ConnectionError(`Cannot connect to ${this.#settings.where}: ${why}`));
+    } else if (!this.#closed) {
+      const why = describeClose(event) ?? this.#errorMessage ?? "without a close frame";
+      this.#error ??= new ConnectionError(
+        `Connection to ${this.#settings.where} closed by the bridge (${why})`,
+      );
+    }
+    this.#signal();
+  }
+
+  #signal(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  async #next(): Promise<IteratorResult<Uint8Array, undefined>> {
+    while (true) {
+      if (this.#closed) return { done: true, value: undefined };
+      const chunk = this.#queue.shift();
+      if (chunk !== undefined) return { done: false, value: chunk };
+      // Bytes that arrived before the close are delivered before its error.
+      if (this.#error !== undefined) throw this.#error;
+      if (this.#ended) return { done: true, value: undefined };
+      await new Promise<void>((resolve) => this.#wake = resolve);
+    }
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    // Big writes leave in frames of at most FRAME_SIZE, each sent only once
+    // the previous ones drained below the high-water mark: memory stays
+    // bounded however large the value.
+    const size = this.#settings.nagle && bytes.length > NAGLE_FRAME_SIZE &&
+        bytes.length < NAGLE_WRITE_LIMIT
+      ? NAGLE_FRAME_SIZE
+      : FRAME_SIZE;
+    for (let offset = 0; offset < bytes.length; offset += size) {
+      this.#checkWritable();
+      try {
+        this.#socket.send(bytes.subarray(offset, offset + size));
+      } catch (error) {
+        throw new ConnectionError(
+          `Cannot write to ${this.#settings.where}: ${
+            redact(messageOf(error), this.#settings.secrets)
+          }`,
+        );
+      }
+      while (this.#socket.bufferedAmount > this.#settings.highWaterMark) {
+        this.#checkWritable();
+        await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+      }
+    }
+    this.#checkWritable();
+  }
+
+  #checkWritable(): void {
+    if (this.#closed) throw new ConnectionError(`Connection to ${this.#settings.where} is closed`);
+    if (this.#error !== undefined) throw this.#error;
+    if (this.#ended || this.#socket.readyState !== OPEN) {
+      throw new ConnectionError(`Cannot write to ${this.#settings.where}: the WebSocket is closed`);
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue = [];
+    this.#closeSocket(1000, "");
+    this.#signal();
+  }
+
+  #closeSocket(code: number, reason: string): void {
+    try {
+      this.#socket.close(code, reason);
+    } catch {
+      // Already closing, or the runtime refuses a close while connecting.
+    }
+  }
+}
+
+function describeClose(event: WebSocketEvent): string | undefined {
+  const code = event.code;
+  if (code === undefined || code === 0 || code === 1005 || code === 1006) return undefined;
+  return event.reason ? `code ${code}: ${event.reason}` : `code ${code}`;
+}
+
+/** The URL without credentials and with query values masked, for messages. */
+function redactUrl(url: URL): string {
+  const copy = new URL(url.href);
+  copy.username = "";
+  copy.password = "";
+  for (const key of new Set(copy.searchParams.keys())) copy.searchParams.set(key, "redacted");
+  return copy.href;
+}
+
+function redact(message: string, secrets: string[]): string {
+  let result = message;
+  for (const secret of secrets) result = result.split(secret).join("[redacted]");
+  return result;
+}
+
+function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -15,7 +15,6 @@
  *
  * @module
  */
-// deno-lint-ignore no-import-prefix -- a bench-only peer; redwire itself has no dependencies
 import { WebSocket as WsWebSocket } from "npm:ws@8";
 import { Connection, Redis, type TransportFactory, webSocketTransport } from "../mod.ts";
 import { serveBridge } from "../bridge.ts";

@@ -9,7 +9,6 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-// deno-lint-ignore no-import-prefix -- a benchmark-only peer, kept out of deno.json's imports.
 import RedisParserModule from "npm:redis-parser@3";
 import { Decoder, encodeCommand, encodeCommands, type Reply } from "../src/protocol/mod.ts";
 import type { RedisArgument } from "../src/protocol/mod.ts";

@@ -12,9 +12,7 @@
  *
  * @module
  */
-// deno-lint-ignore no-import-prefix -- a benchmark-only peer, kept out of deno.json's imports.
 import genericPool from "npm:generic-pool@3.9.0";
-// deno-lint-ignore no-import-prefix -- a benchmark-only peer, kept out of deno.json's imports.
 import { Pool as TarnPool } from "npm:tarn@3.0.2";
 import type { Connection } from "../src/connection/mod.ts";
 import { BlockingConnectionPool, type Lease } from "../src/pool/mod.ts";

@@ -201,7 +201,9 @@ export class Redis extends Commands<"promise", never> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#subscriber.close();
-    if (this.#ownsPool) await this.pool.disconnect({ inUse: true });
+    // close(), not disconnect(): a disconnected pool reconnects on the next
+    // command, which would open connections nobody closes.
+    if (this.#ownsPool) await this.pool.close();
   }
 
   /** Closes the client; `await using redis = new Redis()` calls this. */

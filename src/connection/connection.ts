@@ -116,6 +116,7 @@ export class Connection {
   #flushScheduled = false;
   #writing = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = Infinity;
   #connecting: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
   #closeListeners: ((error?: Error) => void)[] = [];
@@ -409,9 +410,15 @@ export class Connection {
   }
 
   #armTimer(): void {
-    if (this.#timer !== undefined) return;
     const head = this.#fifo.peek();
     if (head === undefined || head.deadline === Infinity) return;
+    if (this.#timer !== undefined) {
+      // A timer left by an answered command (a blocking one, or one with a
+      // longer per-command timeout) may be due later than this head.
+      if (this.#timerAt <= head.deadline) return;
+      clearTimeout(this.#timer);
+    }
+    this.#timerAt = head.deadline;
     this.#timer = setTimeout(this.#onTimer, Math.max(0, head.deadline - Date.now()));
   }
 

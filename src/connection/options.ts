@@ -157,6 +157,10 @@ export function resolveConnectionOptions(
   if (resolved.protocol !== 2 && resolved.protocol !== 3) {
     throw new RangeError(`protocol must be 2 or 3, got ${resolved.protocol}`);
   }
+  // Not enumerable, so console.log(connection) and JSON.stringify never show it.
+  if (resolved.password !== undefined) {
+    Object.defineProperty(resolved, "password", { enumerable: false });
+  }
   return resolved as ResolvedConnectionOptions;
 }
 

@@ -40,9 +40,14 @@ const QUERY_STRINGS: Record<string, keyof ConnectionOptions> = {
  * ```
  */
 export function redactUrl(url: string): string {
+  // WHATWG URL ends the credentials at the authority's last "@" (a password
+  // may hold "@"); in a URL that does not parse, hide everything up to the last "@".
+  const credentials = URL.canParse(url)
+    ? /^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^/?#]*@/i
+    : /^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):.*@/i;
   return url
-    .replace(/^([a-z+]+:\/\/[^:/@]*):[^@]*@/i, "$1:***@")
-    .replace(/([?&]password=)[^&]*/i, "$1***");
+    .replace(credentials, "$1:***@")
+    .replace(/([?&]password=)[^&#]*/gi, "$1***");
 }
 
 /**
@@ -68,15 +73,21 @@ export function parseRedisUrl(url: string): ConnectionOptions {
   };
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    // WHATWG URL refuses credentials without a host, as in the documented
+    // unix://user:pw@/path form: parse that with a placeholder host.
+    parsed = new URL(url.replace(/^(unix:\/\/[^/]*@)\//i, "$1localhost/"));
   } catch {
     return fail(
       "it cannot be parsed (is the port a number up to 65535, and are special characters in the password percent-encoded?)",
     );
   }
   const options: ConnectionOptions = {};
-  if (parsed.username) options.username = decodeURIComponent(parsed.username);
-  if (parsed.password) options.password = decodeURIComponent(parsed.password);
+  try {
+    if (parsed.username) options.username = decodeURIComponent(parsed.username);
+    if (parsed.password) options.password = decodeURIComponent(parsed.password);
+  } catch {
+    fail("the user name or password has a malformed percent-escape (write % as %25)");
+  }
   switch (parsed.protocol) {
     case "unix:":
       if (!parsed.pathname || parsed.pathname === "/") fail("the socket path is missing");

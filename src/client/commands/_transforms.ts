@@ -69,3 +69,10 @@ export function toScored(reply: Reply): { member: string; score: number }[] {
 export function toKeyValue(reply: Reply): [string, string] | null {
   return reply === null ? null : (reply as [string, string]);
 }
+
+/** BZPOPMIN / BZPOPMAX: `[key, member, score]` or null; the score is a string (RESP2) or a double (RESP3). */
+export function toKeyMemberScore(reply: Reply): [string, string, number] | null {
+  if (reply === null) return null;
+  const [key, member, score] = reply as Reply[];
+  return [key as string, member as string, toNumber(score!)];
+}

@@ -2,7 +2,15 @@
 import type { RedisArgument } from "../../protocol/mod.ts";
 import type { RedisKey, Result, ResultKind } from "./_base.ts";
 import { HashListCommands } from "./hashes_lists.ts";
-import { asIs, toArray, toBoolean, toNumber, toNumberOrNull, toScored } from "./_transforms.ts";
+import {
+  asIs,
+  toArray,
+  toBoolean,
+  toKeyMemberScore,
+  toNumber,
+  toNumberOrNull,
+  toScored,
+} from "./_transforms.ts";
 
 /**
  * A sorted-set member with its score.
@@ -111,10 +119,7 @@ export abstract class SetCommands<K extends ResultKind, S> extends HashListComma
   bzpopmin(
     keys: RedisKey | RedisKey[],
     timeout: number,
-  ): Result<[string, string, string] | null, K, S> {
-    return this.call(
-      ["BZPOPMIN", ...[keys].flat(), timeout],
-      asIs<[string, string, string] | null>,
-    );
+  ): Result<[string, string, number] | null, K, S> {
+    return this.call(["BZPOPMIN", ...[keys].flat(), timeout], toKeyMemberScore);
   }
 }

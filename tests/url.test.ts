@@ -1,0 +1,235 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Connection, parseRedisUrl, redactUrl } from "../src/connection/mod.ts";
+
+const SECRET = "s3cret-Pa55";
+
+/** Asserts that parsing `url` throws a TypeError matching `what` that never shows `secret`. */
+function assertInvalid(url: string, what: RegExp, secret = SECRET): void {
+  assert.throws(() => parseRedisUrl(url), (error: unknown) => {
+    assert.ok(error instanceof TypeError, `${url}: ${String(error)}`);
+    assert.match(error.message, what);
+    assert.match(error.message, /^Invalid Redis URL/);
+    assert.ok(!error.message.includes(secret), `message shows the password: ${error.message}`);
+    assert.ok(!String(error).includes(secret), "String(error) shows the password");
+    return true;
+  });
+}
+
+describe("parseRedisUrl", () => {
+  it("reads host, port and db from redis://", () => {
+    assert.deepEqual(parseRedisUrl("redis://cache.local:6380/2"), {
+      host: "cache.local",
+      port: 6380,
+      db: 2,
+    });
+  });
+
+  it("leaves out what the URL does not say, so defaults apply", () => {
+    assert.deepEqual(parseRedisUrl("redis://cache.local"), { host: "cache.local" });
+    assert.deepEqual(parseRedisUrl("redis://cache.local/"), { host: "cache.local" });
+    const resolved = new Connection("redis://cache.local").options;
+    assert.equal(resolved.port, 6379);
+    assert.equal(resolved.db, 0);
+    assert.equal(resolved.tls, undefined);
+  });
+
+  it("turns rediss:// on TLS", () => {
+    assert.deepEqual(parseRedisUrl("rediss://cache.local:6380/1"), {
+      tls: true,
+      host: "cache.local",
+      port: 6380,
+      db: 1,
+    });
+    assert.deepEqual(new Connection("rediss://cache.local").options.tls, {});
+  });
+
+  it("reads a Unix socket path from unix://", () => {
+    assert.deepEqual(parseRedisUrl("unix:///tmp/redis.sock"), { path: "/tmp/redis.sock" });
+    assert.deepEqual(parseRedisUrl("unix:///var/run/my%20redis.sock?db=3"), {
+      path: "/var/run/my redis.sock",
+      db: 3,
+    });
+    assert.equal(new Connection("unix:///tmp/redis.sock").address, "/tmp/redis.sock");
+  });
+
+  it("reads credentials from unix://user:password@/path", () => {
+    assert.deepEqual(parseRedisUrl("unix://joe:pw%40x@/tmp/redis.sock?db=1"), {
+      username: "joe",
+      password: "pw@x",
+      path: "/tmp/redis.sock",
+      db: 1,
+    });
+    assert.deepEqual(parseRedisUrl("unix://:pw@/tmp/redis.sock"), {
+      password: "pw",
+      path: "/tmp/redis.sock",
+    });
+  });
+
+  it("percent-decodes the user name and password", () => {
+    assert.deepEqual(parseRedisUrl("redis://j%C3%B6e:p%40ss%3Aw%2Frd%25@h"), {
+      username: "jöe",
+      password: "p@ss:w/rd%",
+      host: "h",
+    });
+  });
+
+  it("takes a password alone, with an empty user name", () => {
+    assert.deepEqual(parseRedisUrl("redis://:only-pw@h:1/0"), {
+      password: "only-pw",
+      host: "h",
+      port: 1,
+      db: 0,
+    });
+    assert.deepEqual(parseRedisUrl("redis://joe@h"), { username: "joe", host: "h" });
+  });
+
+  it("keeps an unencoded @ in the password (the last @ ends the credentials)", () => {
+    assert.equal(parseRedisUrl("redis://:p@ss@h").password, "p@ss");
+  });
+
+  it("reads the query options, camelCase and snake_case", () => {
+    const camel = parseRedisUrl(
+      "redis://h?db=4&protocol=3&clientName=web&socketTimeout=100&socketConnectTimeout=200&healthCheckInterval=5",
+    );
+    assert.deepEqual(camel, {
+      host: "h",
+      db: 4,
+      protocol: 3,
+      clientName: "web",
+      socketTimeout: 100,
+      socketConnectTimeout: 200,
+      healthCheckInterval: 5,
+    });
+    const snake = parseRedisUrl(
+      "redis://h?client_name=a%20b&socket_timeout=7&socket_connect_timeout=8&health_check_interval=9&decode_responses=false",
+    );
+    assert.deepEqual(snake, {
+      host: "h",
+      clientName: "a b",
+      socketTimeout: 7,
+      socketConnectTimeout: 8,
+      healthCheckInterval: 9,
+      decodeResponses: false,
+    });
+  });
+
+  it("lets a db query option override the path", () => {
+    assert.equal(parseRedisUrl("redis://h/2?db=5").db, 5);
+  });
+
+  it("reads username and password from the query", () => {
+    assert.deepEqual(parseRedisUrl("unix:///tmp/r.sock?username=joe&password=pw"), {
+      path: "/tmp/r.sock",
+      username: "joe",
+      password: "pw",
+    });
+  });
+
+  it("reads IPv6 hosts without their brackets", () => {
+    assert.deepEqual(parseRedisUrl("redis://[::1]:6390/3"), { host: "::1", port: 6390, db: 3 });
+    const connection = new Connection("redis://[fe80::1]:6390");
+    assert.equal(connection.options.host, "fe80::1");
+    assert.equal(connection.address, "[fe80::1]:6390");
+  });
+
+  it("is what the Connection and its options are built from", () => {
+    const options = new Connection("rediss://joe:pw@h:7000/3?protocol=3&clientName=svc").options;
+    assert.equal(options.host, "h");
+    assert.equal(options.port, 7000);
+    assert.equal(options.db, 3);
+    assert.equal(options.username, "joe");
+    assert.equal(options.password, "pw");
+    assert.equal(options.protocol, 3);
+    assert.equal(options.clientName, "svc");
+    assert.deepEqual(options.tls, {});
+  });
+
+  it("leaves range checks to the options: protocol=4 is a RangeError naming it", () => {
+    assert.deepEqual(parseRedisUrl("redis://h?protocol=4"), { host: "h", protocol: 4 });
+    assert.throws(() => new Connection("redis://h?protocol=4"), /protocol must be 2 or 3, got 4/);
+  });
+
+  it("refuses an unparsable URL without showing the password", () => {
+    assertInvalid(`redis://:${SECRET}@h:99999`, /cannot be parsed/);
+    assertInvalid(`redis://joe:${SECRET}@h:port/0`, /cannot be parsed/);
+    assertInvalid(`redis://:${SECRET}@h:99999`, /expected redis:\/\//);
+  });
+
+  it("refuses a password whose @ is followed by more @ without showing any of it", () => {
+    assertInvalid(`redis://:ab@${SECRET}@h:99999`, /cannot be parsed/, SECRET);
+  });
+
+  it("refuses an unsupported scheme, naming it", () => {
+    assertInvalid(`http://:${SECRET}@h`, /scheme "http:" is not supported/);
+    assertInvalid(`localhost:6379`, /scheme "localhost:" is not supported/);
+  });
+
+  it("refuses a db path that is not a number", () => {
+    assertInvalid(`redis://:${SECRET}@h/abc`, /database "abc" is not a number/);
+    assertInvalid(`redis://:${SECRET}@h/-1`, /database "-1" is not a number/);
+    assertInvalid(`redis://:${SECRET}@h/0/extra`, /database "0\/extra" is not a number/);
+  });
+
+  it("refuses an unknown query option, naming it", () => {
+    assertInvalid(`redis://:${SECRET}@h?bogus=1`, /unknown query option "bogus"/);
+  });
+
+  it("refuses a numeric query option that is not a whole number", () => {
+    assertInvalid(`redis://:${SECRET}@h?db=x`, /query option db=x is not a whole number/);
+    assertInvalid(`redis://:${SECRET}@h?socketTimeout=-1`, /socketTimeout=-1/);
+    assertInvalid(`redis://:${SECRET}@h?socket_timeout=1.5`, /socket_timeout=1.5/);
+  });
+
+  it("refuses a unix:// URL without a path", () => {
+    assertInvalid("unix://", /socket path is missing/);
+    assertInvalid(`unix://:${SECRET}@/`, /socket path is missing/);
+  });
+
+  it("refuses a malformed percent-escape with a TypeError, not a URIError", () => {
+    assertInvalid(`redis://:${SECRET}%zz@h`, /malformed percent-escape/, SECRET);
+    assertInvalid("redis://j%zz:pw@h", /malformed percent-escape/, "pw@");
+  });
+
+  it("is used by the Connection constructor, which throws the same TypeError", () => {
+    assert.throws(() => new Connection(`redis://:${SECRET}@h/abc`), (error: unknown) => {
+      assert.ok(error instanceof TypeError);
+      assert.ok(!error.message.includes(SECRET));
+      return true;
+    });
+  });
+});
+
+describe("redactUrl", () => {
+  it("replaces the password, keeping user, host, port and db", () => {
+    assert.equal(redactUrl("redis://joe:s3cret@host:6379/0"), "redis://joe:***@host:6379/0");
+    assert.equal(redactUrl("rediss://:s3cret@host"), "rediss://:***@host");
+    assert.equal(redactUrl("unix://joe:s3cret@/tmp/r.sock"), "unix://joe:***@/tmp/r.sock");
+  });
+
+  it("hides a password that holds @", () => {
+    assert.equal(redactUrl("redis://:p@ss@host/0"), "redis://:***@host/0");
+    assert.equal(redactUrl("redis://joe:a@b@c@host:1"), "redis://joe:***@host:1");
+  });
+
+  it("hides a password given as a query option", () => {
+    assert.equal(
+      redactUrl("unix:///tmp/r.sock?db=1&password=s3cret&clientName=x"),
+      "unix:///tmp/r.sock?db=1&password=***&clientName=x",
+    );
+  });
+
+  it("hides the password of a URL that does not parse", () => {
+    const redacted = redactUrl("redis://joe:pa/ss@word@host:99999");
+    assert.ok(!redacted.includes("pa/ss") && !redacted.includes("word"), redacted);
+    assert.match(redacted, /host:99999$/);
+  });
+
+  it("leaves a URL without a password unchanged", () => {
+    for (
+      const url of ["redis://host:6379/0", "redis://joe@host", "unix:///tmp/r.sock", "nonsense"]
+    ) {
+      assert.equal(redactUrl(url), url);
+    }
+  });
+});

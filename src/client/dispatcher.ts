@@ -10,6 +10,7 @@ import {
   type CommandOptions,
   type Connection,
   isRetryable,
+  type ReplySink,
   resolveRetryPolicy,
   type RetryDecision,
   type RetryPolicy,
@@ -50,16 +51,46 @@ export interface DispatchRetry extends RetryDecision {
   onError?: (error: Error, connection: Connection | undefined) => void;
 }
 
-interface Job {
-  args: RedisArgument[];
-  options: CommandOptions;
-  resolve: (reply: Reply) => void;
-  /** Rejects, or retries where allowed; made once per job. */
-  fail: (error: Error) => void;
-  reject: (error: Error) => void;
-  attempt: number;
+/** One lease shared by a tick's commands; released when the last of them settles. */
+class Batch {
+  remaining: number;
+  lease: Lease;
+  constructor(remaining: number, lease: Lease) {
+    this.remaining = remaining;
+    this.lease = lease;
+  }
+  settled(): void {
+    if (--this.remaining === 0) this.lease.release();
+  }
+}
+
+/**
+ * One command on its way: it is its own reply sink, so the hot path
+ * allocates no closures per command.
+ */
+class Job implements ReplySink {
+  attempt = 0;
   /** The connection the last attempt ran on, for `onError`. */
-  connection: Connection | undefined;
+  connection: Connection | undefined = undefined;
+  batch: Batch | undefined = undefined;
+  constructor(
+    readonly args: RedisArgument[],
+    readonly options: CommandOptions,
+    readonly done: (reply: unknown) => void,
+    readonly giveUp: (error: Error) => void,
+    readonly transform: ((reply: Reply) => unknown) | undefined,
+    readonly onFailure: (job: Job, error: Error) => void,
+  ) {}
+  resolve(reply: Reply): void {
+    this.batch?.settled();
+    this.done(this.transform === undefined ? reply : this.transform(reply));
+  }
+  /** Fails the command, or retries it where the policy allows. */
+  reject(error: Error): void {
+    this.batch?.settled();
+    this.batch = undefined;
+    this.onFailure(this, error);
+  }
 }
 
 const NO_OPTIONS: CommandOptions = Object.freeze({});
@@ -109,18 +140,8 @@ export class Dispatcher {
     transform?: (reply: Reply) => T,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const job: Job = {
-        args,
-        options,
-        resolve: transform
-          ? (reply: Reply) => resolve(transform(reply))
-          : resolve as (reply: Reply) => void,
-        fail: (error) => this.#fail(job, error),
-        reject,
-        attempt: 0,
-        connection: undefined,
-      };
-      this.#enqueue(job);
+      const done = resolve as (reply: unknown) => void;
+      this.#enqueue(new Job(args, options, done, reject, transform, this.#fail));
     });
   }
 
@@ -141,29 +162,18 @@ export class Dispatcher {
     this.#queue = [];
     this.#source.acquire().then(
       (lease) => this.#runBatch(jobs, lease),
-      (error) => jobs.forEach((job) => job.fail(error)),
+      (error) => jobs.forEach((job) => job.reject(error)),
     );
   };
 
   #runBatch(jobs: Job[], lease: Lease): void {
     const connection = lease.connection;
-    const last = jobs.length - 1;
-    for (let i = 0; i < last; i++) {
-      const job = jobs[i]!;
+    const batch = new Batch(jobs.length, lease);
+    for (const job of jobs) {
       job.connection = connection;
-      connection.dispatch(job.args, job.options, job.resolve, job.fail);
+      job.batch = batch;
+      connection.dispatch(job.args, job.options, job);
     }
-    // Replies settle in FIFO order and a failure settles every pending
-    // command at once, so the batch is over when its last command settles.
-    const job = jobs[last]!;
-    job.connection = connection;
-    connection.dispatch(job.args, job.options, (reply) => {
-      lease.release();
-      job.resolve(reply);
-    }, (error) => {
-      lease.release();
-      job.fail(error);
-    });
   }
 
   async #runDedicated(job: Job): Promise<void> {
@@ -173,24 +183,24 @@ export class Dispatcher {
       job.connection = lease.connection;
       job.resolve(await lease.connection.command(job.args, job.options));
     } catch (error) {
-      job.fail(error as Error);
+      job.reject(error as Error);
     } finally {
       lease?.release();
     }
   }
 
-  #fail(job: Job, error: Error): void {
+  #fail = (job: Job, error: Error): void => {
     this.#settings.onError?.(error, job.connection);
     if (
       job.attempt >= this.#policy.attempts || !isRetryable(error, this.#settings) ||
       job.options.signal?.aborted
     ) {
-      job.reject(error);
+      job.giveUp(error);
       return;
     }
     const wait = backoffDelay(job.attempt++, this.#policy);
-    sleep(wait, job.options.signal).then(() => this.#enqueue(job), () => job.reject(error));
-  }
+    sleep(wait, job.options.signal).then(() => this.#enqueue(job), () => job.giveUp(error));
+  };
 
   /**
    * Runs `fn` with a connection of its own (MULTI, WATCH, pipelines,

@@ -9,7 +9,8 @@ import type { Lease } from "../pool/mod.ts";
 import type { Reply } from "../protocol/mod.ts";
 
 /**
- * Receives one pub/sub message.
+ * Receives one pub/sub message. A handler that throws does not disturb the
+ * subscription; its error is rethrown on its own, as an uncaught error.
  *
  * @example
  * ```ts
@@ -228,6 +229,16 @@ export class Subscriber {
   #deliver(kind: Kind, name: string, payload: Reply | undefined, channel: string): void {
     const message = text(payload);
     const pattern = kind === "pattern" ? name : undefined;
-    for (const handler of this.#handlers[kind].get(name) ?? []) handler(message, channel, pattern);
+    for (const handler of this.#handlers[kind].get(name) ?? []) {
+      try {
+        handler(message, channel, pattern);
+      } catch (error) {
+        // A throwing handler must not break the read loop (and with it the
+        // subscription and the next messages): its error surfaces on its own.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 }

@@ -38,6 +38,25 @@ export interface CommandOptions {
 }
 
 /**
+ * Receives one command's outcome (see `Connection.dispatch`).
+ *
+ * @example
+ * ```ts
+ * import { Connection, type ReplySink } from "@redwire/redis";
+ *
+ * await using conn = new Connection();
+ * const sink: ReplySink = { resolve: (reply) => console.log(reply), reject: console.error };
+ * conn.dispatch(["PING"], {}, sink);
+ * ```
+ */
+export interface ReplySink {
+  /** Called with the reply. */
+  resolve(reply: Reply): void;
+  /** Called with a ReplyError, ConnectionError or TimeoutError. */
+  reject(error: Error): void;
+}
+
+/**
  * Where a connection is in its life.
  *
  * @example
@@ -51,8 +70,7 @@ export type ConnectionState = "new" | "connecting" | "ready" | "closing" | "clos
 
 interface Entry {
   bytes: Uint8Array;
-  resolve: (reply: Reply) => void;
-  reject: (error: Error) => void;
+  sink: ReplySink;
   written: boolean;
   settled: boolean;
   /** Extra wait allowed for a blocking command, in ms (Infinity: forever). */
@@ -222,9 +240,20 @@ export class Connection {
     const steps = handshakeSteps(this.options);
     if (steps.length === 0) return;
     const entries = steps.map((step) => this.#entry(step.args, { timeout: null }));
-    const replies = entries.map((entry) => entryPromise(entry).catch(errorAsValue));
+    const settled = entries.map((entry) => entryPromise(entry).catch((error: Error) => error));
     this.#write(entries);
-    checkHandshake(steps, await Promise.all(replies), this.address, this.options);
+    const replies = await Promise.all(settled);
+    checkHandshake(steps, replies, this.address, this.options);
+    const lost = replies.find((reply) => reply instanceof Error && !(reply instanceof ReplyError));
+    if (lost === undefined) return;
+    // A server that refuses a client (maxclients, protected mode) answers one
+    // error and closes: its words matter more than "connection closed".
+    const refusal = replies.find((reply) => reply instanceof ReplyError);
+    if (refusal === undefined) throw lost;
+    throw new ConnectionError(
+      `${this.address} refused the connection during the handshake: ${refusal.message}`,
+      { cause: refusal },
+    );
   }
 
   /**
@@ -271,23 +300,17 @@ export class Connection {
   }
 
   /**
-   * Queues one command with callbacks instead of a promise: the pooled
-   * dispatcher's primitive, so the hot path makes one promise per command, not two.
+   * Queues one command whose outcome goes to `sink` instead of a promise: the
+   * pooled dispatcher's primitive, so the hot path makes one promise per
+   * command, not two, and no closures.
    *
    * @param args The command name followed by its arguments.
    * @param options A signal and a per-command timeout.
-   * @param resolve Called with the reply.
-   * @param reject Called with a ReplyError, ConnectionError or TimeoutError.
+   * @param sink Receives the reply, or a ReplyError, ConnectionError or TimeoutError.
    */
-  dispatch(
-    args: RedisArgument[],
-    options: CommandOptions,
-    resolve: (reply: Reply) => void,
-    reject: (error: Error) => void,
-  ): void {
+  dispatch(args: RedisArgument[], options: CommandOptions, sink: ReplySink): void {
     const entry = this.#entry(args, options);
-    entry.resolve = resolve;
-    entry.reject = reject;
+    entry.sink = sink;
     this.#enqueue(entry);
   }
 
@@ -309,8 +332,7 @@ export class Connection {
     const timeout = options.timeout === undefined ? this.options.socketTimeout : options.timeout;
     return {
       bytes: encodeCommand(args),
-      resolve: noop,
-      reject: noop,
+      sink: NO_SINK,
       written: false,
       settled: false,
       extra: blockingTime(args) ?? 0,
@@ -468,6 +490,11 @@ export class Connection {
     }
     const entry = this.#fifo.shift();
     if (entry === undefined) {
+      if (reply instanceof ReplyError) {
+        throw new ConnectionError(`${this.address} refused the connection: ${reply.message}`, {
+          cause: reply,
+        });
+      }
       throw new ProtocolError(`${this.address} sent a reply no command was waiting for`);
     }
     if (reply instanceof ReplyError) settle(entry, reply);
@@ -507,6 +534,9 @@ export class Connection {
   #maybeFinishClose(): void {
     if (this.#state !== "closing" || this.#writing || this.pending > 0) return;
     this.#state = "closed";
+    // An armed deadline would keep the process alive after a clean close.
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#transport?.close();
     this.#finished(undefined);
   }
@@ -583,13 +613,13 @@ export class Connection {
 }
 
 const EMPTY = new Uint8Array(0);
+const NO_SINK: ReplySink = { resolve: noop, reject: noop };
 
 function noop(): void {}
 
 function entryPromise(entry: Entry): Promise<Reply> {
   return new Promise<Reply>((resolve, reject) => {
-    entry.resolve = resolve;
-    entry.reject = reject;
+    entry.sink = { resolve, reject };
   });
 }
 
@@ -597,8 +627,8 @@ function settle(entry: Entry, error: Error | undefined, reply?: Reply): void {
   if (entry.settled) return;
   entry.settled = true;
   if (entry.onAbort) entry.signal?.removeEventListener("abort", entry.onAbort);
-  if (error === undefined) entry.resolve(reply ?? null);
-  else entry.reject(error);
+  if (error === undefined) entry.sink.resolve(reply ?? null);
+  else entry.sink.reject(error);
 }
 
 function errorAsValue(error: unknown): Reply {

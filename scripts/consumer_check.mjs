@@ -1,0 +1,315 @@
+/**
+ * The Node consumer check: installs the packed package (`npm pack` of npm/)
+ * into a throwaway project in the system's temp dir, then, against a
+ * redis-server it starts on a free port:
+ *
+ * 1. `import { Redis } from "redwire"` (ESM) runs SET / GET, a pipeline and
+ *    an error reply, then reaches the server through `serveBridge` from
+ *    `redwire/bridge` and `webSocketTransport` (with the `ws` package);
+ * 2. `require("redwire")` (CommonJS) runs SET / GET and loads the bridge;
+ * 3. `tsc --noEmit` type-checks an ES module and a CommonJS consumer against
+ *    the published declarations, with `skipLibCheck: false`, under the
+ *    settings of a new Node project (`module: nodenext`, TypeScript's
+ *    default lib). A second pass with Node's types only (no DOM lib) reports
+ *    the web-only type names the declarations use, as a warning.
+ *
+ * Usage: node scripts/consumer_check.mjs [--keep]   (--keep leaves the project)
+ *
+ * @module
+ */
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import {
+  buildIfStale,
+  ensureInstalled,
+  fail,
+  NPM_DIR,
+  run,
+  SCRIPTS,
+  startRedis,
+} from "./_tools.mjs";
+
+/**
+ * Packs npm/ into `dir`.
+ *
+ * @param {string} dir
+ * @returns {string} The tarball's path.
+ */
+function pack(dir) {
+  const result = spawnSync(
+    "npm",
+    ["pack", "--json", "--pack-destination", dir],
+    {
+      cwd: NPM_DIR,
+      encoding: "utf8",
+    },
+  );
+  if (result.status !== 0) fail(`npm pack failed:\n${result.stderr}`);
+  const [info] = JSON.parse(result.stdout);
+  const files = info.files.map((f) => f.path);
+  for (
+    const needed of [
+      "package.json",
+      "README.md",
+      "LICENSE",
+      "esm/mod.js",
+      "cjs/mod.cjs",
+    ]
+  ) {
+    if (!files.includes(needed)) fail(`the packed package lacks ${needed}`);
+  }
+  console.log(
+    `packed ${info.filename}: ${info.entryCount} files, ${
+      (info.size / 1024).toFixed(0)
+    } KiB`,
+  );
+  return join(dir, info.filename);
+}
+
+/**
+ * Runs one step of the check in the project; fails the check if it fails.
+ *
+ * @param {string} label
+ * @param {string} command
+ * @param {string[]} args
+ * @param {NodeJS.ProcessEnv} [env]
+ */
+function check(label, command, args, env = process.env) {
+  const result = spawnSync(command, args, {
+    cwd: project,
+    env,
+    encoding: "utf8",
+    timeout: STEP_TIMEOUT_MS,
+  });
+  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim();
+  if (result.signal !== null) {
+    fail(
+      `${label}: still running after ${
+        STEP_TIMEOUT_MS / 1000
+      }s (a client must let the ` +
+        `process exit once closed: a timer or socket left open?)\n${
+          indent(output)
+        }`,
+    );
+  }
+  if (result.status !== 0) {
+    fail(
+      `${label}: failed (${
+        result.error?.message ?? `exit ${result.status}`
+      })\n${indent(output)}`,
+    );
+  }
+  console.log(`ok   ${label}${output === "" ? "" : `\n${indent(output)}`}`);
+}
+
+/** @param {string} text */
+function indent(text) {
+  return text.split("\n").map((line) => `     ${line}`).join("\n");
+}
+
+/** @param {string} dir */
+function writeProject(dir) {
+  const files = {
+    "package.json": JSON.stringify(
+      { name: "redwire-consumer", private: true },
+      null,
+      2,
+    ),
+    "esm.mjs": ESM_CONSUMER,
+    "cjs.cjs": CJS_CONSUMER,
+    "consumer.mts": TS_ESM_CONSUMER,
+    "consumer.cts": TS_CJS_CONSUMER,
+    "tsconfig.json": JSON.stringify(tsconfig({}), null, 2),
+    "tsconfig.node-only.json": JSON.stringify(
+      tsconfig({ lib: ["es2023"] }),
+      null,
+      2,
+    ),
+  };
+  for (const [name, text] of Object.entries(files)) {
+    writeFileSync(join(dir, name), `${text}\n`);
+  }
+}
+
+/** @param {Record<string, unknown>} extra */
+function tsconfig(extra) {
+  return {
+    compilerOptions: {
+      target: "es2022",
+      module: "nodenext",
+      moduleResolution: "nodenext",
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      types: ["node"],
+      typeRoots: [join(SCRIPTS, "node_modules", "@types")],
+      ...extra,
+    },
+    files: ["consumer.mts", "consumer.cts"],
+  };
+}
+
+/**
+ * Longest a step may take. The programs close their clients and must then
+ * exit by themselves, so a timer or socket left open fails the check.
+ */
+const STEP_TIMEOUT_MS = 30_000;
+
+/** The throwaway project; set by main(). */
+let project = "";
+
+const ESM_CONSUMER = `
+import assert from "node:assert/strict";
+import { Redis, ReplyError } from "redwire";
+import { serveBridge } from "redwire/bridge";
+import { webSocketTransport } from "redwire";
+import { WebSocket } from "ws";
+
+const port = Number(process.env.REDIS_PORT);
+const redis = new Redis({ host: "127.0.0.1", port });
+await redis.set("consumer:esm", "héllo");
+assert.equal(await redis.get("consumer:esm"), "héllo");
+const [, n] = await redis.pipeline().set("consumer:n", "1").incr("consumer:n").exec();
+assert.equal(n, 2);
+await assert.rejects(redis.sendCommand(["NOT-A-COMMAND"]), ReplyError);
+await redis.close();
+
+const bridge = await serveBridge({
+  port: 0, hostname: "127.0.0.1", target: { host: "127.0.0.1", port }, token: "consumer-token",
+});
+const viaBridge = new Redis({
+  transport: webSocketTransport(\`ws://127.0.0.1:\${bridge.port}/\`, {
+    token: "consumer-token", WebSocket,
+  }),
+});
+assert.equal(await viaBridge.get("consumer:esm"), "héllo");
+await viaBridge.close();
+await bridge.close();
+console.log("SET/GET, pipeline, ReplyError, and GET through serveBridge + webSocketTransport");
+`.trim();
+
+const CJS_CONSUMER = `
+const assert = require("node:assert/strict");
+const { Redis, ConnectionPool } = require("redwire");
+const { serveBridge } = require("redwire/bridge");
+
+(async () => {
+  assert.equal(typeof serveBridge, "function");
+  assert.equal(typeof ConnectionPool, "function");
+  const redis = new Redis({ host: "127.0.0.1", port: Number(process.env.REDIS_PORT) });
+  await redis.set("consumer:cjs", "1");
+  assert.equal(await redis.get("consumer:cjs"), "1");
+  await redis.close();
+  console.log("SET/GET, and redwire/bridge loads");
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+`.trim();
+
+const TS_ESM_CONSUMER = `
+import {
+  ConnectionPool,
+  type PoolStats,
+  Redis,
+  type RedisOptions,
+  ReplyError,
+  webSocketTransport,
+} from "redwire";
+import { type BridgeOptions, serveBridge } from "redwire/bridge";
+
+const options: RedisOptions = { host: "127.0.0.1", port: 6379, maxConnections: 4 };
+const redis = new Redis(options);
+const value: string | null = await redis.get("k");
+const [a, b] = await redis.pipeline().set("a", "1").get("a").exec();
+const stats: PoolStats = new ConnectionPool({ maxConnections: 2 }).stats();
+// @ts-expect-error: typed commands reject a missing key
+await redis.get();
+try {
+  await redis.sendCommand(["PING"]);
+} catch (error) {
+  if (error instanceof ReplyError) console.log(error.code);
+}
+const bridgeOptions: BridgeOptions = { port: 0, target: { host: "127.0.0.1", port: 6379 } };
+const transport = webSocketTransport("wss://example.com/redis", { token: "t" });
+export { a, b, bridgeOptions, redis, serveBridge, stats, transport, value };
+`.trim();
+
+const TS_CJS_CONSUMER = `
+import redwire = require("redwire");
+import bridge = require("redwire/bridge");
+
+const redis: redwire.Redis = new redwire.Redis("redis://127.0.0.1:6379/0");
+const reply: Promise<string | null> = redis.get("k");
+const serve: typeof bridge.serveBridge = bridge.serveBridge;
+export = { redis, reply, serve };
+`.trim();
+
+async function main() {
+  const keep = process.argv.includes("--keep");
+  const started = performance.now();
+  ensureInstalled();
+  buildIfStale();
+
+  const work = mkdtempSync(join(tmpdir(), "redwire-consumer-"));
+  project = join(work, "project");
+  mkdirSync(project);
+  let server;
+  try {
+    const tarball = pack(work);
+    writeProject(project);
+    console.log(`installing ${tarball} and ws into ${project}`);
+    const install = [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      tarball,
+      "ws@^8",
+    ];
+    run("npm", install, { cwd: project });
+    server = await startRedis();
+    const env = { ...process.env, REDIS_PORT: String(server.port) };
+    check(
+      'ESM: import { Redis } from "redwire"',
+      process.execPath,
+      ["esm.mjs"],
+      env,
+    );
+    check('CommonJS: require("redwire")', process.execPath, ["cjs.cjs"], env);
+    const tsc = join(SCRIPTS, "node_modules", "typescript", "bin", "tsc");
+    check(
+      "types: tsc --noEmit (module nodenext, default lib)",
+      process.execPath,
+      [tsc, "-p", "."],
+    );
+    const nodeOnly = spawnSync(process.execPath, [
+      tsc,
+      "-p",
+      "tsconfig.node-only.json",
+    ], {
+      cwd: project,
+      encoding: "utf8",
+    });
+    if (nodeOnly.status === 0) {
+      console.log("ok   types with Node's types only (no DOM lib)");
+    } else {
+      console.log(
+        "warn types with Node's types only (no DOM lib) name web-only types:",
+      );
+      console.log(indent(nodeOnly.stdout.trim()));
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`consumer check passed in ${seconds}s`);
+  } finally {
+    server?.stop();
+    if (keep) console.log(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -4,16 +4,16 @@
  *
  * - JavaScript: esbuild, one output module per source module (nothing is
  *   bundled, so the ESM and CommonJS builds each hold one copy of every
- *   class), twice: npm/esm/*.js and npm/cjs/*.cjs, with source maps. The
+ *   class), twice: npm/esm/**.js and npm/cjs/**.cjs, with source maps. The
  *   `.ts` import specifiers become `.js` / `.cjs`; syntax Node 20 lacks
  *   (`using`, `await using`) is lowered.
- * - Declarations: the TypeScript compiler (type-checks too), npm/esm/*.d.ts,
- *   copied as npm/cjs/*.d.cts for `require`.
+ * - Declarations: the TypeScript compiler, which type-checks the sources
+ *   first (see _declarations.mjs): npm/esm/**.d.ts and npm/cjs/**.d.cts.
  * - The runtime selectors src/transport/select.ts and src/bridge/select.ts
- *   are swapped for Node-only twins in scripts/twins/ (see TWINS), so the Deno
- *   adapters are never part of the package, and `globalThis.Deno` is defined
- *   as `undefined` (runtime checks fold away). The build fails if any output
- *   still names `Deno` in code.
+ *   are swapped for Node-only twins in scripts/twins/ (see TWINS), so the
+ *   Deno adapters are never part of the package; `globalThis.Deno` is
+ *   defined as `undefined`, so other runtime checks fold away. The build
+ *   fails if any output still names `Deno` in code.
  * - package.json (version from deno.json, `exports` for every entry of
  *   deno.json), README.md and LICENSE.
  *
@@ -26,19 +26,18 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   rmSync,
 } from "node:fs";
 import { writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
+import { emitDeclarations, verifyNoDeno } from "./_declarations.mjs";
 import {
   ensureInstalled,
   fail,
   NPM_DIR,
   readDenoJson,
   ROOT,
-  SCRIPTS,
 } from "./_tools.mjs";
 
 /**
@@ -57,9 +56,7 @@ const DENO_ONLY = ["src/transport/deno.ts", "src/bridge/deno.ts"];
  * npm packages the sources may import (as `npm:name@range` or a bare name);
  * each one imported becomes a dependency of the package at this range.
  */
-const KNOWN_DEPENDENCIES = {
-  ws: "^8.18.0",
-};
+const KNOWN_DEPENDENCIES = { ws: "^8.18.0" };
 
 /**
  * Dependencies loaded through a computed `import(name)`, which no import
@@ -67,16 +64,8 @@ const KNOWN_DEPENDENCIES = {
  * loads it, and that module must still name the package.
  */
 const COMPUTED_IMPORTS = [
-  {
-    name: "ws",
-    module: "src/bridge/node.ts",
-    why: "the bridge's Node adapter imports it",
-  },
+  { name: "ws", module: "src/bridge/node.ts" }, // the bridge's Node adapter
 ];
-
-ensureInstalled();
-const esbuild = await import("esbuild");
-const { default: ts } = await import("typescript");
 
 /**
  * The package runs on Node, so runtime checks such as
@@ -86,8 +75,27 @@ const { default: ts } = await import("typescript");
 const DEFINE = { "globalThis.Deno": "undefined" };
 
 const DESCRIPTION =
-  "A Redis client for Deno and Node whose connections never leak, " +
-  "never hang and fail over by themselves: auto-pipelining over real connection pools.";
+  "A Redis client for Deno and Node whose connections never leak, never hang " +
+  "and fail over by themselves: auto-pipelining over real connection pools.";
+
+ensureInstalled();
+const esbuild = await import("esbuild");
+const { default: ts } = await import("typescript");
+
+/** An esbuild plugin that serves each twin's source in place of its original. */
+const twinPlugin = {
+  name: "node-twins",
+  setup(build) {
+    for (const [original, twin] of Object.entries(TWINS)) {
+      const path = join(ROOT, original);
+      build.onLoad({ filter: new RegExp(`^${escapeRegExp(path)}$`) }, () => ({
+        contents: readFileSync(join(ROOT, twin), "utf8"),
+        loader: "ts",
+        resolveDir: dirname(path),
+      }));
+    }
+  },
+};
 
 async function main() {
   const started = performance.now();
@@ -99,10 +107,16 @@ async function main() {
   const graph = await moduleGraph(entries.map((e) => e.file));
   await emitJavaScript(graph.modules, "esm");
   await emitJavaScript(graph.modules, "cjs");
-  emitDeclarations(entries.map((e) => e.file));
+  emitDeclarations(ts, entries.map((e) => e.file), TWINS);
   writePackageJson(deno, entries, graph.dependencies);
-  copyDocs();
-  verifyNoDeno();
+  for (const file of ["README.md", "LICENSE"]) {
+    if (existsSync(join(ROOT, file))) {
+      copyFileSync(join(ROOT, file), join(NPM_DIR, file));
+    } else {console.warn(
+        `warning: ${file} does not exist yet; the npm package has none`,
+      );}
+  }
+  verifyNoDeno(ts);
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
@@ -121,15 +135,14 @@ function findEntries(exports) {
   const found = [];
   for (const [subpath, target] of Object.entries(exports)) {
     const file = relative(ROOT, resolve(ROOT, target)).split(sep).join("/");
-    if (!existsSync(join(ROOT, file))) {
+    if (existsSync(join(ROOT, file))) {
+      found.push({ subpath, file, name: file.replace(/\.ts$/, "") });
+    } else {
       console.warn(
-        `warning: deno.json exports ${subpath} -> ${target}, which does not exist yet;` +
-          ` the npm package leaves it out`,
+        `warning: deno.json exports ${subpath} -> ${target}, which does not exist;` +
+          " the npm package leaves it out",
       );
-      continue;
     }
-    const name = file.replace(/\.ts$/, "");
-    found.push({ subpath, file, name });
   }
   if (!found.some((e) => e.subpath === ".")) {
     fail('deno.json has no "." export');
@@ -137,51 +150,34 @@ function findEntries(exports) {
   return found;
 }
 
-/** An esbuild plugin that serves each twin's source in place of its original. */
-const twinPlugin = {
-  name: "node-twins",
-  setup(build) {
-    for (const [original, twin] of Object.entries(TWINS)) {
-      const path = join(ROOT, original);
-      const filter = new RegExp(`^${escapeRegExp(path)}$`);
-      build.onLoad({ filter }, () => ({
-        contents: readFileSync(join(ROOT, twin), "utf8"),
-        loader: "ts",
-        resolveDir: dirname(path),
-      }));
-    }
-  },
-};
-
 /**
  * Classifies an import specifier of a source module.
  *
  * @param {string} specifier
- * @returns {{ kind: "relative" } | { kind: "builtin" } | { kind: "package", name: string, path: string, range?: string }}
+ * @returns {{ kind: "relative" | "builtin" } | { kind: "package", name: string, path: string }}
  */
 function classify(specifier) {
   if (specifier.startsWith(".") || specifier.startsWith("/")) {
     return { kind: "relative" };
   }
   if (specifier.startsWith("node:")) return { kind: "builtin" };
-  const bare = specifier.replace(/^npm:\/?/, "");
-  const match = /^((?:@[^/@]+\/)?[^/@]+)(?:@([^/]+))?(\/.*)?$/.exec(bare);
-  if (
-    match === null || specifier.startsWith("jsr:") || specifier.includes("://")
-  ) {
+  const match = /^(?:npm:\/?)?((?:@[^/@]+\/)?[^/@:]+)(?:@[^/]+)?(\/.*)?$/.exec(
+    specifier,
+  );
+  if (match === null) {
     fail(
-      `cannot map import "${specifier}" to npm (src/ must import relative paths, node:*` +
-        ` or npm packages)`,
+      `src imports "${specifier}", which npm cannot resolve (use relative paths, node:*` +
+        " or npm packages)",
     );
   }
-  const [, name, range, path = ""] = match;
+  const [, name, path = ""] = match;
   if (!(name in KNOWN_DEPENDENCIES)) {
     fail(
-      `src imports the npm package "${name}"; add it to KNOWN_DEPENDENCIES in ` +
-        `scripts/build_npm.mjs with its version range`,
+      `src imports the npm package "${name}"; add it with its version range to ` +
+        "KNOWN_DEPENDENCIES in scripts/build_npm.mjs",
     );
   }
-  return { kind: "package", name, path, range };
+  return { kind: "package", name, path };
 }
 
 /**
@@ -193,6 +189,19 @@ function classify(specifier) {
 async function moduleGraph(entryFiles) {
   /** @type {Record<string, string>} */
   const dependencies = {};
+  const externals = {
+    name: "externals",
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        const found = classify(args.path);
+        if (found.kind === "relative") return undefined;
+        if (found.kind === "package") {
+          dependencies[found.name] = KNOWN_DEPENDENCIES[found.name];
+        }
+        return { path: args.path, external: true };
+      });
+    },
+  };
   const result = await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: entryFiles,
@@ -201,29 +210,16 @@ async function moduleGraph(entryFiles) {
     metafile: true,
     format: "esm",
     platform: "node",
-    target: "node20",
     outdir: "graph",
     define: DEFINE,
     logLevel: "silent",
-    plugins: [twinPlugin, {
-      name: "externals",
-      setup(build) {
-        build.onResolve({ filter: /.*/ }, (args) => {
-          const found = classify(args.path);
-          if (found.kind === "relative") return undefined;
-          if (found.kind === "package") {
-            dependencies[found.name] = KNOWN_DEPENDENCIES[found.name];
-          }
-          return { path: args.path, external: true };
-        });
-      },
-    }],
+    plugins: [twinPlugin, externals],
   }).catch((error) =>
     fail(`esbuild could not read the sources:\n${error.message}`)
   );
   const modules = Object.keys(result.metafile.inputs).map((p) =>
     p.split(sep).join("/")
-  );
+  ).sort();
   for (const path of modules) {
     if (
       !path.endsWith(".ts") || path.startsWith("..") ||
@@ -235,8 +231,8 @@ async function moduleGraph(entryFiles) {
     }
     if (DENO_ONLY.includes(path)) {
       fail(
-        `the npm entries reach ${path}, a Deno-only module; route it through a Node twin ` +
-          `(TWINS in scripts/build_npm.mjs)`,
+        `the npm entries reach ${path}, a Deno-only module; route it through a Node twin` +
+          " (TWINS in scripts/build_npm.mjs)",
       );
     }
   }
@@ -249,7 +245,7 @@ async function moduleGraph(entryFiles) {
     }
     dependencies[name] = KNOWN_DEPENDENCIES[name];
   }
-  return { modules: modules.sort(), dependencies };
+  return { modules, dependencies };
 }
 
 /**
@@ -260,147 +256,50 @@ async function moduleGraph(entryFiles) {
  */
 async function emitJavaScript(modules, format) {
   const extension = format === "esm" ? ".js" : ".cjs";
+  const onePerFile = {
+    name: "one-module-per-file",
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === "entry-point") return undefined;
+        const found = classify(args.path);
+        if (found.kind === "builtin") {
+          return { path: args.path, external: true };
+        }
+        if (found.kind === "package") {
+          return { path: found.name + found.path, external: true };
+        }
+        const target = resolve(args.resolveDir, args.path);
+        if (!existsSync(target)) {
+          fail(`${args.importer} imports ${args.path}, which is missing`);
+        }
+        const path = relative(args.resolveDir, target).split(sep).join("/");
+        const specifier = path.startsWith(".") ? path : `./${path}`;
+        return { path: specifier.replace(/\.ts$/, extension), external: true };
+      });
+    },
+  };
   await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: modules,
     outbase: ".",
     outdir: join(NPM_DIR, format),
     outExtension: { ".js": extension },
-    bundle: true, // each module alone: the plugin makes every import external
+    bundle: true, // of one module each: the plugin makes every import external
     format,
     platform: "node",
     target: "node20",
     sourcemap: true,
+    keepNames: true, // classes keep their names (esbuild renames some, e.g. `_Sentinel`)
     charset: "utf8",
     legalComments: "none",
     define: DEFINE,
     logLevel: "warning",
-    plugins: [twinPlugin, {
-      name: "one-module-per-file",
-      setup(build) {
-        build.onResolve({ filter: /.*/ }, (args) => {
-          if (args.kind === "entry-point") return undefined;
-          const found = classify(args.path);
-          if (found.kind === "builtin") {
-            return { path: args.path, external: true };
-          }
-          if (found.kind === "package") {
-            return { path: found.name + found.path, external: true };
-          }
-          const target = resolve(args.resolveDir, args.path);
-          if (!existsSync(target)) {
-            fail(`${args.importer} imports ${args.path}, which is missing`);
-          }
-          let specifier = relative(args.resolveDir, target).split(sep).join(
-            "/",
-          );
-          if (!specifier.startsWith(".")) specifier = `./${specifier}`;
-          return {
-            path: specifier.replace(/\.ts$/, extension),
-            external: true,
-          };
-        });
-      },
-    }],
+    plugins: [twinPlugin, onePerFile],
   }).catch((error) => fail(`esbuild (${format}) failed:\n${error.message}`));
 }
 
 /**
- * Type-checks the sources as the package's consumers will see them and
- * writes their declarations: .d.ts for ESM, .d.cts for CommonJS.
- *
- * @param {string[]} entryFiles
- */
-function emitDeclarations(entryFiles) {
-  const options = {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    // Deno type-checks the sources with web types (EventTarget options and
-    // listeners); Node projects get them from TypeScript's default lib.
-    lib: ["lib.es2023.d.ts", "lib.esnext.disposable.d.ts", "lib.dom.d.ts"],
-    types: ["node"],
-    typeRoots: [join(SCRIPTS, "node_modules", "@types")],
-    strict: true,
-    noImplicitOverride: true,
-    skipLibCheck: true,
-    declaration: true,
-    emitDeclarationOnly: true,
-    allowImportingTsExtensions: true,
-    rewriteRelativeImportExtensions: true,
-    rootDir: ROOT,
-    outDir: join(NPM_DIR, "esm"),
-  };
-  const host = ts.createCompilerHost(options);
-  const twins = new Map(
-    Object.entries(TWINS).map((
-      [original, twin],
-    ) => [join(ROOT, original), join(ROOT, twin)]),
-  );
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
-    const twin = twins.get(resolve(fileName));
-    if (twin === undefined) {
-      return getSourceFile(fileName, languageVersion, onError, shouldCreate);
-    }
-    return ts.createSourceFile(
-      fileName,
-      readFileSync(twin, "utf8"),
-      languageVersion,
-      true,
-    );
-  };
-  /** @type {Map<string, string>} */
-  const written = new Map();
-  host.writeFile = (fileName, text) => written.set(fileName, text);
-  const program = ts.createProgram(
-    entryFiles.map((f) => join(ROOT, f)),
-    options,
-    host,
-  );
-  const emitted = program.emit();
-  const diagnostics = [
-    ...ts.getPreEmitDiagnostics(program),
-    ...emitted.diagnostics,
-  ];
-  if (diagnostics.length > 0) {
-    const text = ts.formatDiagnosticsWithColorAndContext(diagnostics, {
-      getCanonicalFileName: (f) => f,
-      getCurrentDirectory: () => ROOT,
-      getNewLine: () => "\n",
-    });
-    fail(`the TypeScript compiler rejects the npm build's sources:\n${text}`);
-  }
-  for (const [fileName, text] of written) {
-    const esm = rewriteSpecifiers(text, ".js");
-    mkdirSync(dirname(fileName), { recursive: true });
-    writeFileSync(fileName, esm);
-    const cjsName = join(
-      NPM_DIR,
-      "cjs",
-      relative(join(NPM_DIR, "esm"), fileName),
-    )
-      .replace(/\.d\.ts$/, ".d.cts");
-    mkdirSync(dirname(cjsName), { recursive: true });
-    writeFileSync(cjsName, rewriteSpecifiers(text, ".cjs"));
-  }
-}
-
-/**
- * Points the relative module specifiers of a declaration file at `extension`.
- *
- * @param {string} text
- * @param {string} extension
- */
-function rewriteSpecifiers(text, extension) {
-  return text.replace(
-    /((?:from|import)\s*\(?\s*)(["'])(\.{1,2}\/[^"']*?)\.(?:ts|js)\2/g,
-    (_, lead, quote, path) => `${lead}${quote}${path}${extension}${quote}`,
-  );
-}
-
-/**
- * @param {{ version: string }} deno
+ * @param {{ version: string, license?: string }} deno
  * @param {{ subpath: string, name: string }[]} entries
  * @param {Record<string, string>} dependencies
  */
@@ -415,6 +314,7 @@ function writePackageJson(deno, entries, dependencies) {
   }
   exports["./package.json"] = "./package.json";
   const main = entries.find((e) => e.subpath === ".").name;
+  const names = Object.keys(dependencies).sort();
   const pkg = {
     name: "redwire",
     version: deno.version,
@@ -437,80 +337,17 @@ function writePackageJson(deno, entries, dependencies) {
     files: ["esm/", "cjs/", "README.md", "LICENSE"],
     engines: { node: ">=20" },
     sideEffects: false,
-    ...(Object.keys(dependencies).length > 0
-      ? { dependencies: sortKeys(dependencies) }
+    ...(names.length > 0
+      ? {
+        dependencies: Object.fromEntries(
+          names.map((n) => [n, dependencies[n]]),
+        ),
+      }
       : {}),
   };
   writeFileSync(
     join(NPM_DIR, "package.json"),
     `${JSON.stringify(pkg, null, 2)}\n`,
-  );
-}
-
-function copyDocs() {
-  for (const file of ["README.md", "LICENSE"]) {
-    if (existsSync(join(ROOT, file))) {
-      copyFileSync(join(ROOT, file), join(NPM_DIR, file));
-    } else {console.warn(
-        `warning: ${file} does not exist yet; the npm package has none`,
-      );}
-  }
-}
-
-/**
- * Fails the build if any JavaScript or declaration file in npm/ names the
- * `Deno` global (in code: comments and strings do not count, so a doc line
- * such as "Deno runs it too" passes), or still imports a `.ts` path.
- */
-function verifyNoDeno() {
-  const problems = [];
-  for (const file of walk(NPM_DIR)) {
-    if (!/\.(c?js|d\.c?ts)$/.test(file)) continue;
-    const text = readFileSync(file, "utf8");
-    const where = relative(ROOT, file);
-    const scanner = ts.createScanner(
-      ts.ScriptTarget.Latest,
-      true,
-      ts.LanguageVariant.Standard,
-      text,
-    );
-    for (
-      let token = scanner.scan();
-      token !== ts.SyntaxKind.EndOfFileToken;
-      token = scanner.scan()
-    ) {
-      if (
-        token === ts.SyntaxKind.Identifier && scanner.getTokenValue() === "Deno"
-      ) {
-        const line = text.slice(0, scanner.getTokenStart()).split("\n").length;
-        problems.push(`${where}:${line}: reads the Deno global`);
-      }
-    }
-    if (/(?:from|import)\s*\(?\s*["']\.{1,2}\/[^"']*\.ts["']/.test(text)) {
-      problems.push(`${where}: still imports a .ts path`);
-    }
-  }
-  if (problems.length > 0) {
-    fail(`the npm build is not Deno-free:\n  ${problems.join("\n  ")}`);
-  }
-}
-
-/**
- * @param {string} dir
- * @returns {Generator<string>}
- */
-function* walk(dir) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(path);
-    else yield path;
-  }
-}
-
-/** @param {Record<string, string>} record */
-function sortKeys(record) {
-  return Object.fromEntries(
-    Object.entries(record).sort(([a], [b]) => a.localeCompare(b)),
   );
 }
 

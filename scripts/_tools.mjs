@@ -7,10 +7,8 @@
  */
 
 import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -21,13 +19,6 @@ export const SCRIPTS = dirname(fileURLToPath(import.meta.url));
 export const ROOT = dirname(SCRIPTS);
 /** Where `deno task build:npm` writes the package. */
 export const NPM_DIR = join(ROOT, "npm");
-/** Scratch space outside the checkout, one per checkout. */
-export const CACHE_DIR = join(
-  tmpdir(),
-  `redwire-scripts-${
-    createHash("sha256").update(ROOT).digest("hex").slice(0, 8)
-  }`,
-);
 
 /**
  * Installs the pinned dev tools with `npm ci` when they are missing or older

@@ -334,7 +334,7 @@ function writePackageJson(deno, entries, dependencies) {
     module: `./esm/${main}.js`,
     types: `./cjs/${main}.d.cts`,
     exports,
-    files: ["esm/", "cjs/", "README.md", "LICENSE"],
+    files: ["esm/", "cjs/", ...subpathFolders(entries), "README.md", "LICENSE"],
     engines: { node: ">=20" },
     sideEffects: false,
     ...(names.length > 0
@@ -345,9 +345,37 @@ function writePackageJson(deno, entries, dependencies) {
       }
       : {}),
   };
-  writeFileSync(
-    join(NPM_DIR, "package.json"),
-    `${JSON.stringify(pkg, null, 2)}\n`,
+  writeJson(join(NPM_DIR, "package.json"), pkg);
+  // TypeScript's legacy `moduleResolution: node10` ignores `exports`; a
+  // folder per subpath (`redwire/bridge`) shows it the CommonJS build.
+  for (const { subpath, name } of entries.filter((e) => e.subpath !== ".")) {
+    const folder = join(NPM_DIR, subpath);
+    const up = relative(folder, NPM_DIR).split(sep).join("/");
+    writeJson(join(folder, "package.json"), {
+      main: `${up}/cjs/${name}.cjs`,
+      module: `${up}/esm/${name}.js`,
+      types: `${up}/cjs/${name}.d.cts`,
+    });
+  }
+}
+
+/**
+ * @param {string} path
+ * @param {unknown} value
+ */
+function writeJson(path, value) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * The folders of the subpath stubs, such as `bridge/`.
+ *
+ * @param {{ subpath: string }[]} entries
+ */
+function subpathFolders(entries) {
+  return entries.filter((e) => e.subpath !== ".").map((e) =>
+    `${e.subpath.slice(2)}/`
   );
 }
 

@@ -11,7 +11,9 @@
  *    the published declarations, with `skipLibCheck: false`, under the
  *    settings of a new Node project (`module: nodenext`, TypeScript's
  *    default lib). A second pass with Node's types only (no DOM lib) reports
- *    the web-only type names the declarations use, as a warning.
+ *    the web-only type names the declarations use, as a warning;
+ * 4. arethetypeswrong checks the tarball's exports and declarations under
+ *    every module resolution mode of TypeScript.
  *
  * Usage: node scripts/consumer_check.mjs [--keep]   (--keep leaves the project)
  *
@@ -303,6 +305,19 @@ async function main() {
       );
       console.log(indent(nodeOnly.stdout.trim()));
     }
+    const attw = join(
+      SCRIPTS,
+      "node_modules",
+      "@arethetypeswrong",
+      "cli",
+      "dist",
+      "index.js",
+    );
+    check(
+      "types: arethetypeswrong (node10, node16 from CJS and ESM, bundler)",
+      process.execPath,
+      [attw, tarball, "--format", "table-flipped", "--no-color", "--no-emoji"],
+    );
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`consumer check passed in ${seconds}s`);
   } finally {

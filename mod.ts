@@ -79,6 +79,17 @@ export type {
   SemaphoreOptions,
   WaitSummary,
 } from "./src/pool/mod.ts";
+export { parseSentinelUrl, Sentinel, SentinelConnectionPool } from "./src/sentinel/mod.ts";
+export type {
+  FailoverEvent,
+  FailoverListener,
+  SentinelAddress,
+  SentinelClientOptions,
+  SentinelConfig,
+  SentinelOptions,
+  SentinelPoolOptions,
+  SentinelUrl,
+} from "./src/sentinel/mod.ts";
 export {
   backoffDelay,
   blockingTime,

@@ -5,6 +5,7 @@
  */
 import { type CommandOptions, type Connection, parseRedisUrl } from "../connection/mod.ts";
 import { BlockingConnectionPool, type ConnectionPool, type PoolOptions } from "../pool/mod.ts";
+import { registerSentinelClient, sentinelClientOptions } from "../sentinel/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { Commands, type RedisKey, type Transform } from "./commands/mod.ts";
 import { asIs } from "./commands/_transforms.ts";
@@ -24,8 +25,10 @@ import { type MessageHandler, Subscriber, type Subscription } from "./pubsub.ts"
  * ```
  */
 export interface RedisOptions extends PoolOptions {
-  /** A pool to share; the client then never closes it. */
+  /** A pool to share; the client then never closes it (unless `autoCloseConnectionPool`). */
   pool?: ConnectionPool;
+  /** Close `pool` when the client closes (redis-py's auto_close_connection_pool). @default false */
+  autoCloseConnectionPool?: boolean;
 }
 
 /** Commands that change a connection's state, which a pooled client must not share. */
@@ -74,14 +77,16 @@ export class Redis extends Commands<"promise", never> {
   /**
    * Prepares a client; connections open on the first command.
    *
-   * @param options A `redis://`, `rediss://` or `unix://` URL, or options.
+   * @param options A `redis://`, `rediss://`, `unix://` or `redis+sentinel://` URL, or options.
    * @throws {TypeError} If the URL is malformed.
    * @throws {RangeError} If an option is out of range.
    */
   constructor(options: string | RedisOptions = {}) {
     super();
-    const resolved: RedisOptions = typeof options === "string" ? parseRedisUrl(options) : options;
-    this.#ownsPool = resolved.pool === undefined;
+    const resolved: RedisOptions = typeof options === "string"
+      ? sentinelClientOptions(options) ?? parseRedisUrl(options)
+      : options;
+    this.#ownsPool = resolved.pool === undefined || resolved.autoCloseConnectionPool === true;
     this.pool = resolved.pool ?? new BlockingConnectionPool(resolved);
     this.#dispatcher = new Dispatcher(this.pool, {
       retryOnTimeout: resolved.retryOnTimeout ?? false,
@@ -261,3 +266,6 @@ export class Transaction extends Commands<"promise", never> {
     return new Multi((fn) => fn(this.#connection));
   }
 }
+
+// Sentinel sits below the client layer: it builds its clients through this.
+registerSentinelClient((init) => new Redis(init));

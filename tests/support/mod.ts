@@ -19,3 +19,13 @@ export { makeCertificates } from "./certs.ts";
 export type { CertificateFile, Certificates } from "./certs.ts";
 export { reply, replyOnData, reset, resetOnData, stall, startFakePeer } from "./fake_peer.ts";
 export type { FakePeer } from "./fake_peer.ts";
+export {
+  type RespValue,
+  type SentinelTopology,
+  type SentinelTopologyOptions,
+  startSentinelTopology,
+  startWriteLoad,
+  type WaitForMasterOptions,
+  type WriteLoad,
+  type WriteLoadReport,
+} from "./sentinel_topology.ts";

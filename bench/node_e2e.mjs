@@ -15,13 +15,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
-import {
-  buildIfStale,
-  ensureInstalled,
-  NPM_DIR,
-  SCRIPTS,
-  startRedis,
-} from "../scripts/_tools.mjs";
+import { buildIfStale, ensureInstalled, NPM_DIR, SCRIPTS, startRedis } from "../scripts/_tools.mjs";
 
 const IN_FLIGHT = 100;
 const PEERS = join(SCRIPTS, "bench-peers");
@@ -78,10 +72,11 @@ async function runNodeE2eBench(durationMs) {
     const conn = new Connection(url);
     await conn.connect();
     const pooled = new Redis(url);
-    const ioredis = new IORedis({
+    const ioredis = new IORedis({ host: "127.0.0.1", port: server.port });
+    const ioredisAuto = new IORedis({
       host: "127.0.0.1",
       port: server.port,
-      lazyConnect: false,
+      enableAutoPipelining: true,
     });
     const nodeRedis = createClient({ url });
     await nodeRedis.connect();
@@ -92,8 +87,7 @@ async function runNodeE2eBench(durationMs) {
       {
         name: "redwire Connection",
         get: (k) => conn.command(["GET", k]),
-        pipeline100: (k) =>
-          conn.batch(Array.from({ length: 100 }, () => ["GET", k])),
+        pipeline100: (k) => conn.batch(Array.from({ length: 100 }, () => ["GET", k])),
         close: () => conn.close(),
       },
       {
@@ -115,6 +109,16 @@ async function runNodeE2eBench(durationMs) {
           return p.exec();
         },
         close: () => ioredis.quit(),
+      },
+      {
+        name: "ioredis autopipelining",
+        get: (k) => ioredisAuto.get(k),
+        pipeline100: (k) => {
+          const p = ioredisAuto.pipeline();
+          for (let i = 0; i < 100; i++) p.get(k);
+          return p.exec();
+        },
+        close: () => ioredisAuto.quit(),
       },
       {
         name: "node-redis",
@@ -147,9 +151,7 @@ async function runNodeE2eBench(durationMs) {
     ];
 
     console.log(
-      `\nEnd to end on Node ${process.version}, redwire from npm/, ${
-        versions.join(", ")
-      }, ` +
+      `\nEnd to end on Node ${process.version}, redwire from npm/, ${versions.join(", ")}, ` +
         `redis-server on port ${server.port} (ops/s, higher is better)`,
     );
     for (const [label, make] of workloads) {
@@ -163,15 +165,14 @@ async function runNodeE2eBench(durationMs) {
           );
         }
       }
-      const ioredisOps = totals.get("ioredis") / 2;
+      // Ratios against the faster ioredis set-up, so the comparison is never flattered.
+      const ioredisOps = Math.max(totals.get("ioredis"), totals.get("ioredis autopipelining")) / 2;
       const nodeRedisOps = totals.get("node-redis") / 2;
       console.log(`\n  ${label}`);
       for (const s of subjects) {
         const ops = totals.get(s.name) / 2;
         console.log(
-          `    ${s.name.padEnd(22)}${format(ops)}   ×ioredis ${
-            (ops / ioredisOps).toFixed(2)
-          }` +
+          `    ${s.name.padEnd(24)}${format(ops)}   ×ioredis ${(ops / ioredisOps).toFixed(2)}` +
             `   ×node-redis ${(ops / nodeRedisOps).toFixed(2)}`,
         );
       }

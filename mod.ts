@@ -111,6 +111,7 @@ export type {
   ConnectionState,
   ErrorClass,
   HandshakeStep,
+  ReplySink,
   ResolvedConnectionOptions,
   RetryDecision,
   RetryPolicy,

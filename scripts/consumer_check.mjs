@@ -156,10 +156,11 @@ function tsconfig(extra) {
 }
 
 /**
- * Longest a step may take. The programs close their clients and must then
- * exit by themselves, so a timer or socket left open fails the check.
+ * Longest a step may take (each takes a few seconds). The programs close
+ * their clients and must then exit by themselves, so a timer or socket left
+ * open (a reply deadline is 30 s by default) fails the check.
  */
-const STEP_TIMEOUT_MS = 30_000;
+const STEP_TIMEOUT_MS = 20_000;
 
 /** The throwaway project; set by main(). */
 let project = "";

@@ -70,8 +70,10 @@ export {
 } from "./src/pool/mod.ts";
 export type {
   AcquireOptions,
+  AnyEventListener,
   DestroyReason,
   DisconnectOptions,
+  ListenerOptions,
   PoolEventMap,
   PoolLogger,
   PoolOptions,

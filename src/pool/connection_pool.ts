@@ -14,7 +14,12 @@ import { Registry } from "./_registry.ts";
 import type { Slot } from "./_slot.ts";
 import { WaitTimes } from "./_wait_times.ts";
 import { Lease } from "./lease.ts";
-import { PoolEvent, type PoolEventMap } from "./pool_event.ts";
+import {
+  type AnyEventListener,
+  type ListenerOptions,
+  PoolEvent,
+  type PoolEventMap,
+} from "./pool_event.ts";
 import { type Permit, Semaphore } from "./semaphore.ts";
 
 /**
@@ -184,7 +189,7 @@ const EVENT_BITS: Record<string, number> = {
 };
 const NO_OPTIONS: AcquireOptions = {};
 
-type Listener = EventListenerOrEventListenerObject | ((event: PoolEvent<never>) => void) | null;
+type Listener = AnyEventListener | ((event: PoolEvent<never>) => void) | null;
 
 /**
  * A pool of connections to one server. At `maxConnections` lent, a
@@ -473,7 +478,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
   override addEventListener<K extends keyof PoolEventMap>(
     type: K,
     listener: ((event: PoolEvent<K>) => void) | null,
-    options?: boolean | AddEventListenerOptions,
+    options?: ListenerOptions,
   ): void;
   /**
    * Listens to any event, as EventTarget does.
@@ -484,17 +489,17 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    */
   override addEventListener(
     type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
+    listener: AnyEventListener | null,
+    options?: ListenerOptions,
   ): void;
   override addEventListener(
     type: string,
     listener: Listener,
-    options?: boolean | AddEventListenerOptions,
+    options?: ListenerOptions,
   ): void {
     // Events nobody listens to are never built: the hot path allocates nothing for them.
     this.#listening |= EVENT_BITS[type] ?? 0;
-    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
+    super.addEventListener(type, listener as AnyEventListener | null, options);
   }
 
   /**
@@ -507,7 +512,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
   override removeEventListener<K extends keyof PoolEventMap>(
     type: K,
     listener: ((event: PoolEvent<K>) => void) | null,
-    options?: boolean | EventListenerOptions,
+    options?: ListenerOptions,
   ): void;
   /**
    * Stops listening to any event, as EventTarget does.
@@ -518,15 +523,15 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    */
   override removeEventListener(
     type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
+    listener: AnyEventListener | null,
+    options?: ListenerOptions,
   ): void;
   override removeEventListener(
     type: string,
     listener: Listener,
-    options?: boolean | EventListenerOptions,
+    options?: ListenerOptions,
   ): void {
-    super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
+    super.removeEventListener(type, listener as AnyEventListener | null, options);
   }
 
   /**

@@ -25,6 +25,11 @@ export type {
 export { BlockingConnectionPool } from "./blocking_pool.ts";
 export { Lease } from "./lease.ts";
 export { PoolEvent } from "./pool_event.ts";
-export type { DestroyReason, PoolEventMap } from "./pool_event.ts";
+export type {
+  AnyEventListener,
+  DestroyReason,
+  ListenerOptions,
+  PoolEventMap,
+} from "./pool_event.ts";
 export { Permit, Semaphore } from "./semaphore.ts";
 export type { SemaphoreOptions } from "./semaphore.ts";

@@ -92,3 +92,30 @@ export class PoolEvent<K extends keyof PoolEventMap = keyof PoolEventMap> extend
     this.detail = detail;
   }
 }
+
+/**
+ * Any EventTarget listener, typed structurally so the declarations need no
+ * DOM library (Node's types lack `EventListenerOrEventListenerObject`).
+ *
+ * @example
+ * ```ts
+ * import type { AnyEventListener } from "@redwire/redis";
+ *
+ * const listener: AnyEventListener = (event) => console.log(event.type);
+ * ```
+ */
+export type AnyEventListener = ((event: Event) => void) | { handleEvent(event: Event): void };
+
+/**
+ * EventTarget listener options, typed structurally (see {@linkcode AnyEventListener}).
+ *
+ * @example
+ * ```ts
+ * import type { ListenerOptions } from "@redwire/redis";
+ *
+ * const options: ListenerOptions = { once: true };
+ * ```
+ */
+export type ListenerOptions =
+  | boolean
+  | { capture?: boolean; once?: boolean; passive?: boolean; signal?: AbortSignal };

@@ -128,8 +128,7 @@ export function verifyNoDeno(ts) {
       true,
     );
     const visit = (node) => {
-      const line = () =>
-        source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+      const line = () => source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
       if (ts.isIdentifier(node) && node.text === "Deno") {
         problems.push(`${where}:${line()}: names the Deno global`);
       }
@@ -166,7 +165,5 @@ function moduleSpecifier(ts, node) {
       literal = node.arguments[0];
     }
   }
-  return literal !== undefined && ts.isStringLiteral(literal)
-    ? literal.text
-    : undefined;
+  return literal !== undefined && ts.isStringLiteral(literal) ? literal.text : undefined;
 }

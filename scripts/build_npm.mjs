@@ -22,23 +22,11 @@
  * @module
  */
 
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-} from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { emitDeclarations, verifyNoDeno } from "./_declarations.mjs";
-import {
-  ensureInstalled,
-  fail,
-  NPM_DIR,
-  readDenoJson,
-  ROOT,
-} from "./_tools.mjs";
+import { ensureInstalled, fail, NPM_DIR, readDenoJson, ROOT } from "./_tools.mjs";
 
 /**
  * Sources that the npm build replaces with a Node-only twin, which keeps the
@@ -74,8 +62,7 @@ const COMPUTED_IMPORTS = [
  */
 const DEFINE = { "globalThis.Deno": "undefined" };
 
-const DESCRIPTION =
-  "A Redis client for Deno and Node whose connections never leak, never hang " +
+const DESCRIPTION = "A Redis client for Deno and Node whose connections never leak, never hang " +
   "and fail over by themselves: auto-pipelining over real connection pools.";
 
 ensureInstalled();
@@ -214,12 +201,8 @@ async function moduleGraph(entryFiles) {
     define: DEFINE,
     logLevel: "silent",
     plugins: [twinPlugin, externals],
-  }).catch((error) =>
-    fail(`esbuild could not read the sources:\n${error.message}`)
-  );
-  const modules = Object.keys(result.metafile.inputs).map((p) =>
-    p.split(sep).join("/")
-  ).sort();
+  }).catch((error) => fail(`esbuild could not read the sources:\n${error.message}`));
+  const modules = Object.keys(result.metafile.inputs).map((p) => p.split(sep).join("/")).sort();
   for (const path of modules) {
     if (
       !path.endsWith(".ts") || path.startsWith("..") ||
@@ -374,9 +357,7 @@ function writeJson(path, value) {
  * @param {{ subpath: string }[]} entries
  */
 function subpathFolders(entries) {
-  return entries.filter((e) => e.subpath !== ".").map((e) =>
-    `${e.subpath.slice(2)}/`
-  );
+  return entries.filter((e) => e.subpath !== ".").map((e) => `${e.subpath.slice(2)}/`);
 }
 
 /** @param {string} text */

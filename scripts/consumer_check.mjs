@@ -65,9 +65,7 @@ function pack(dir) {
     if (!files.includes(needed)) fail(`the packed package lacks ${needed}`);
   }
   console.log(
-    `packed ${info.filename}: ${info.entryCount} files, ${
-      (info.size / 1024).toFixed(0)
-    } KiB`,
+    `packed ${info.filename}: ${info.entryCount} files, ${(info.size / 1024).toFixed(0)} KiB`,
   );
   return join(dir, info.filename);
 }
@@ -90,19 +88,13 @@ function check(label, command, args, env = process.env) {
   const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim();
   if (result.signal !== null) {
     fail(
-      `${label}: still running after ${
-        STEP_TIMEOUT_MS / 1000
-      }s (a client must let the ` +
-        `process exit once closed: a timer or socket left open?)\n${
-          indent(output)
-        }`,
+      `${label}: still running after ${STEP_TIMEOUT_MS / 1000}s (a client must let the ` +
+        `process exit once closed: a timer or socket left open?)\n${indent(output)}`,
     );
   }
   if (result.status !== 0) {
     fail(
-      `${label}: failed (${
-        result.error?.message ?? `exit ${result.status}`
-      })\n${indent(output)}`,
+      `${label}: failed (${result.error?.message ?? `exit ${result.status}`})\n${indent(output)}`,
     );
   }
   console.log(`ok   ${label}${output === "" ? "" : `\n${indent(output)}`}`);

@@ -18,14 +18,7 @@
  */
 
 import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import process from "node:process";
@@ -89,9 +82,7 @@ function installPackageDependencies() {
   );
   if (missing.length === 0) return;
   console.log(
-    `installing the package's dependencies into npm/node_modules: ${
-      missing.join(" ")
-    }`,
+    `installing the package's dependencies into npm/node_modules: ${missing.join(" ")}`,
   );
   run("npm", [
     "install",
@@ -110,9 +101,7 @@ function selectTestFiles(filters) {
   const all = readdirSync(join(ROOT, "tests"))
     .filter((name) => name.endsWith(".test.ts"))
     .map((name) => `tests/${name}`)
-    .filter((file) =>
-      filters.length === 0 || filters.some((f) => file.includes(f))
-    )
+    .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
     .sort();
   for (const file of Object.keys(NODE_SKIP)) {
     if (!existsSync(join(ROOT, file))) {
@@ -210,9 +199,7 @@ async function compileTests(files) {
     sourcemap: "inline",
     logLevel: "warning",
     plugins: [toPackage],
-  }).catch((error) =>
-    fail(`esbuild could not compile the tests:\n${error.message}`)
-  );
+  }).catch((error) => fail(`esbuild could not compile the tests:\n${error.message}`));
   for (const note of notes) console.log(`note: ${note}`);
 }
 

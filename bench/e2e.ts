@@ -9,7 +9,7 @@
  */
 import { Connection, Redis } from "../mod.ts";
 import { startRedis } from "../tests/support/mod.ts";
-import IORedis from "npm:ioredis@5";
+import { Redis as IORedis } from "npm:ioredis@5";
 import { createClient } from "npm:redis@4";
 
 const IN_FLIGHT = 100;

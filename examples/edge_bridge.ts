@@ -11,62 +11,17 @@
  */
 import { parseRedisUrl, Redis, webSocketTransport } from "@redwire/redis";
 import { serveBridge } from "@redwire/redis/bridge";
+import { exampleServer } from "./_server.ts";
 
-/** A redis-server on a free loopback port, or the one at `REDIS_URL`. */
-interface LocalRedis {
-  host: string;
-  port: number;
-  password?: string;
-  stop(): Promise<void>;
-}
-
-async function startLocalRedis(): Promise<LocalRedis> {
-  const url = Deno.env.get("REDIS_URL");
-  if (url !== undefined) {
-    const { host = "localhost", port = 6379, password } = parseRedisUrl(url);
-    return { host, port, password, stop: () => Promise.resolve() };
-  }
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = listener.addr.port;
-  listener.close();
-  const child = new Deno.Command("redis-server", {
-    args: ["--port", String(port), "--save", "", "--bind", "127.0.0.1"],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const stop = async () => {
-    child.kill("SIGTERM");
-    await child.status;
-  };
-  try {
-    await untilListening(port);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { host: "127.0.0.1", port, stop };
-}
-
-async function untilListening(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error(`redis-server did not listen on port ${port} within 5 s`);
-}
-
-const redisServer = await startLocalRedis();
+const server = await exampleServer();
+const redisServer = parseRedisUrl(server.url);
 // The shared secret; in production it comes from your secret store.
 const token = crypto.randomUUID();
 try {
   // The bridge: the one Redis it serves is fixed here, never by the client.
   await using bridge = await serveBridge({
     port: 0,
-    target: { host: redisServer.host, port: redisServer.port },
+    target: { host: redisServer.host ?? "localhost", port: redisServer.port ?? 6379 },
     token,
     maxConnections: 50,
     idleTimeout: 60_000,
@@ -103,5 +58,5 @@ try {
   );
   console.log(`open bridge connections: ${bridge.connections}`);
 } finally {
-  await redisServer.stop();
+  await server.stop();
 }

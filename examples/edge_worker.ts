@@ -46,67 +46,19 @@ const app: { fetch(request: Request, env: Env): Promise<Response> } = {
 
 export default app;
 
-/** A redis-server on a free loopback port, or the one at `REDIS_URL`. */
-interface LocalRedis {
-  host: string;
-  port: number;
-  stop(): Promise<void>;
-}
-
-async function startLocalRedis(): Promise<LocalRedis> {
-  const url = Deno.env.get("REDIS_URL");
-  if (url !== undefined) {
-    const { parseRedisUrl } = await import("@redwire/redis");
-    const { host = "localhost", port = 6379 } = parseRedisUrl(url);
-    return { host, port, stop: () => Promise.resolve() };
-  }
-  const port = freePort();
-  const child = new Deno.Command("redis-server", {
-    args: ["--port", String(port), "--save", "", "--bind", "127.0.0.1"],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const stop = async () => {
-    child.kill("SIGTERM");
-    await child.status;
-  };
-  try {
-    await untilListening(port);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { host: "127.0.0.1", port, stop };
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  listener.close();
-  return listener.addr.port;
-}
-
-async function untilListening(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error(`redis-server did not listen on port ${port} within 5 s`);
-}
-
 /** Plays the platform locally: Redis, a bridge, the app, and one request. */
 async function main(): Promise<void> {
   // Loaded here so a deployed bundle of the app never includes the server.
   const { serveBridge } = await import("@redwire/redis/bridge");
-  const redisServer = await startLocalRedis();
+  const { exampleServer } = await import("./_server.ts");
+  const { parseRedisUrl } = await import("@redwire/redis");
+  const redisServer = await exampleServer();
+  const { host = "localhost", port = 6379 } = parseRedisUrl(redisServer.url);
   try {
     const token = crypto.randomUUID();
     await using bridge = await serveBridge({
       port: 0,
-      target: { host: redisServer.host, port: redisServer.port },
+      target: { host, port },
       token,
     });
     const env: Env = {

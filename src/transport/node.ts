@@ -9,6 +9,7 @@ import * as net from "node:net";
 import * as tls from "node:tls";
 import { ConnectionError } from "../errors.ts";
 import type { OpenOptions, Transport } from "./transport.ts";
+import { ChunkQueue } from "./_chunk_queue.ts";
 
 /** Received bytes queued before the socket is paused until the reader catches up. */
 const HIGH_WATER = 1024 * 1024;
@@ -107,64 +108,33 @@ class NodeTransport implements Transport {
   #socket: net.Socket;
   #where: string;
   #closed = false;
-  #ended = false;
   #paused = false;
-  #error: ConnectionError | undefined;
-  #queue: Uint8Array[] = [];
-  #queued = 0;
-  #wake: (() => void) | undefined;
+  #queue = new ChunkQueue((queued) => {
+    if (this.#paused && queued <= LOW_WATER) {
+      this.#paused = false;
+      this.#socket.resume();
+    }
+  });
 
   constructor(socket: net.Socket, where: string) {
     this.#socket = socket;
     this.#where = where;
     socket.on("data", (data: Uint8Array) => this.#push(data));
     socket.on("error", (error: Error) => {
-      this.#error ??= new ConnectionError(`Connection to ${where} lost: ${error.message}`, {
-        cause: error,
-      });
-      this.#signal();
+      this.#queue.fail(
+        new ConnectionError(`Connection to ${where} lost: ${error.message}`, { cause: error }),
+      );
     });
-    socket.on("close", () => {
-      this.#ended = true;
-      this.#signal();
-    });
-    const iterator: AsyncIterator<Uint8Array> = { next: () => this.#next() };
-    this.readable = { [Symbol.asyncIterator]: () => iterator };
+    socket.on("close", () => this.#queue.end());
+    this.readable = this.#queue.readable;
   }
 
   #push(data: Uint8Array): void {
     // A plain view: Buffer's slice() would alias where Uint8Array's copies.
     this.#queue.push(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    this.#queued += data.byteLength;
-    if (this.#queued >= HIGH_WATER && !this.#paused) {
+    if (this.#queue.queuedBytes >= HIGH_WATER && !this.#paused) {
       this.#paused = true;
       this.#socket.pause();
-    }
-    this.#signal();
-  }
-
-  #signal(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-
-  async #next(): Promise<IteratorResult<Uint8Array, undefined>> {
-    while (true) {
-      if (this.#closed) return { done: true, value: undefined };
-      const chunk = this.#queue.shift();
-      if (chunk !== undefined) {
-        this.#queued -= chunk.byteLength;
-        if (this.#paused && this.#queued <= LOW_WATER) {
-          this.#paused = false;
-          this.#socket.resume();
-        }
-        return { done: false, value: chunk };
-      }
-      // Bytes that arrived before a reset are delivered before its error.
-      if (this.#error !== undefined) throw this.#error;
-      if (this.#ended) return { done: true, value: undefined };
-      await new Promise<void>((resolve) => this.#wake = resolve);
     }
   }
 
@@ -183,7 +153,7 @@ class NodeTransport implements Transport {
 
   #writeError(error?: Error): ConnectionError {
     if (this.#closed) return new ConnectionError(`Connection to ${this.#where} is closed`);
-    const cause = error ?? this.#error?.cause;
+    const cause = error ?? this.#queue.error?.cause;
     const what = cause instanceof Error ? cause.message : "the server closed it";
     return new ConnectionError(`Cannot write to ${this.#where}: ${what}`, { cause });
   }
@@ -191,10 +161,8 @@ class NodeTransport implements Transport {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#queue = [];
-    this.#queued = 0;
+    this.#queue.close();
     this.#socket.destroy();
-    this.#signal();
   }
 }
 

@@ -8,6 +8,7 @@
 
 import { ConnectionError, TimeoutError } from "../errors.ts";
 import type { OpenOptions, Transport, TransportFactory } from "./transport.ts";
+import { ChunkQueue } from "./_chunk_queue.ts";
 
 /**
  * The events a {@linkcode WebSocketLike} dispatches, as far as the transport
@@ -281,11 +282,8 @@ class WebSocketTransport implements Transport {
   #settings: Settings;
   #isOpen = false;
   #closed = false;
-  #ended = false;
-  #error: ConnectionError | undefined;
   #errorMessage: string | undefined;
-  #queue: Uint8Array[] = [];
-  #wake: (() => void) | undefined;
+  #queue = new ChunkQueue();
   #onOpen: ((error?: Error) => void) | undefined;
 
   constructor(socket: WebSocketLike, settings: Settings) {
@@ -301,8 +299,7 @@ class WebSocketTransport implements Transport {
       }
     });
     socket.addEventListener("close", (event) => this.#onClose(event));
-    const iterator: AsyncIterator<Uint8Array> = { next: () => this.#next() };
-    this.readable = { [Symbol.asyncIterator]: () => iterator };
+    this.readable = this.#queue.readable;
   }
 
   /** Resolves once the handshake is done; closes the socket when it fails. */
@@ -343,45 +340,27 @@ class WebSocketTransport implements Transport {
       this.#queue.push(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     } else {
       // RESP travels in binary frames only; text would be re-encoded.
-      this.#error ??= new ConnectionError(
-        `${this.#settings.where} sent a text frame; is this URL a redwire bridge?`,
+      this.#queue.fail(
+        new ConnectionError(
+          `${this.#settings.where} sent a text frame; is this URL a redwire bridge?`,
+        ),
       );
       this.#closeSocket(1003, "binary frames only");
     }
-    this.#signal();
   }
 
   #onClose(event: WebSocketEvent): void {
-    this.#ended = true;
     if (!this.#isOpen) {
       const why = this.#errorMessage ?? describeClose(event) ??
         "the handshake failed (bridge down, token refused, connection cap reached, or Redis unreachable)";
       this.#onOpen?.(new ConnectionError(`Cannot connect to ${this.#settings.where}: ${why}`));
     } else if (!this.#closed) {
       const why = describeClose(event) ?? this.#errorMessage ?? "without a close frame";
-      this.#error ??= new ConnectionError(
-        `Connection to ${this.#settings.where} closed by the bridge (${why})`,
+      this.#queue.fail(
+        new ConnectionError(`Connection to ${this.#settings.where} closed by the bridge (${why})`),
       );
     }
-    this.#signal();
-  }
-
-  #signal(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-
-  async #next(): Promise<IteratorResult<Uint8Array, undefined>> {
-    while (true) {
-      if (this.#closed) return { done: true, value: undefined };
-      const chunk = this.#queue.shift();
-      if (chunk !== undefined) return { done: false, value: chunk };
-      // Bytes that arrived before the close are delivered before its error.
-      if (this.#error !== undefined) throw this.#error;
-      if (this.#ended) return { done: true, value: undefined };
-      await new Promise<void>((resolve) => this.#wake = resolve);
-    }
+    this.#queue.end();
   }
 
   async write(bytes: Uint8Array): Promise<void> {
@@ -413,8 +392,8 @@ class WebSocketTransport implements Transport {
 
   #checkWritable(): void {
     if (this.#closed) throw new ConnectionError(`Connection to ${this.#settings.where} is closed`);
-    if (this.#error !== undefined) throw this.#error;
-    if (this.#ended || this.#socket.readyState !== OPEN) {
+    if (this.#queue.error !== undefined) throw this.#queue.error;
+    if (this.#queue.ended || this.#socket.readyState !== OPEN) {
       throw new ConnectionError(`Cannot write to ${this.#settings.where}: the WebSocket is closed`);
     }
   }
@@ -422,9 +401,8 @@ class WebSocketTransport implements Transport {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#queue = [];
+    this.#queue.close();
     this.#closeSocket(1000, "");
-    this.#signal();
   }
 
   #closeSocket(code: number, reason: string): void {

@@ -5,8 +5,8 @@
  */
 export { Redis, Transaction } from "./redis.ts";
 export type { RedisOptions } from "./redis.ts";
-export { Multi, Pipeline } from "./pipeline.ts";
-export type { ConnectionRunner, ExecOptions } from "./pipeline.ts";
+export { Multi, Pipeline, QueuedCommands } from "./pipeline.ts";
+export type { ConnectionRunner, ExecOptions, QueuedCommand } from "./pipeline.ts";
 export { Subscriber, Subscription } from "./pubsub.ts";
 export type { MessageHandler } from "./pubsub.ts";
 export { Dispatcher } from "./dispatcher.ts";

@@ -28,13 +28,25 @@ export interface ExecOptions {
 /** Runs queued commands on one connection; the client lends it. */
 export type ConnectionRunner = <T>(fn: (connection: Connection) => Promise<T>) => Promise<T>;
 
-interface Queued {
+/**
+ * A queued command and how to shape its reply.
+ *
+ * @example
+ * ```ts
+ * import type { QueuedCommand } from "@redwire/redis";
+ *
+ * const queued: QueuedCommand = { args: ["GET", "k"], transform: (reply) => reply };
+ * ```
+ */
+export interface QueuedCommand {
+  /** The command and its arguments. */
   args: RedisArgument[];
+  /** Shapes the raw reply into the typed result. */
   transform: Transform<unknown>;
 }
 
 function shape(
-  queued: readonly Queued[],
+  queued: readonly QueuedCommand[],
   replies: readonly Reply[],
   raiseOnError: boolean,
 ): unknown[] {
@@ -45,6 +57,60 @@ function shape(
   return replies.map((reply, i) =>
     reply instanceof ReplyError ? reply : queued[i]!.transform(reply)
   );
+}
+
+/**
+ * The command queue shared by {@linkcode Pipeline} and {@linkcode Multi}:
+ * typed commands and `sendCommand` queue, `exec()` sends.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "@redwire/redis";
+ *
+ * await using redis = new Redis();
+ * const pipe = redis.pipeline().set("a", "1").sendCommand(["GET", "a"]);
+ * console.log(pipe.length); // 2
+ * ```
+ */
+export abstract class QueuedCommands<S> extends Commands<"chain", S> {
+  #queued: QueuedCommand[] = [];
+  /** Lends the connection `exec()` runs on. */
+  protected readonly run: ConnectionRunner;
+
+  /** @param run Lends the connection exec runs on. */
+  constructor(run: ConnectionRunner) {
+    super();
+    this.run = run;
+  }
+
+  /** How many commands are queued. */
+  get length(): number {
+    return this.#queued.length;
+  }
+
+  /**
+   * Queues any command.
+   *
+   * @param args The command and its arguments.
+   * @returns This builder, to chain.
+   */
+  sendCommand(args: RedisArgument[]): this {
+    this.#queued.push({ args, transform: (reply) => reply });
+    return this;
+  }
+
+  /** Queues a typed command. */
+  protected call<T>(args: RedisArgument[], transform: Transform<T>): S {
+    this.#queued.push({ args, transform });
+    return this as unknown as S;
+  }
+
+  /** Empties the queue and returns what it held. */
+  protected take(): QueuedCommand[] {
+    const queued = this.#queued;
+    this.#queued = [];
+    return queued;
+  }
 }
 
 /**
@@ -59,38 +125,7 @@ function shape(
  * const [ok, value] = await redis.pipeline().set("a", "1").get("a").exec();
  * ```
  */
-export class Pipeline extends Commands<"chain", Pipeline> {
-  #queued: Queued[] = [];
-  #run: ConnectionRunner;
-
-  /** @param run Lends the connection exec runs on. */
-  constructor(run: ConnectionRunner) {
-    super();
-    this.#run = run;
-  }
-
-  /** How many commands are queued. */
-  get length(): number {
-    return this.#queued.length;
-  }
-
-  /**
-   * Queues any command.
-   *
-   * @param args The command and its arguments.
-   * @returns This pipeline, to chain.
-   */
-  sendCommand(args: RedisArgument[]): this {
-    this.#queued.push({ args, transform: (reply) => reply });
-    return this;
-  }
-
-  /** Queues a typed command. */
-  protected call<T>(args: RedisArgument[], transform: Transform<T>): Pipeline {
-    this.#queued.push({ args, transform });
-    return this;
-  }
-
+export class Pipeline extends QueuedCommands<Pipeline> {
   /**
    * Sends every queued command in one write and returns the replies in order.
    *
@@ -99,10 +134,9 @@ export class Pipeline extends Commands<"chain", Pipeline> {
    * @throws {ReplyError} The first error reply, unless raiseOnError is false.
    */
   async exec(options: ExecOptions = {}): Promise<unknown[]> {
-    const queued = this.#queued;
-    this.#queued = [];
+    const queued = this.take();
     if (queued.length === 0) return [];
-    const replies = await this.#run((connection) => connection.batch(queued.map((q) => q.args)));
+    const replies = await this.run((connection) => connection.batch(queued.map((q) => q.args)));
     return shape(queued, replies, options.raiseOnError ?? true);
   }
 }
@@ -120,33 +154,7 @@ export class Pipeline extends Commands<"chain", Pipeline> {
  * const [a, b] = (await redis.multi().incr("n").incr("n").exec())!;
  * ```
  */
-export class Multi extends Commands<"chain", Multi> {
-  #queued: Queued[] = [];
-  #run: ConnectionRunner;
-
-  /** @param run Lends the connection the transaction runs on. */
-  constructor(run: ConnectionRunner) {
-    super();
-    this.#run = run;
-  }
-
-  /**
-   * Queues any command.
-   *
-   * @param args The command and its arguments.
-   * @returns This transaction, to chain.
-   */
-  sendCommand(args: RedisArgument[]): this {
-    this.#queued.push({ args, transform: (reply) => reply });
-    return this;
-  }
-
-  /** Queues a typed command. */
-  protected call<T>(args: RedisArgument[], transform: Transform<T>): Multi {
-    this.#queued.push({ args, transform });
-    return this;
-  }
-
+export class Multi extends QueuedCommands<Multi> {
   /**
    * Sends MULTI, the commands and EXEC in one write.
    *
@@ -156,10 +164,9 @@ export class Multi extends Commands<"chain", Multi> {
    *   the first error reply unless raiseOnError is false.
    */
   async exec(options: ExecOptions = {}): Promise<unknown[] | null> {
-    const queued = this.#queued;
-    this.#queued = [];
+    const queued = this.take();
     const commands = [["MULTI"], ...queued.map((q) => q.args), ["EXEC"]];
-    const replies = await this.#run((connection) => connection.batch(commands));
+    const replies = await this.run((connection) => connection.batch(commands));
     const queuing = replies.slice(0, -1).find((reply) => reply instanceof ReplyError);
     const result = replies[replies.length - 1]!;
     if (result instanceof ReplyError) {

@@ -12,6 +12,7 @@ import { Buffer } from "node:buffer";
 import RedisParserModule from "npm:redis-parser@3";
 import { Decoder, encodeCommand, encodeCommands, type Reply } from "../src/protocol/mod.ts";
 import type { RedisArgument } from "../src/protocol/mod.ts";
+import { recordReplyStream } from "./_recorded_stream.ts";
 
 /** The part of redis-parser@3's API the benchmark uses (it ships no types). */
 interface RedisParser {
@@ -84,6 +85,23 @@ export async function runCodecBench(): Promise<void> {
     });
   }
   printTable(results);
+  await recordedStreamBench();
+}
+
+/** Decodes a stream recorded from a real server with both parsers; prints MB/s. */
+async function recordedStreamBench(): Promise<void> {
+  const { chunks, replies, bytes } = await recordReplyStream();
+  const megabytes = bytes / 1e6;
+  const ours = await measure(() => decodeWith(redwire.strings, chunks, replies)) * megabytes;
+  const theirs = await measure(() => decodeWith(peer.strings, chunks, replies)) * megabytes;
+  console.log(
+    `\nrecorded reply stream (${replies} replies, ${
+      (bytes / 1024).toFixed(0)
+    } KiB in ${chunks.length} socket chunks):` +
+      `\n  redwire ${ours.toFixed(0)} MB/s   redis-parser ${theirs.toFixed(0)} MB/s   ratio ${
+        (ours / theirs).toFixed(2)
+      }x`,
+  );
 }
 
 function encodeCases(): [string, RedisArgument[]][] {

@@ -13,11 +13,14 @@ import { Redis as IORedis } from "npm:ioredis@5";
 import { createClient } from "npm:redis@4";
 
 const IN_FLIGHT = 100;
+const PIPELINE = 1000;
+const BIG = "x".repeat(1024 * 1024);
 
 interface Subject {
   name: string;
   get(key: string): Promise<unknown>;
-  pipeline100(key: string): Promise<unknown>;
+  pipeline(key: string): Promise<unknown>;
+  set(key: string, value: string): Promise<unknown>;
   close(): Promise<unknown>;
 }
 
@@ -55,15 +58,17 @@ export async function runE2eBench(durationMs = 1500): Promise<void> {
       {
         name: "redwire Connection",
         get: (k) => conn.command(["GET", k]),
-        pipeline100: (k) => conn.batch(Array.from({ length: 100 }, () => ["GET", k])),
+        set: (k, v) => conn.command(["SET", k, v]),
+        pipeline: (k) => conn.batch(Array.from({ length: PIPELINE }, () => ["GET", k])),
         close: () => conn.close(),
       },
       {
         name: "redwire Redis (pool)",
         get: (k) => pooled.get(k),
-        pipeline100: (k) => {
+        set: (k, v) => pooled.set(k, v),
+        pipeline: (k) => {
           const p = pooled.pipeline();
-          for (let i = 0; i < 100; i++) p.get(k);
+          for (let i = 0; i < PIPELINE; i++) p.get(k);
           return p.exec();
         },
         close: () => pooled.close(),
@@ -71,9 +76,10 @@ export async function runE2eBench(durationMs = 1500): Promise<void> {
       {
         name: "ioredis",
         get: (k) => ioredis.get(k),
-        pipeline100: (k) => {
+        set: (k, v) => ioredis.set(k, v),
+        pipeline: (k) => {
           const p = ioredis.pipeline();
-          for (let i = 0; i < 100; i++) p.get(k);
+          for (let i = 0; i < PIPELINE; i++) p.get(k);
           return p.exec();
         },
         close: () => ioredis.quit(),
@@ -81,9 +87,10 @@ export async function runE2eBench(durationMs = 1500): Promise<void> {
       {
         name: "ioredis autopipelining",
         get: (k) => ioredisAuto.get(k),
-        pipeline100: (k) => {
+        set: (k, v) => ioredisAuto.set(k, v),
+        pipeline: (k) => {
           const p = ioredisAuto.pipeline();
-          for (let i = 0; i < 100; i++) p.get(k);
+          for (let i = 0; i < PIPELINE; i++) p.get(k);
           return p.exec();
         },
         close: () => ioredisAuto.quit(),
@@ -91,9 +98,10 @@ export async function runE2eBench(durationMs = 1500): Promise<void> {
       {
         name: "node-redis",
         get: (k) => nodeRedis.get(k),
-        pipeline100: (k) => {
+        set: (k, v) => nodeRedis.set(k, v),
+        pipeline: (k) => {
           const m = nodeRedis.multi();
-          for (let i = 0; i < 100; i++) m.get(k);
+          for (let i = 0; i < PIPELINE; i++) m.get(k);
           return m.execAsPipeline();
         },
         close: () => nodeRedis.quit(),
@@ -111,9 +119,15 @@ export async function runE2eBench(durationMs = 1500): Promise<void> {
         await s.get("bench:key");
         return 1;
       }],
-      ["pipeline of 100 GETs", (s) => async () => {
-        await s.pipeline100("bench:key");
-        return 100;
+      [`pipeline of ${PIPELINE} GETs`, (s) => async () => {
+        await s.pipeline("bench:key");
+        return PIPELINE;
+      }],
+      ["1 MiB value, SET then GET", (s) => async () => {
+        await s.set("bench:big", BIG);
+        const value = await s.get("bench:big");
+        if ((value as string).length !== BIG.length) throw new Error("1 MiB value came back wrong");
+        return 2;
       }],
     ];
 

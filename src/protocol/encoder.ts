@@ -96,7 +96,7 @@ class Writer {
     const length = text.length;
     if (length > ASCII_LOOP_MAX) {
       if (length <= ENCODE_INTO_MAX) this.utf8(text);
-      else this.bytes(UTF8.encode(text));
+      else this.large(text);
       return;
     }
     this.ensure(HEADER_ROOM + length * 3);
@@ -130,6 +130,26 @@ class Writer {
     }
     this.header(written);
     let p = this.#pos + written;
+    buf[p++] = CR;
+    buf[p++] = LF;
+    this.#pos = p;
+  }
+
+  /**
+   * Big values are mostly ASCII: try room for one byte a UTF-16 unit first,
+   * which costs one allocation instead of three; when the text does not fit,
+   * encode it on its own.
+   */
+  large(text: string): void {
+    const length = text.length;
+    this.ensure(HEADER_ROOM + length);
+    const start = this.#pos + 3 + digitCount(length);
+    const { read } = UTF8.encodeInto(text, this.#buf.subarray(start, start + length));
+    // Every unit read and every byte within `length` means one byte a unit.
+    if (read < length) return this.bytes(UTF8.encode(text));
+    this.header(length);
+    const buf = this.#buf;
+    let p = this.#pos + length;
     buf[p++] = CR;
     buf[p++] = LF;
     this.#pos = p;

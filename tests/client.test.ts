@@ -411,6 +411,19 @@ describe("Redis.sendCommand", () => {
     );
   });
 
+  it("rejects a command with a bad argument alone; the rest of its batch succeeds", async () => {
+    await using redis = new Redis(options());
+    const name = key("batch");
+    const before = redis.set(name, "kept");
+    const bad = redis.set(name, Number.NaN);
+    const after = redis.get(name);
+    const error = await rejection(bad);
+    assert.ok(error instanceof TypeError, String(error));
+    assert.match(error.message, /NaN/);
+    assert.deepEqual(await bounded(Promise.all([before, after])), [true, "kept"]);
+    assert.equal(await redis.sendCommand([]).catch((e: Error) => e.name), "TypeError");
+  });
+
   it("rejects with the reason of an aborted signal", async () => {
     await using redis = new Redis(options());
     const reason = new Error("cancelled by the caller");

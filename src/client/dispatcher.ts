@@ -32,6 +32,8 @@ import type { RedisArgument, Reply } from "../protocol/mod.ts";
 export interface LeaseSource {
   /** Lends a connection until the lease is released. */
   acquire(options?: AcquireOptions): Promise<Lease>;
+  /** Lends an idle connection at once, or `undefined` when that would need a wait. */
+  tryAcquire?(): Lease | undefined;
 }
 
 /**
@@ -160,6 +162,8 @@ export class Dispatcher {
     this.#scheduled = false;
     const jobs = this.#queue;
     this.#queue = [];
+    const lease = this.#source.tryAcquire?.();
+    if (lease !== undefined) return this.#runBatch(jobs, lease);
     this.#source.acquire().then(
       (lease) => this.#runBatch(jobs, lease),
       (error) => jobs.forEach((job) => job.reject(error)),
@@ -174,6 +178,8 @@ export class Dispatcher {
       job.batch = batch;
       connection.dispatch(job.args, job.options, job);
     }
+    // The batch is complete: write it now rather than a tick later.
+    connection.flush();
   }
 
   async #runDedicated(job: Job): Promise<void> {

@@ -5,7 +5,13 @@
  * @module
  */
 import { ConnectionError, ProtocolError, ReplyError, TimeoutError } from "../errors.ts";
-import { Decoder, encodeCommand, type RedisArgument, type Reply } from "../protocol/mod.ts";
+import {
+  Decoder,
+  encodeCommand,
+  encodeCommands,
+  type RedisArgument,
+  type Reply,
+} from "../protocol/mod.ts";
 import { defaultTransport, type Transport } from "../transport/mod.ts";
 import { Fifo } from "./_fifo.ts";
 import { blockingTime } from "./blocking.ts";
@@ -69,7 +75,9 @@ export interface ReplySink {
 export type ConnectionState = "new" | "connecting" | "ready" | "closing" | "closed";
 
 interface Entry {
-  bytes: Uint8Array;
+  args: RedisArgument[];
+  /** Estimated encoded size, for the maxPendingBytes bound. */
+  size: number;
   sink: ReplySink;
   written: boolean;
   settled: boolean;
@@ -325,13 +333,14 @@ export class Connection {
   async writeOnly(commands: RedisArgument[][]): Promise<void> {
     await this.connect();
     if (this.#state !== "ready") throw this.#notOpen();
-    await this.#transport!.write(concat(commands.map((args) => encodeCommand(args))));
+    await this.#transport!.write(encodeCommands(commands));
   }
 
   #entry(args: RedisArgument[], options: CommandOptions): Entry {
     const timeout = options.timeout === undefined ? this.options.socketTimeout : options.timeout;
     return {
-      bytes: encodeCommand(args),
+      args,
+      size: estimateSize(args),
       sink: NO_SINK,
       written: false,
       settled: false,
@@ -352,7 +361,7 @@ export class Connection {
       signal.addEventListener("abort", entry.onAbort, { once: true });
     }
     this.#outbox.push(entry);
-    this.#outboxBytes += entry.bytes.length;
+    this.#outboxBytes += entry.size;
     if (this.#state === "new") this.connect().catch(noop);
     else this.#scheduleFlush();
   }
@@ -361,7 +370,7 @@ export class Connection {
     if (this.#state === "closing" || this.#state === "closed") return this.#notOpen();
     const { maxPendingCommands, maxPendingBytes } = this.options;
     if (
-      this.pending >= maxPendingCommands || this.#outboxBytes + entry.bytes.length > maxPendingBytes
+      this.pending >= maxPendingCommands || this.#outboxBytes + entry.size > maxPendingBytes
     ) {
       return new ConnectionError(
         `Too many pending commands on ${this.address}: ${this.pending} commands and ${this.#outboxBytes} unsent bytes ` +
@@ -373,7 +382,7 @@ export class Connection {
   #abort(entry: Entry): void {
     if (entry.settled) return;
     if (!entry.written) {
-      this.#outboxBytes -= entry.bytes.length;
+      this.#outboxBytes -= entry.size;
       settle(entry, entry.signal?.reason);
       return;
     }
@@ -385,6 +394,15 @@ export class Connection {
         written: true,
       }),
     );
+  }
+
+  /**
+   * Writes the commands queued so far now instead of at the end of the tick
+   * (for callers that know their batch is complete). Harmless when a write
+   * is under way: the queue then leaves as soon as it finishes.
+   */
+  flush(): void {
+    if (this.#state === "ready" && !this.#writing && this.#outbox.length > 0) this.#flush();
   }
 
   #scheduleFlush(): void {
@@ -405,7 +423,12 @@ export class Connection {
     else if (this.#state === "closing") this.#maybeFinishClose();
   };
 
-  #write(entries: Entry[]): void {
+  #write(batch: Entry[]): void {
+    const [entries, bytes] = encodeEntries(batch);
+    if (entries.length === 0) {
+      if (this.#state === "closing") this.#maybeFinishClose();
+      return;
+    }
     const now = Date.now();
     for (const entry of entries) {
       entry.written = true;
@@ -413,8 +436,6 @@ export class Connection {
       this.#fifo.push(entry);
     }
     this.#armTimer();
-    const bytes = concat(entries.map((entry) => entry.bytes));
-    for (const entry of entries) entry.bytes = EMPTY;
     this.#writing = true;
     this.#transport!.write(bytes).then(() => {
       this.#writing = false;
@@ -612,7 +633,6 @@ export class Connection {
   }
 }
 
-const EMPTY = new Uint8Array(0);
 const NO_SINK: ReplySink = { resolve: noop, reject: noop };
 
 function noop(): void {}
@@ -644,15 +664,33 @@ function isPubSubArray(reply: Reply): boolean {
   );
 }
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  let length = 0;
-  for (const chunk of chunks) length += chunk.length;
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
+/**
+ * Encodes a flush's commands into one buffer. A command with a bad argument
+ * (found here, off the caller's stack) fails alone with the encoder's
+ * TypeError; the others still leave.
+ */
+function encodeEntries(batch: Entry[]): [Entry[], Uint8Array] {
+  try {
+    return [batch, encodeCommands(batch.map((entry) => entry.args))];
+  } catch {
+    const valid = batch.filter((entry) => {
+      try {
+        encodeCommand(entry.args);
+        return true;
+      } catch (error) {
+        settle(entry, error as Error);
+        return false;
+      }
+    });
+    return [valid, encodeCommands(valid.map((entry) => entry.args))];
   }
-  return bytes;
+}
+
+/** About how many bytes a command takes on the wire, without encoding it. */
+function estimateSize(args: RedisArgument[]): number {
+  let size = 16;
+  for (const arg of args) {
+    size += 16 + (typeof arg === "string" || arg instanceof Uint8Array ? arg.length : 24);
+  }
+  return size;
 }

@@ -325,6 +325,30 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
   }
 
   /**
+   * Lends an idle, ready connection at once, or returns `undefined` when that
+   * would take a wait, a new connection or a health check (then `acquire()`).
+   * No promise, no tick: the dispatcher's fast path.
+   *
+   * @returns A lease, or `undefined`.
+   */
+  tryAcquire(): Lease | undefined {
+    if (this.#registry.closed || !this.#connector.started) return undefined;
+    if (this.#registry.idle.length === 0) return undefined;
+    const permit = this.#permits.tryAcquire();
+    if (permit === null) return undefined;
+    const slot = this.#registry.takeIdle();
+    if (slot === undefined || this.#connector.needsCheck(slot)) {
+      if (slot !== undefined) this.#registry.putIdle(slot);
+      permit.release();
+      return undefined;
+    }
+    this.#waitTimes.record(0);
+    const stack = this.#o.leakDetectionThreshold === null ? undefined : captureStack();
+    this.#lend(slot, permit, 0, stack);
+    return this.#leaseOf(slot);
+  }
+
+  /**
    * Lends a connection; give it back with {@linkcode ConnectionPool.release}.
    * Prefer {@linkcode ConnectionPool.acquire}, which `await using` cannot forget.
    *

@@ -264,6 +264,24 @@ describe("ConnectionPool", () => {
     }
   });
 
+  it("tryAcquire() lends an idle connection at once, and never waits, connects or overtakes", async () => {
+    await using pool = fakeBlockingPool({ maxConnections: 1 });
+    assert.equal(pool.tryAcquire(), undefined, "nothing idle yet: no connect from tryAcquire");
+    const first = await pool.acquire();
+    assert.equal(pool.tryAcquire(), undefined, "at the cap");
+    const waiter = pool.acquire();
+    first.release(); // handed straight to the waiter
+    assert.equal(pool.tryAcquire(), undefined, "never overtakes a waiter");
+    const second = await waiter;
+    second.release();
+    const lease = pool.tryAcquire();
+    assert.ok(lease !== undefined, "an idle connection is lent at once");
+    assert.equal(lease.connection, first.connection);
+    assert.deepEqual(counts(pool), { idle: 0, inUse: 1, waiting: 0, connecting: 0 });
+    lease.release();
+    assert.deepEqual(counts(pool), { idle: 1, inUse: 0, waiting: 0, connecting: 0 });
+  });
+
   it("throws a clear TypeError on a second release and changes no count", async () => {
     await using pool = fakePool();
     const conn = await pool.getConnection();

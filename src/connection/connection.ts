@@ -5,14 +5,19 @@
  * @module
  */
 import { ConnectionError, ProtocolError, ReplyError, TimeoutError } from "../errors.ts";
-import {
-  Decoder,
-  encodeCommand,
-  encodeCommands,
-  type RedisArgument,
-  type Reply,
-} from "../protocol/mod.ts";
+import { Decoder, encodeCommands, type RedisArgument, type Reply } from "../protocol/mod.ts";
 import { defaultTransport, type Transport } from "../transport/mod.ts";
+import {
+  encodeEntries,
+  type Entry,
+  entryPromise,
+  errorAsValue,
+  estimateSize,
+  isPubSubArray,
+  NO_SINK,
+  noop,
+  settle,
+} from "./_entry.ts";
 import { Fifo } from "./_fifo.ts";
 import { blockingTime } from "./blocking.ts";
 import { checkHandshake, handshakeSteps } from "./handshake.ts";
@@ -73,33 +78,6 @@ export interface ReplySink {
  * ```
  */
 export type ConnectionState = "new" | "connecting" | "ready" | "closing" | "closed";
-
-interface Entry {
-  args: RedisArgument[];
-  /** Estimated encoded size, for the maxPendingBytes bound. */
-  size: number;
-  sink: ReplySink;
-  written: boolean;
-  settled: boolean;
-  /** Extra wait allowed for a blocking command, in ms (Infinity: forever). */
-  extra: number;
-  timeout: number | null;
-  deadline: number;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-}
-
-const PUBSUB_KINDS = new Set([
-  "message",
-  "pmessage",
-  "smessage",
-  "subscribe",
-  "psubscribe",
-  "ssubscribe",
-  "unsubscribe",
-  "punsubscribe",
-  "sunsubscribe",
-]);
 
 /**
  * A connection to one Redis server. Commands issued in the same tick leave in
@@ -631,66 +609,4 @@ export class Connection {
   toString(): string {
     return `Connection(${this.address} db=${this.options.db} ${this.#state})`;
   }
-}
-
-const NO_SINK: ReplySink = { resolve: noop, reject: noop };
-
-function noop(): void {}
-
-function entryPromise(entry: Entry): Promise<Reply> {
-  return new Promise<Reply>((resolve, reject) => {
-    entry.sink = { resolve, reject };
-  });
-}
-
-function settle(entry: Entry, error: Error | undefined, reply?: Reply): void {
-  if (entry.settled) return;
-  entry.settled = true;
-  if (entry.onAbort) entry.signal?.removeEventListener("abort", entry.onAbort);
-  if (error === undefined) entry.sink.resolve(reply ?? null);
-  else entry.sink.reject(error);
-}
-
-function errorAsValue(error: unknown): Reply {
-  if (error instanceof ReplyError) return error;
-  throw error;
-}
-
-function isPubSubArray(reply: Reply): boolean {
-  if (!Array.isArray(reply) || reply.length < 3) return false;
-  const kind = reply[0];
-  return PUBSUB_KINDS.has(
-    typeof kind === "string" ? kind : new TextDecoder().decode(kind as Uint8Array),
-  );
-}
-
-/**
- * Encodes a flush's commands into one buffer. A command with a bad argument
- * (found here, off the caller's stack) fails alone with the encoder's
- * TypeError; the others still leave.
- */
-function encodeEntries(batch: Entry[]): [Entry[], Uint8Array] {
-  try {
-    return [batch, encodeCommands(batch.map((entry) => entry.args))];
-  } catch {
-    const valid = batch.filter((entry) => {
-      try {
-        encodeCommand(entry.args);
-        return true;
-      } catch (error) {
-        settle(entry, error as Error);
-        return false;
-      }
-    });
-    return [valid, encodeCommands(valid.map((entry) => entry.args))];
-  }
-}
-
-/** About how many bytes a command takes on the wire, without encoding it. */
-function estimateSize(args: RedisArgument[]): number {
-  let size = 16;
-  for (const arg of args) {
-    size += 16 + (typeof arg === "string" || arg instanceof Uint8Array ? arg.length : 24);
-  }
-  return size;
 }

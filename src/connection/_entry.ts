@@ -1,0 +1,93 @@
+/** A command on its way through a connection, and the helpers that move it. */
+import { ReplyError } from "../errors.ts";
+import { encodeCommand, encodeCommands, type RedisArgument, type Reply } from "../protocol/mod.ts";
+import type { ReplySink } from "./connection.ts";
+
+export interface Entry {
+  args: RedisArgument[];
+  /** Estimated encoded size, for the maxPendingBytes bound. */
+  size: number;
+  sink: ReplySink;
+  written: boolean;
+  settled: boolean;
+  /** Extra wait allowed for a blocking command, in ms (Infinity: forever). */
+  extra: number;
+  timeout: number | null;
+  deadline: number;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+const PUBSUB_KINDS = new Set([
+  "message",
+  "pmessage",
+  "smessage",
+  "subscribe",
+  "psubscribe",
+  "ssubscribe",
+  "unsubscribe",
+  "punsubscribe",
+  "sunsubscribe",
+]);
+
+export const NO_SINK: ReplySink = { resolve: noop, reject: noop };
+
+export function noop(): void {}
+
+export function entryPromise(entry: Entry): Promise<Reply> {
+  return new Promise<Reply>((resolve, reject) => {
+    entry.sink = { resolve, reject };
+  });
+}
+
+export function settle(entry: Entry, error: Error | undefined, reply?: Reply): void {
+  if (entry.settled) return;
+  entry.settled = true;
+  if (entry.onAbort) entry.signal?.removeEventListener("abort", entry.onAbort);
+  if (error === undefined) entry.sink.resolve(reply ?? null);
+  else entry.sink.reject(error);
+}
+
+export function errorAsValue(error: unknown): Reply {
+  if (error instanceof ReplyError) return error;
+  throw error;
+}
+
+export function isPubSubArray(reply: Reply): boolean {
+  if (!Array.isArray(reply) || reply.length < 3) return false;
+  const kind = reply[0];
+  return PUBSUB_KINDS.has(
+    typeof kind === "string" ? kind : new TextDecoder().decode(kind as Uint8Array),
+  );
+}
+
+/**
+ * Encodes a flush's commands into one buffer. A command with a bad argument
+ * (found here, off the caller's stack) fails alone with the encoder's
+ * TypeError; the others still leave.
+ */
+export function encodeEntries(batch: Entry[]): [Entry[], Uint8Array] {
+  try {
+    return [batch, encodeCommands(batch.map((entry) => entry.args))];
+  } catch {
+    const valid = batch.filter((entry) => {
+      try {
+        encodeCommand(entry.args);
+        return true;
+      } catch (error) {
+        settle(entry, error as Error);
+        return false;
+      }
+    });
+    return [valid, encodeCommands(valid.map((entry) => entry.args))];
+  }
+}
+
+/** About how many bytes a command takes on the wire, without encoding it. */
+export function estimateSize(args: RedisArgument[]): number {
+  let size = 16;
+  for (const arg of args) {
+    size += 16 + (typeof arg === "string" || arg instanceof Uint8Array ? arg.length : 24);
+  }
+  return size;
+}

@@ -14,13 +14,17 @@
  * @module
  */
 export {
+  CommandBase,
   Commands,
   DeferredReply,
   Dispatcher,
+  HashListCommands,
+  KeyStringCommands,
   Multi,
   Pipeline,
   QueuedCommands,
   Redis,
+  SetCommands,
   Subscriber,
   Subscription,
   Transaction,
@@ -41,6 +45,7 @@ export type {
   ScanOptions,
   ScoredMember,
   SetOptions,
+  SubscriptionKind,
   Transform,
 } from "./src/client/mod.ts";
 export {
@@ -88,6 +93,7 @@ export type {
   FailoverEvent,
   FailoverListener,
   SentinelAddress,
+  SentinelClientInit,
   SentinelClientOptions,
   SentinelConfig,
   SentinelOptions,

@@ -21,6 +21,7 @@
  * ```
  */
 export class RedisError extends Error {
+  /** The class name, `"RedisError"`. */
   override name = "RedisError";
 }
 
@@ -49,9 +50,16 @@ export interface ConnectionErrorOptions extends ErrorOptions {
  * ```
  */
 export class ConnectionError extends RedisError {
+  /** The class name, `"ConnectionError"`. */
   override name = "ConnectionError";
   /** Whether the command was written before the failure (it may have run). */
   readonly written: boolean;
+  /**
+   * Makes the error.
+   *
+   * @param message What happened, where, and what to do.
+   * @param options The cause, and whether the command was written.
+   */
   constructor(message: string, options: ConnectionErrorOptions = {}) {
     super(message, options);
     this.written = options.written ?? false;
@@ -77,6 +85,7 @@ export class ConnectionError extends RedisError {
  * ```
  */
 export class PoolExhaustedError extends ConnectionError {
+  /** The class name, `"PoolExhaustedError"`. */
   override name = "PoolExhaustedError";
 }
 
@@ -95,6 +104,7 @@ export class PoolExhaustedError extends ConnectionError {
  * ```
  */
 export class PoolTimeoutError extends ConnectionError {
+  /** The class name, `"PoolTimeoutError"`. */
   override name = "PoolTimeoutError";
 }
 
@@ -111,6 +121,7 @@ export class PoolTimeoutError extends ConnectionError {
  * ```
  */
 export class AuthenticationError extends ConnectionError {
+  /** The class name, `"AuthenticationError"`. */
   override name = "AuthenticationError";
 }
 
@@ -137,9 +148,17 @@ export interface SentinelAnswer {
  * ```
  */
 export class MasterNotFoundError extends ConnectionError {
+  /** The class name, `"MasterNotFoundError"`. */
   override name = "MasterNotFoundError";
   /** Each sentinel asked and what it answered. */
   readonly answers: SentinelAnswer[];
+  /**
+   * Makes the error.
+   *
+   * @param message What happened and what to do.
+   * @param answers Each sentinel asked and what it answered.
+   * @param options The cause.
+   */
   constructor(message: string, answers: SentinelAnswer[] = [], options?: ConnectionErrorOptions) {
     super(message, options);
     this.answers = answers;
@@ -158,6 +177,7 @@ export class MasterNotFoundError extends ConnectionError {
  * ```
  */
 export class ReplicaNotFoundError extends MasterNotFoundError {
+  /** The class name, `"ReplicaNotFoundError"`. */
   override name = "ReplicaNotFoundError";
 }
 
@@ -175,9 +195,16 @@ export class ReplicaNotFoundError extends MasterNotFoundError {
  * ```
  */
 export class TimeoutError extends RedisError {
+  /** The class name, `"TimeoutError"`. */
   override name = "TimeoutError";
   /** Whether the command was written before the deadline (it may have run). */
   readonly written: boolean;
+  /**
+   * Makes the error.
+   *
+   * @param message What happened, where, and what to do.
+   * @param options The cause, and whether the command was written.
+   */
   constructor(message: string, options: ConnectionErrorOptions = {}) {
     super(message, options);
     this.written = options.written ?? false;
@@ -200,6 +227,7 @@ export class TimeoutError extends RedisError {
  * ```
  */
 export class ProtocolError extends RedisError {
+  /** The class name, `"ProtocolError"`. */
   override name = "ProtocolError";
 }
 
@@ -217,9 +245,16 @@ export class ProtocolError extends RedisError {
  * ```
  */
 export class ReplyError extends RedisError {
+  /** The class name, `"ReplyError"`. */
   override name = "ReplyError";
   /** First word of the reply, such as `"WRONGTYPE"` or `"NOSCRIPT"`. */
   readonly code: string;
+  /**
+   * Makes the error from the server's error reply.
+   *
+   * @param message The reply's text, such as `"WRONGTYPE Operation against a key ..."`.
+   * @param options The cause.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.code = message.split(" ", 1)[0] ?? "ERR";
@@ -237,6 +272,7 @@ export class ReplyError extends RedisError {
  * ```
  */
 export class ReadOnlyError extends ReplyError {
+  /** The class name, `"ReadOnlyError"`. */
   override name = "ReadOnlyError";
 }
 
@@ -251,6 +287,7 @@ export class ReadOnlyError extends ReplyError {
  * ```
  */
 export class NoScriptError extends ReplyError {
+  /** The class name, `"NoScriptError"`. */
   override name = "NoScriptError";
 }
 
@@ -265,6 +302,7 @@ export class NoScriptError extends ReplyError {
  * ```
  */
 export class BusyLoadingError extends ReplyError {
+  /** The class name, `"BusyLoadingError"`. */
   override name = "BusyLoadingError";
 }
 
@@ -279,6 +317,7 @@ export class BusyLoadingError extends ReplyError {
  * ```
  */
 export class BusyError extends ReplyError {
+  /** The class name, `"BusyError"`. */
   override name = "BusyError";
 }
 
@@ -293,6 +332,7 @@ export class BusyError extends ReplyError {
  * ```
  */
 export class AuthReplyError extends ReplyError {
+  /** The class name, `"AuthReplyError"`. */
   override name = "AuthReplyError";
 }
 
@@ -307,6 +347,7 @@ export class AuthReplyError extends ReplyError {
  * ```
  */
 export class NoPermissionError extends ReplyError {
+  /** The class name, `"NoPermissionError"`. */
   override name = "NoPermissionError";
 }
 
@@ -322,11 +363,18 @@ export class NoPermissionError extends ReplyError {
  * ```
  */
 export class RedirectionError extends ReplyError {
+  /** The class name, `"RedirectionError"`. */
   override name = "RedirectionError";
   /** The hash slot named by the redirection. */
   readonly slot: number;
   /** The `host:port` the server redirects to. */
   readonly address: string;
+  /**
+   * Makes the error from a `MOVED` or `ASK` reply.
+   *
+   * @param message The reply, such as `"MOVED 3999 127.0.0.1:6381"`.
+   * @param options The cause.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     const [, slot = "-1", address = ""] = message.split(" ");
@@ -351,6 +399,7 @@ export class RedirectionError extends ReplyError {
  * ```
  */
 export class NoConnectionError extends RedisError {
+  /** The class name, `"NoConnectionError"`. */
   override name = "NoConnectionError";
 }
 

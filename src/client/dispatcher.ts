@@ -119,6 +119,8 @@ export class Dispatcher {
   #scheduled = false;
 
   /**
+   * Makes a dispatcher over a pool.
+   *
    * @param source The pool to lease connections from.
    * @param settings Retry decision and policy.
    */

@@ -8,11 +8,17 @@ export type { RedisOptions } from "./redis.ts";
 export { Multi, Pipeline, QueuedCommands } from "./pipeline.ts";
 export type { ConnectionRunner, ExecOptions, QueuedCommand } from "./pipeline.ts";
 export { Subscriber, Subscription } from "./pubsub.ts";
-export type { MessageHandler } from "./pubsub.ts";
+export type { MessageHandler, SubscriptionKind } from "./pubsub.ts";
 export { Dispatcher } from "./dispatcher.ts";
 export type { DispatchRetry, LeaseSource } from "./dispatcher.ts";
 export { DeferredReply } from "./deferred.ts";
-export { Commands } from "./commands/mod.ts";
+export {
+  CommandBase,
+  Commands,
+  HashListCommands,
+  KeyStringCommands,
+  SetCommands,
+} from "./commands/mod.ts";
 export type {
   ClientKillFilter,
   RedisKey,

@@ -77,7 +77,11 @@ export abstract class QueuedCommands<S> extends Commands<"chain", S> {
   /** Lends the connection `exec()` runs on. */
   protected readonly run: ConnectionRunner;
 
-  /** @param run Lends the connection exec runs on. */
+  /**
+   * Made by `redis.pipeline()` / `redis.multi()`; not constructed by users.
+   *
+   * @param run Lends the connection exec runs on.
+   */
   constructor(run: ConnectionRunner) {
     super();
     this.run = run;

@@ -21,7 +21,17 @@ import type { Reply } from "../protocol/mod.ts";
  */
 export type MessageHandler = (message: string, channel: string, pattern?: string) => void;
 
-type Kind = "channel" | "pattern";
+/**
+ * What a subscription listens to: channels (SUBSCRIBE) or patterns (PSUBSCRIBE).
+ *
+ * @example
+ * ```ts
+ * import type { SubscriptionKind } from "@redwire/redis";
+ *
+ * const kind: SubscriptionKind = "pattern";
+ * ```
+ */
+export type SubscriptionKind = "channel" | "pattern";
 
 const decoder = new TextDecoder();
 const text = (value: Reply | undefined): string =>
@@ -47,6 +57,8 @@ export class Subscription {
   #ended = false;
 
   /**
+   * Made by `subscribe()`; not constructed by users.
+   *
    * @param names The channels or patterns.
    * @param end Removes the handler and unsubscribes where no handler remains.
    */
@@ -87,14 +99,18 @@ export class Subscriber {
   #acquire: () => Promise<Lease>;
   #lease: Lease | undefined;
   #opening: Promise<Connection> | undefined;
-  #handlers: Record<Kind, Map<string, Set<MessageHandler>>> = {
+  #handlers: Record<SubscriptionKind, Map<string, Set<MessageHandler>>> = {
     channel: new Map(),
     pattern: new Map(),
   };
   #confirmations = new Map<string, { resolve: () => void; reject: (error: Error) => void }[]>();
   #closed = false;
 
-  /** @param acquire Lends the dedicated connection. */
+  /**
+   * Prepares the subscriber side; nothing connects until the first subscription.
+   *
+   * @param acquire Lends the dedicated connection.
+   */
   constructor(acquire: () => Promise<Lease>) {
     this.#acquire = acquire;
   }
@@ -107,7 +123,11 @@ export class Subscriber {
    * @param handler Called for each message.
    * @returns The subscription.
    */
-  async subscribe(kind: Kind, names: string[], handler: MessageHandler): Promise<Subscription> {
+  async subscribe(
+    kind: SubscriptionKind,
+    names: string[],
+    handler: MessageHandler,
+  ): Promise<Subscription> {
     const connection = await this.#connection();
     const fresh = names.filter((name) => !this.#handlers[kind].has(name));
     for (const name of names) {
@@ -121,7 +141,11 @@ export class Subscriber {
     return new Subscription(names, () => this.#remove(kind, names, handler));
   }
 
-  async #remove(kind: Kind, names: readonly string[], handler: MessageHandler): Promise<void> {
+  async #remove(
+    kind: SubscriptionKind,
+    names: readonly string[],
+    handler: MessageHandler,
+  ): Promise<void> {
     const gone = names.filter((name) => {
       const set = this.#handlers[kind].get(name);
       set?.delete(handler);
@@ -226,7 +250,12 @@ export class Subscriber {
     if (waiting?.length === 0) this.#confirmations.delete(`${kind}:${text(frame[1])}`);
   }
 
-  #deliver(kind: Kind, name: string, payload: Reply | undefined, channel: string): void {
+  #deliver(
+    kind: SubscriptionKind,
+    name: string,
+    payload: Reply | undefined,
+    channel: string,
+  ): void {
     const message = text(payload);
     const pattern = kind === "pattern" ? name : undefined;
     for (const handler of this.#handlers[kind].get(name) ?? []) {

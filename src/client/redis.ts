@@ -236,7 +236,11 @@ export class Redis extends Commands<"promise", never> {
 export class Transaction extends Commands<"promise", never> {
   #connection: Connection;
 
-  /** @param connection The watched connection. */
+  /**
+   * Made by `redis.watch()`; not constructed by users.
+   *
+   * @param connection The watched connection.
+   */
   constructor(connection: Connection) {
     super();
     this.#connection = connection;

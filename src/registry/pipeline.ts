@@ -326,6 +326,25 @@ export class NamedPipeline extends Commands<"deferred", NamedPipeline> {
  * ```
  */
 export function pipeline(options?: PipelineOptions): NamedPipeline;
+/**
+ * Joins the caller's pipeline when `pipe` is given (its commands then run at
+ * the caller's `exec()`), or starts a new one when it is not.
+ *
+ * @param pipe The caller's pipeline, if any.
+ * @param options The connection name and autocommit, for a new pipeline.
+ * @returns A view onto `pipe`, or a new pipeline.
+ *
+ * @example
+ * ```ts
+ * import { type NamedPipeline, pipeline } from "@redwire/redis";
+ *
+ * function touch(id: string, pipe?: NamedPipeline) {
+ *   return pipeline(pipe, { name: "users" }).run((p) => {
+ *     p.touch(`u{${id}}`);
+ *   });
+ * }
+ * ```
+ */
 export function pipeline(
   pipe: NamedPipeline | null | undefined,
   options?: PipelineOptions,

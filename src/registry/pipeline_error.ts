@@ -51,6 +51,7 @@ export interface ServerFailure {
  * ```
  */
 export class PipelineError extends RedisError {
+  /** The class name, `"PipelineError"`. */
   override name = "PipelineError";
   /** Each failed server, with the names that used it and its error. */
   readonly failures: ServerFailure[];
@@ -58,6 +59,8 @@ export class PipelineError extends RedisError {
   readonly errors: unknown[];
 
   /**
+   * Made by `exec()`; not constructed by users.
+   *
    * @param failures The failed servers.
    * @param servers How many servers the exec sent to.
    */

@@ -60,7 +60,18 @@ export type Result<T, K extends ResultKind, S> = ResultKinds<T, S>[K];
  */
 export type RedisKey = string | Uint8Array;
 
-/** The root of the command sets: subclasses add commands, front ends implement `call`. */
+/**
+ * The root of the command sets: subclasses add commands, front ends
+ * (client, pipeline, MULTI, named pipeline) implement `call`.
+ *
+ * @example
+ * ```ts
+ * import { CommandBase, Redis } from "@redwire/redis";
+ *
+ * await using redis = new Redis();
+ * console.log(redis instanceof CommandBase); // true
+ * ```
+ */
 export abstract class CommandBase<K extends ResultKind, S> {
   /**
    * Sends or queues one command; each front end decides how.

@@ -4,7 +4,17 @@ import type { RedisKey, Result, ResultKind } from "./_base.ts";
 import { KeyStringCommands } from "./keys_strings.ts";
 import { asIs, toBoolean, toKeyValue, toNumber, toRecord } from "./_transforms.ts";
 
-/** Hash and list commands (and everything before them). */
+/**
+ * Hash and list commands (and everything before them).
+ *
+ * @example
+ * ```ts
+ * import { HashListCommands, Redis } from "@redwire/redis";
+ *
+ * await using redis = new Redis();
+ * console.log(redis instanceof HashListCommands); // true
+ * ```
+ */
 export abstract class HashListCommands<K extends ResultKind, S> extends KeyStringCommands<K, S> {
   /** HGET: a field's value, or null. */
   hget(key: RedisKey, field: RedisKey): Result<string | null, K, S> {

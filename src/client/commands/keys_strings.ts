@@ -47,7 +47,17 @@ export interface ScanOptions {
   type?: string;
 }
 
-/** Key, expiry and string commands. */
+/**
+ * Key, expiry and string commands.
+ *
+ * @example
+ * ```ts
+ * import { KeyStringCommands, Redis } from "@redwire/redis";
+ *
+ * await using redis = new Redis();
+ * console.log(redis instanceof KeyStringCommands); // true
+ * ```
+ */
 export abstract class KeyStringCommands<K extends ResultKind, S> extends CommandBase<K, S> {
   /** GET: the value, or null. */
   get(key: RedisKey): Result<string | null, K, S> {

@@ -4,7 +4,11 @@ import type { RedisKey, Result, ResultKind } from "./_base.ts";
 import { SetCommands } from "./sets_zsets.ts";
 import { asIs, toNumber, toOk, toRecord } from "./_transforms.ts";
 
+export { CommandBase } from "./_base.ts";
 export type { RedisKey, Result, ResultKind, ResultKinds } from "./_base.ts";
+export { KeyStringCommands } from "./keys_strings.ts";
+export { HashListCommands } from "./hashes_lists.ts";
+export { SetCommands } from "./sets_zsets.ts";
 export type { ScanOptions, SetOptions } from "./keys_strings.ts";
 export type { ScoredMember } from "./sets_zsets.ts";
 export type { Transform } from "./_transforms.ts";
@@ -35,6 +39,14 @@ export interface ClientKillFilter {
 /**
  * Scripting, server and connection commands, on top of the data commands.
  * Each front end (client, pipeline, MULTI, named pipeline) extends this.
+ *
+ * @example
+ * ```ts
+ * import { Commands, Redis } from "@redwire/redis";
+ *
+ * await using redis = new Redis();
+ * console.log(redis instanceof Commands); // true
+ * ```
  */
 export abstract class Commands<K extends ResultKind, S> extends SetCommands<K, S> {
   /** EVAL a Lua script with keys and arguments. */

@@ -29,7 +29,17 @@ export interface ScoredMember {
   score: number;
 }
 
-/** Set and sorted-set commands (and everything before them). */
+/**
+ * Set and sorted-set commands (and everything before them).
+ *
+ * @example
+ * ```ts
+ * import { SetCommands, Redis } from "@redwire/redis";
+ *
+ * await using redis = new Redis();
+ * console.log(redis instanceof SetCommands); // true
+ * ```
+ */
 export abstract class SetCommands<K extends ResultKind, S> extends HashListCommands<K, S> {
   /** SADD: how many members were added. */
   sadd(key: RedisKey, ...members: RedisArgument[]): Result<number, K, S> {

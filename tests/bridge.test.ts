@@ -14,6 +14,7 @@ import {
   webSocketTransport,
 } from "../src/transport/mod.ts";
 import { type RedisServer, startRedis } from "./support/mod.ts";
+import { eventually } from "./support/wait.ts";
 
 const IS_DENO = typeof (globalThis as { Deno?: unknown }).Deno === "object";
 const TOKEN = "bridge-test-token-7f3a";
@@ -90,15 +91,6 @@ async function connectionsReceived(direct: Connection): Promise<number> {
 async function clientNames(direct: Connection): Promise<string[]> {
   const list = String(await direct.command(["CLIENT", "LIST"]));
   return [...list.matchAll(/ name=(\S*)/g)].map((match) => match[1]!).filter((n) => n !== "");
-}
-
-/** Polls `condition` every 10 ms; fails after `ms`. */
-async function eventually(condition: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 for (const adapter of ADAPTERS) {

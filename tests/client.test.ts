@@ -6,6 +6,7 @@ import { Connection } from "../src/connection/mod.ts";
 import { ConnectionError, NoScriptError, ReplyError, TimeoutError } from "../src/errors.ts";
 import { BlockingConnectionPool } from "../src/pool/mod.ts";
 import { type RedisServer, startRedis } from "./support/mod.ts";
+import { bounded, eventually, sleep } from "./support/wait.ts";
 
 const HOST = "127.0.0.1";
 /** Every client authenticates, so reconnects (pool, subscriber) prove they re-handshake. */
@@ -325,7 +326,7 @@ for (const protocol of [2, 3] as const) {
       );
       assert.equal(await redis.publish(channel, "first"), 1);
       assert.equal(await redis.publish(`${patternPrefix}.created`, "second"), 1);
-      await waitFor(() => received.length === 2);
+      await eventually(() => received.length === 2);
       assert.deepEqual(received, [
         ["first", channel, undefined],
         ["second", `${patternPrefix}.created`, `${patternPrefix}.*`],
@@ -345,10 +346,10 @@ for (const protocol of [2, 3] as const) {
       const sub1 = await bounded(redis.subscribe(channel, (message) => first.push(message)));
       const sub2 = await bounded(redis.subscribe([channel], (message) => second.push(message)));
       assert.equal(await redis.publish(channel, "both"), 1, "one connection holds both");
-      await waitFor(() => first.length === 1 && second.length === 1);
+      await eventually(() => first.length === 1 && second.length === 1);
       await bounded(sub1.unsubscribe());
       assert.equal(await redis.publish(channel, "second only"), 1);
-      await waitFor(() => second.length === 2);
+      await eventually(() => second.length === 2);
       assert.deepEqual(first, ["both"]);
       assert.deepEqual(second, ["both", "second only"]);
       await bounded(sub2.unsubscribe());
@@ -361,7 +362,7 @@ for (const protocol of [2, 3] as const) {
       const sub = await bounded(redis.subscribe(channel, (message) => received.push(message)));
       try {
         assert.equal(await redis.publish(channel, "before"), 1);
-        await waitFor(() => received.includes("before"));
+        await eventually(() => received.includes("before"));
         assert.ok((await redis.clientKill({ type: "pubsub" })) >= 1);
         // The subscriber reconnects (and re-authenticates) in the background.
         const deadline = Date.now() + 5_000;
@@ -661,26 +662,4 @@ async function rejection(
     return error as Error;
   }
   assert.fail(`expected a rejection, got ${inspect(outcome)}`);
-}
-
-/** Every wait is bounded: a lost reply fails the test instead of hanging it. */
-function bounded<T>(promise: Promise<T>, ms = 5_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Polls until `condition` holds, failing after `ms`. */
-async function waitFor(condition: () => boolean, ms = 3_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`condition not met within ${ms} ms`);
-    await sleep(10);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

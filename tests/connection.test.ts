@@ -15,6 +15,7 @@ import {
 import type { Reply } from "../src/protocol/mod.ts";
 import { defaultTransport, type Transport, type TransportFactory } from "../src/transport/mod.ts";
 import { freePort, type RedisServer, stall, startFakePeer, startRedis } from "./support/mod.ts";
+import { bounded, eventually, seededRandom, sleep } from "./support/wait.ts";
 
 const HOST = "127.0.0.1";
 const PASSWORD = "pw-Zq8!x@y";
@@ -576,7 +577,7 @@ describe("Connection abort", () => {
     assert.ok(stats.aborted > 0 && stats.fulfilled > 0 && stats.dropped > 0, JSON.stringify(stats));
     assert.ok(opened.every((connection) => connection.state === "closed"));
     await using observer = await open();
-    await waitFor(async () =>
+    await eventually(async () =>
       !String(await observer.command(["CLIENT", "LIST"])).includes("abort-storm")
     );
   });
@@ -601,7 +602,7 @@ describe("Connection push frames", () => {
     await tracked.command(["SET", tracked1, "v0"]);
     assert.equal(await tracked.command(["GET", tracked1]), "v0");
     await writer.command(["SET", tracked1, "v1"]);
-    await waitFor(() => pushes.length > 0);
+    await eventually(() => pushes.length > 0);
     assert.deepEqual(pushes[0], ["invalidate", [tracked1]]);
     // Its own write invalidates too: the push lands between replies of one batch.
     const replies = await bounded(
@@ -613,7 +614,7 @@ describe("Connection push frames", () => {
       ]),
     );
     assert.deepEqual(replies, ["v1", "OK", "v2", "PONG"]);
-    await waitFor(() => pushes.length > 1);
+    await eventually(() => pushes.length > 1);
     assert.deepEqual(pushes[1], ["invalidate", [tracked1]]);
   });
 
@@ -624,10 +625,10 @@ describe("Connection push frames", () => {
     await using publisher = await open();
     const channel = key("channel");
     await bounded(subscriber.writeOnly([["SUBSCRIBE", channel]]));
-    await waitFor(() => pushes.length > 0);
+    await eventually(() => pushes.length > 0);
     assert.deepEqual(pushes[0], ["subscribe", channel, 1]);
     assert.equal(await publisher.command(["PUBLISH", channel, "hello"]), 1);
-    await waitFor(() => pushes.length > 1);
+    await eventually(() => pushes.length > 1);
     assert.deepEqual(pushes[1], ["message", channel, "hello"]);
     assert.equal(await bounded(subscriber.command(["PING"])), "PONG");
     assert.equal(pushes.length, 2);
@@ -641,10 +642,10 @@ describe("Connection push frames", () => {
     await using publisher = await open();
     const channel = key("resp2-channel");
     await bounded(subscriber.writeOnly([["SUBSCRIBE", channel]]));
-    await waitFor(() => pushes.length > 0);
+    await eventually(() => pushes.length > 0);
     assert.deepEqual(pushes[0], ["subscribe", channel, 1]);
     await publisher.command(["PUBLISH", channel, "hi"]);
-    await waitFor(() => pushes.length > 1);
+    await eventually(() => pushes.length > 1);
     assert.deepEqual(pushes[1], ["message", channel, "hi"]);
     assert.deepEqual(await bounded(subscriber.command(["PING"])), ["pong", ""]);
   });
@@ -846,40 +847,6 @@ async function rejection(
     return error as Error;
   }
   assert.fail(`expected a rejection, got ${inspect(outcome)}`);
-}
-
-/** Every wait is bounded: a lost reply fails the test instead of hanging it. */
-function bounded<T>(promise: Promise<T>, ms = 5_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Polls until `condition` holds, failing after `ms`. */
-async function waitFor(condition: () => boolean | Promise<boolean>, ms = 3_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) assert.fail(`condition not met within ${ms} ms`);
-    await sleep(10);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function bytes(text: string): Uint8Array {

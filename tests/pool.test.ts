@@ -15,6 +15,7 @@ import {
   Semaphore,
 } from "../src/pool/mod.ts";
 import type { RedisArgument, Reply } from "../src/protocol/mod.ts";
+import { eventually, sleep } from "./support/wait.ts";
 
 /** An in-memory stand-in for Connection: no I/O, every reply "PONG". */
 class FakeConnection {
@@ -120,19 +121,6 @@ function fakeBlockingPool(options: PoolOptions = {}, f: Fakes = fakes()): Blocki
 
 function fake(connection: Connection): FakeConnection {
   return connection as unknown as FakeConnection;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls until `check` holds; fails after `limit` ms instead of hanging. */
-async function eventually(check: () => boolean, limit = 2000, what = "condition"): Promise<void> {
-  const until = Date.now() + limit;
-  while (!check()) {
-    if (Date.now() > until) assert.fail(`timed out after ${limit} ms waiting for ${what}`);
-    await sleep(5);
-  }
 }
 
 function counts(pool: ConnectionPool) {

@@ -4,23 +4,7 @@ import { Connection } from "../src/connection/mod.ts";
 import { ConnectionError } from "../src/errors.ts";
 import { BlockingConnectionPool, ConnectionPool, type PoolOptions } from "../src/pool/mod.ts";
 import { type RedisServer, startRedis } from "./support/mod.ts";
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls until `check` holds; fails after `limit` ms instead of hanging. */
-async function eventually(
-  check: () => boolean | Promise<boolean>,
-  limit: number,
-  what: string,
-): Promise<void> {
-  const until = Date.now() + limit;
-  while (!(await check())) {
-    if (Date.now() > until) assert.fail(`timed out after ${limit} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
+import { eventually, sleep } from "./support/wait.ts";
 
 /** Runs one command on a short-lived connection (never a pooled one). */
 async function admin(server: RedisServer, args: string[]): Promise<unknown> {

@@ -9,6 +9,7 @@ import {
   type RedisArgument,
   type Reply,
 } from "../src/protocol/mod.ts";
+import { seededRandom } from "./support/wait.ts";
 
 const utf8 = new TextEncoder();
 
@@ -580,17 +581,6 @@ function reference(args: RedisArgument[]): Uint8Array {
     parts.push(`$${data.length}\r\n`, data, "\r\n");
   }
   return bytes(...parts);
-}
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomText(random: () => number): string {

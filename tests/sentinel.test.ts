@@ -15,13 +15,10 @@ import {
   startSentinelTopology,
   startWriteLoad,
 } from "./support/mod.ts";
+import { sleep } from "./support/wait.ts";
 
 const HOST = "127.0.0.1";
 const NAME = "mymaster";
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** Rejects if `promise` does not settle within `ms`: no test waits forever. */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

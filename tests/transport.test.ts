@@ -19,6 +19,7 @@ import {
   startFakePeer,
   startRedis,
 } from "./support/mod.ts";
+import { bounded, sleep } from "./support/wait.ts";
 
 const IS_DENO = typeof (globalThis as { Deno?: unknown }).Deno === "object";
 const HOST = "127.0.0.1";
@@ -271,19 +272,6 @@ function readBytes(
     })(),
     ms,
   );
-}
-
-/** Every wait is bounded: a lost reply fails the test instead of hanging it. */
-function bounded<T>(promise: Promise<T>, ms = 5_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {

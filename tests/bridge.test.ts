@@ -14,24 +14,12 @@ import {
   webSocketTransport,
 } from "../src/transport/mod.ts";
 import { type RedisServer, startRedis } from "./support/mod.ts";
+import { IS_DENO, loadWs, runtimeWebSocket } from "./support/ws.ts";
 import { eventually } from "./support/wait.ts";
 
-const IS_DENO = typeof (globalThis as { Deno?: unknown }).Deno === "object";
 const TOKEN = "bridge-test-token-7f3a";
 const ENCODED_TOKEN = "YnJpZGdlLXRlc3QtdG9rZW4tN2YzYQ"; // base64url of TOKEN
 const TEST = { timeout: 15_000 };
-
-/** The ws package: `npm:ws@8` on Deno, `ws` from node_modules on Node. */
-async function loadWs(): Promise<{ WebSocket: WebSocketConstructor }> {
-  const specifier = IS_DENO ? "npm:ws@8" : "ws";
-  return await import(specifier);
-}
-
-/** The runtime's WebSocket: the global one, or ws's on Node 20. */
-async function runtimeWebSocket(): Promise<WebSocketConstructor> {
-  const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  return global ?? (await loadWs()).WebSocket;
-}
 
 type StartBridge = (options: BridgeOptions) => Promise<BridgeServer>;
 

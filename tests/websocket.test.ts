@@ -13,24 +13,12 @@ import {
   webSocketTransport,
 } from "../src/transport/mod.ts";
 import { type RedisServer, startRedis } from "./support/mod.ts";
+import { loadWs, runtimeWebSocket } from "./support/ws.ts";
 
-const IS_DENO = typeof (globalThis as { Deno?: unknown }).Deno === "object";
 const TOKEN = "s3cret ✓ token";
 const ENCODED_TOKEN = "czNjcmV0IOKckyB0b2tlbg"; // base64url of TOKEN's UTF-8 bytes
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/** The ws package: `npm:ws@8` on Deno, `ws` from node_modules on Node. */
-async function loadWs(): Promise<{ WebSocket: WebSocketConstructor }> {
-  const specifier = IS_DENO ? "npm:ws@8" : "ws";
-  return await import(specifier);
-}
-
-/** The runtime's WebSocket: the global one, or ws's on Node 20. */
-async function runtimeWebSocket(): Promise<WebSocketConstructor> {
-  const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  return global ?? (await loadWs()).WebSocket;
-}
 
 /** A WebSocket whose handshake, frames and buffer the test drives. */
 class FakeSocket implements WebSocketLike {

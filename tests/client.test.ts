@@ -6,7 +6,7 @@ import { Connection } from "../src/connection/mod.ts";
 import { ConnectionError, NoScriptError, ReplyError, TimeoutError } from "../src/errors.ts";
 import { BlockingConnectionPool } from "../src/pool/mod.ts";
 import { type RedisServer, startRedis } from "./support/mod.ts";
-import { bounded, eventually, sleep } from "./support/wait.ts";
+import { bounded, eventually, rejection, sleep } from "./support/wait.ts";
 
 const HOST = "127.0.0.1";
 /** Every client authenticates, so reconnects (pool, subscriber) prove they re-handshake. */
@@ -643,23 +643,3 @@ describe("Redis [Symbol.asyncDispose]", () => {
 });
 
 // ---- helpers ----
-
-/**
- * Awaits a promise that must reject and returns its error, checking its class.
- */
-async function rejection(
-  promise: Promise<unknown>,
-  expected?: abstract new (...args: never[]) => Error,
-  ms = 5_000,
-): Promise<Error> {
-  let outcome: unknown;
-  try {
-    outcome = await bounded(promise, ms);
-  } catch (error) {
-    if (expected !== undefined) {
-      assert.ok(error instanceof expected, `expected ${expected.name}, got ${String(error)}`);
-    }
-    return error as Error;
-  }
-  assert.fail(`expected a rejection, got ${inspect(outcome)}`);
-}

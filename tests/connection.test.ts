@@ -15,7 +15,7 @@ import {
 import type { Reply } from "../src/protocol/mod.ts";
 import { defaultTransport, type Transport, type TransportFactory } from "../src/transport/mod.ts";
 import { freePort, type RedisServer, stall, startFakePeer, startRedis } from "./support/mod.ts";
-import { bounded, eventually, seededRandom, sleep } from "./support/wait.ts";
+import { bounded, eventually, rejection, seededRandom, sleep } from "./support/wait.ts";
 
 const HOST = "127.0.0.1";
 const PASSWORD = "pw-Zq8!x@y";
@@ -824,29 +824,6 @@ function countingTransport(): { factory: TransportFactory; writes: number } {
     },
   };
   return counted;
-}
-
-/**
- * Awaits a promise that must reject and returns its error; when `expected`
- * is a class the error must be an instance, when an object it must be it.
- */
-async function rejection(
-  promise: Promise<unknown>,
-  expected?: (abstract new (...args: never[]) => Error) | Error,
-  ms = 5_000,
-): Promise<Error> {
-  let outcome: unknown;
-  try {
-    outcome = await bounded(promise, ms);
-  } catch (error) {
-    if (typeof expected === "function") {
-      assert.ok(error instanceof expected, `expected ${expected.name}, got ${String(error)}`);
-    } else if (expected !== undefined) {
-      assert.equal(error, expected);
-    }
-    return error as Error;
-  }
-  assert.fail(`expected a rejection, got ${inspect(outcome)}`);
 }
 
 function bytes(text: string): Uint8Array {

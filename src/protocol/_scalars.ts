@@ -71,20 +71,9 @@ function ascii(b: Uint8Array, s: number, length: number): string {
         b[s + 6],
         b[s + 7],
       );
-    default: {
+    default:
       // 9 to 16 bytes: eight, then the rest, still without a loop of concatenations.
-      const head = fromCharCode(
-        b[s],
-        b[s + 1],
-        b[s + 2],
-        b[s + 3],
-        b[s + 4],
-        b[s + 5],
-        b[s + 6],
-        b[s + 7],
-      );
-      return head + ascii(b, s + 8, length - 8);
-    }
+      return ascii(b, s, 8) + ascii(b, s + 8, length - 8);
   }
 }
 

@@ -29,4 +29,4 @@ export {
   type WriteLoad,
   type WriteLoadReport,
 } from "./sentinel_topology.ts";
-export { bounded, eventually, seededRandom, sleep } from "./wait.ts";
+export { bounded, eventually, rejection, seededRandom, sleep } from "./wait.ts";

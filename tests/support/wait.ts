@@ -5,6 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { inspect } from "node:util";
 
 /**
  * Resolves after `ms`.
@@ -67,4 +68,32 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Awaits a promise that must reject and returns its error; when `expected`
+ * is a class the error must be an instance, when an object it must be it.
+ *
+ * @param promise What must reject.
+ * @param expected The error's class, or the error itself.
+ * @param ms The bound. @default 5000
+ * @returns The error.
+ */
+export async function rejection(
+  promise: Promise<unknown>,
+  expected?: (abstract new (...args: never[]) => Error) | Error,
+  ms = 5_000,
+): Promise<Error> {
+  let outcome: unknown;
+  try {
+    outcome = await bounded(promise, ms);
+  } catch (error) {
+    if (typeof expected === "function") {
+      assert.ok(error instanceof expected, `expected ${expected.name}, got ${String(error)}`);
+    } else if (expected !== undefined) {
+      assert.equal(error, expected);
+    }
+    return error as Error;
+  }
+  assert.fail(`expected a rejection, got ${inspect(outcome)}`);
 }

@@ -89,6 +89,14 @@ export type {
   WaitSummary,
 } from "./src/pool/mod.ts";
 export { parseSentinelUrl, Sentinel, SentinelConnectionPool } from "./src/sentinel/mod.ts";
+export { ClusterMulti, ClusterPipeline, keySlot, RedisCluster } from "./src/cluster/mod.ts";
+export type {
+  AddressMap,
+  ClusterStats,
+  LoadBalancing,
+  NodeRole,
+  RedisClusterOptions,
+} from "./src/cluster/mod.ts";
 export type {
   FailoverEvent,
   FailoverListener,
@@ -144,6 +152,7 @@ export {
   BusyError,
   BusyLoadingError,
   ConnectionError,
+  CrossSlotError,
   MasterNotFoundError,
   NoConnectionError,
   NoPermissionError,

@@ -90,9 +90,11 @@ export type {
   WaitSummary,
 } from "./src/pool/mod.ts";
 export { parseSentinelUrl, Sentinel, SentinelConnectionPool } from "./src/sentinel/mod.ts";
-export { ClusterMulti, ClusterPipeline, keySlot, RedisCluster } from "./src/cluster/mod.ts";
+export { keySlot, RedisCluster } from "./src/cluster/mod.ts";
 export type {
   AddressMap,
+  ClusterMulti,
+  ClusterPipeline,
   ClusterStats,
   LoadBalancing,
   NodeRole,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { keySlot, parseClusterUrl, RedisCluster } from "../src/cluster/mod.ts";
 import { ConnectionError, CrossSlotError } from "../src/errors.ts";
+import { connections, pipeline, resolveConnection, withConnection } from "../src/registry/mod.ts";
 import { type ClusterTopology, startClusterTopology } from "./support/cluster_topology.ts";
 import { freePort, type RedisServer, startRedis } from "./support/redis_server.ts";
 import { bounded, eventually, rejection } from "./support/wait.ts";
@@ -231,6 +232,30 @@ describe("RedisCluster on a 6-node cluster", () => {
     await cluster.publish("plain", "hello");
     await eventually(() => classic.length === 1, 2000, "classic message");
     await csub.unsubscribe();
+  });
+
+  it("is accepted by the registry (named pipelines) and the connection context", async () => {
+    connections.connect(cluster, { name: "sessions" });
+    try {
+      const p = pipeline({ name: "sessions" });
+      const keys = Array.from({ length: 12 }, (_, i) => `reg:${i}`);
+      const sets = keys.map((key, i) => p.set(key, String(i)));
+      const gets = keys.map((key) => p.get(key));
+      await p.exec();
+      assert.deepEqual(await Promise.all(sets), keys.map(() => true));
+      assert.deepEqual(await Promise.all(gets), keys.map((_, i) => String(i)));
+      await withConnection(cluster, async () => {
+        assert.equal(resolveConnection<RedisCluster>(), cluster);
+        assert.equal(await resolveConnection<RedisCluster>().get("reg:3"), "3");
+      });
+    } finally {
+      await connections.disconnect("sessions");
+    }
+    assert.equal(
+      await cluster.get("reg:0"),
+      "0",
+      "the registry did not close a client it does not own",
+    );
   });
 
   it("resolves typed commands within a bound under concurrency", async () => {

@@ -18,14 +18,16 @@ export interface LoopReport {
   writtenErrors: number;
   /** Every failure, in order. */
   errors: Error[];
+  /** Whether the loop's last INCR had not settled when `stop()` gave up waiting. */
+  stuck: boolean;
   /** When each ack arrived (`performance.now()`). */
   ackTimes: number[];
 }
 
 /** A running load started by {@linkcode startIncrLoad}. */
 export interface IncrLoad {
-  /** Stops the loops, waits for their last INCR, and reports. */
-  stop(): Promise<LoopReport[]>;
+  /** Stops the loops, waits (up to `timeout` ms, default 30 s) for their last INCR, and reports. */
+  stop(timeout?: number): Promise<LoopReport[]>;
 }
 
 /**
@@ -63,6 +65,7 @@ export function startIncrLoad(
     writtenErrors: 0,
     errors: [],
     ackTimes: [],
+    stuck: false,
   }));
   const loop = async (report: LoopReport) => {
     while (!stopped) {
@@ -77,11 +80,16 @@ export function startIncrLoad(
       }
     }
   };
-  const running = reports.map(loop);
+  const done = new Set<LoopReport>();
+  const running = reports.map((report) => loop(report).then(() => void done.add(report)));
   return {
-    stop: async () => {
+    stop: async (timeout = 30_000) => {
       stopped = true;
-      await Promise.all(running);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const bound = new Promise((resolve) => timer = setTimeout(resolve, timeout));
+      await Promise.race([Promise.all(running), bound]);
+      clearTimeout(timer);
+      for (const report of reports) report.stuck = !done.has(report);
       return reports;
     },
   };

@@ -258,6 +258,52 @@ describe("RedisCluster on a 6-node cluster", () => {
     );
   });
 
+  it("follows MOVED with a stale map: single commands, pipelines, transactions; maxRedirects bounds it", async () => {
+    const key = "{moving}k";
+    const slot = keySlot(key);
+    await cluster.set(key, "5");
+    const stale = Array.from({ length: 3 }, () => new RedisCluster([topology.addresses[0]!]));
+    const strict = new RedisCluster([topology.addresses[0]!], { maxRedirects: 0 });
+    try {
+      for (const client of [...stale, strict]) await client.ping(); // maps read now
+      const source = (await topology.shardOf(slot)).primary;
+      const target = (await topology.shards()).find((s) => s.primary !== source)!.primary;
+      await topology.moveSlot(slot, target.port);
+      assert.equal(await stale[0]!.incr(key), 6);
+      assert.deepEqual(await stale[1]!.pipeline().incr(key).get(key).get("{x}").exec(), [
+        7,
+        "7",
+        null,
+      ]);
+      assert.deepEqual(await stale[2]!.multi().incr(key).incr(key).exec(), [8, 9]);
+      assert.equal(stale[2]!.stats().redirects.moved, 1);
+      const error = await rejection(strict.get(key));
+      assert.match(error.message, new RegExp(`MOVED ${slot} 127\\.0\\.0\\.1:${target.port}`));
+      assert.match(error.message, /maxRedirects \(0\)/);
+    } finally {
+      await Promise.all([...stale, strict].map((client) => client.close()));
+    }
+  });
+
+  it("re-runs a transaction whose queued command got ASK, with ASKING on the importing node", async () => {
+    const key = "{asking}k";
+    const slot = keySlot(key);
+    await cluster.set(key, "1");
+    const source = (await topology.shardOf(slot)).primary;
+    const target = (await topology.shards()).find((s) => s.primary !== source)!.primary;
+    const asks = cluster.stats().redirects.ask;
+    let result: unknown;
+    await topology.moveSlot(slot, target.port, {
+      // Every key moved, the slot still MIGRATING: the source answers ASK.
+      beforeAssign: async () => {
+        result = await cluster.multi().incr(key).exec();
+        assert.equal(await cluster.get(key), "2"); // ASKING + GET on the target
+      },
+    });
+    assert.deepEqual(result, [2]);
+    assert.ok(cluster.stats().redirects.ask >= asks + 2);
+  });
+
   it("resolves typed commands within a bound under concurrency", async () => {
     const calls = Array.from({ length: 300 }, (_, i) => cluster.incr(`conc:${i % 30}`));
     const replies = await bounded(Promise.all(calls), 10_000);

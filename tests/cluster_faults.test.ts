@@ -40,34 +40,14 @@ describe("RedisCluster under faults (6-node cluster)", () => {
   it("rides a live slot migration with 0 failures, exactly-once INCRs and <= 10 topology reads", async () => {
     const keys = keysInSlots("{mig}", LOOPS);
     const slot = keySlot(keys[0]!);
-    const nodes = await topology.clusterNodes();
-    const source = nodes.find((n) =>
-      n.role === "primary" && n.slots.some(([a, b]) => slot >= a && slot <= b)
-    )!;
-    const target = nodes.find((n) => n.role === "primary" && n !== source && n.slots.length > 0)!;
-    const run = async (port: number, args: string[]) => {
-      const reply = await topology.command(port, args);
-      if (reply instanceof Error) throw new Error(`${args.join(" ")} on ${port}: ${reply.message}`);
-      return reply;
-    };
+    const source = (await topology.shardOf(slot)).primary;
+    const target = (await topology.shards()).find((shard) => shard.primary !== source)!.primary;
     await cluster.ping();
     const readsBefore = cluster.stats().topologyRefreshes;
     const load = startIncrLoad((key) => cluster.incr(key), keys);
     await sleep(200);
-    await run(target.port, ["CLUSTER", "SETSLOT", String(slot), "IMPORTING", source.id]);
-    await run(source.port, ["CLUSTER", "SETSLOT", String(slot), "MIGRATING", target.id]);
-    for (;;) {
-      const batch = await run(source.port, ["CLUSTER", "GETKEYSINSLOT", String(slot), "4"]);
-      if (!Array.isArray(batch) || batch.length === 0) break;
-      const moving = batch.map(String);
-      const args = ["MIGRATE", "127.0.0.1", String(target.port), "", "0", "5000", "KEYS"];
-      await run(source.port, [...args, ...moving]);
-      await sleep(30); // keys on both sides for a while: ASK at work
-    }
-    const others = nodes.filter((n) => n.role === "primary" && n !== source && n !== target);
-    for (const node of [target, source, ...others]) {
-      await run(node.port, ["CLUSTER", "SETSLOT", String(slot), "NODE", target.id]);
-    }
+    // Keys on both sides for a while after each step: ASK at work.
+    await topology.moveSlot(slot, target.port, { afterStep: () => sleep(30) });
     await sleep(300);
     const reports = await load.stop();
     const stats = cluster.stats();

@@ -216,8 +216,9 @@ export class Router {
     this.topology.refreshSoon();
   }
 
-  /** The node an ASK / MOVED points at. */
-  target(error: RedirectionError): ClusterNode {
+  /** Counts an ASK seen outside `send` and returns the node it points at. */
+  asked(error: RedirectionError): ClusterNode {
+    this.counts.ask++;
     return this.nodes.get(this.#address(error.address));
   }
 

@@ -285,7 +285,7 @@ export class ClusterMulti extends Commands<"chain", ClusterMulti> {
         if (!(error instanceof ReplyError) || !(cause instanceof RedirectionError)) throw error;
         if (redirects >= this.#router.maxRedirects) throw error;
         asking = cause.code === "ASK";
-        if (asking) target = this.#router.target(cause);
+        if (asking) target = this.#router.asked(cause);
         else {
           target = undefined;
           this.#router.moved(cause);

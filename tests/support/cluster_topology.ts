@@ -69,10 +69,26 @@ export interface ClusterTopology {
    * and agrees on the primaries (every replica linked to its primary).
    */
   waitForOk(timeout?: number): Promise<void>;
+  /**
+   * Moves `slot` to the primary at `to` by hand, as an operator would:
+   * SETSLOT IMPORTING / MIGRATING, MIGRATE of its keys in small steps, then
+   * SETSLOT NODE on every primary (target and source first).
+   */
+  moveSlot(slot: number, to: number, options?: MoveSlotOptions): Promise<void>;
   /** The node process listening on `port`. */
   server(port: number): RedisServer;
   /** Stops every node (by pid) and removes the folders; twice is harmless. */
   stop(): Promise<void>;
+}
+
+/** Options of {@linkcode ClusterTopology.moveSlot}. */
+export interface MoveSlotOptions {
+  /** Keys per MIGRATE. @default 4 */
+  keysPerStep?: number;
+  /** Runs after each MIGRATE (keys on both sides meanwhile: ASK at work). */
+  afterStep?: () => Promise<void>;
+  /** Runs once every key moved, before SETSLOT NODE (the slot still migrating). */
+  beforeAssign?: () => Promise<void>;
 }
 
 const HOST = "127.0.0.1";
@@ -238,6 +254,41 @@ class Topology implements ClusterTopology {
       if (reply === "PONG") return node.port;
     }
     throw new Error("no cluster node answers PING");
+  }
+
+  async moveSlot(slot: number, to: number, options: MoveSlotOptions = {}): Promise<void> {
+    const { keysPerStep = 4, afterStep, beforeAssign } = options;
+    const nodes = await this.clusterNodes();
+    const serves = (n: ClusterNodeInfo) => n.slots.some(([a, b]) => slot >= a && slot <= b);
+    const source = nodes.find((n) => n.role === "primary" && serves(n));
+    const target = nodes.find((n) => n.port === to);
+    if (source === undefined || target === undefined) {
+      throw new Error(`cannot move ${slot} to ${to}`);
+    }
+    const run = async (port: number, args: string[]) => {
+      const reply = await this.command(port, args);
+      if (reply instanceof Error) throw new Error(`${args.join(" ")} on ${port}: ${reply.message}`);
+      return reply;
+    };
+    await run(target.port, ["CLUSTER", "SETSLOT", String(slot), "IMPORTING", source.id]);
+    await run(source.port, ["CLUSTER", "SETSLOT", String(slot), "MIGRATING", target.id]);
+    for (;;) {
+      const keys = await run(source.port, [
+        "CLUSTER",
+        "GETKEYSINSLOT",
+        String(slot),
+        String(keysPerStep),
+      ]);
+      if (!Array.isArray(keys) || keys.length === 0) break;
+      const migrate = ["MIGRATE", HOST, String(target.port), "", "0", "5000", "KEYS"];
+      await run(source.port, [...migrate, ...keys.map(String)]);
+      await afterStep?.();
+    }
+    await beforeAssign?.();
+    const others = nodes.filter((n) => n.role === "primary" && n !== source && n !== target);
+    for (const node of [target, source, ...others]) {
+      await run(node.port, ["CLUSTER", "SETSLOT", String(slot), "NODE", target.id]);
+    }
   }
 
   server(port: number): RedisServer {

@@ -24,6 +24,7 @@ export {
   Pipeline,
   QueuedCommands,
   Redis,
+  Sentinel,
   SetCommands,
   Subscriber,
   Subscription,
@@ -88,7 +89,7 @@ export type {
   SemaphoreOptions,
   WaitSummary,
 } from "./src/pool/mod.ts";
-export { parseSentinelUrl, Sentinel, SentinelConnectionPool } from "./src/sentinel/mod.ts";
+export { parseSentinelUrl, SentinelConnectionPool, SentinelDiscovery } from "./src/sentinel/mod.ts";
 export type {
   FailoverEvent,
   FailoverListener,
@@ -98,6 +99,7 @@ export type {
   SentinelConfig,
   SentinelOptions,
   SentinelPoolOptions,
+  SentinelSource,
   SentinelUrl,
 } from "./src/sentinel/mod.ts";
 export {

@@ -7,6 +7,7 @@ export { Redis, Transaction } from "./redis.ts";
 export type { RedisOptions } from "./redis.ts";
 export { Multi, Pipeline, QueuedCommands } from "./pipeline.ts";
 export type { ConnectionRunner, ExecOptions, QueuedCommand } from "./pipeline.ts";
+export { Sentinel } from "./sentinel.ts";
 export { Subscriber, Subscription } from "./pubsub.ts";
 export type { MessageHandler, SubscriptionKind } from "./pubsub.ts";
 export { Dispatcher } from "./dispatcher.ts";

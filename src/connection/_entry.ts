@@ -1,7 +1,7 @@
 /** A command on its way through a connection, and the helpers that move it. */
 import { ReplyError } from "../errors.ts";
 import { encodeCommand, encodeCommands, type RedisArgument, type Reply } from "../protocol/mod.ts";
-import type { ReplySink } from "./connection.ts";
+import type { ReplySink } from "./reply_sink.ts";
 
 export interface Entry {
   args: RedisArgument[];

@@ -27,6 +27,7 @@ import {
   resolveConnectionOptions,
   type ResolvedConnectionOptions,
 } from "./options.ts";
+import type { ReplySink } from "./reply_sink.ts";
 import { parseRedisUrl } from "./url.ts";
 
 /**
@@ -46,25 +47,6 @@ export interface CommandOptions {
   signal?: AbortSignal;
   /** Overrides `socketTimeout` for this command, in ms; `null` waits forever. */
   timeout?: number | null;
-}
-
-/**
- * Receives one command's outcome (see `Connection.dispatch`).
- *
- * @example
- * ```ts
- * import { Connection, type ReplySink } from "@redwire/redis";
- *
- * await using conn = new Connection();
- * const sink: ReplySink = { resolve: (reply) => console.log(reply), reject: console.error };
- * conn.dispatch(["PING"], {}, sink);
- * ```
- */
-export interface ReplySink {
-  /** Called with the reply. */
-  resolve(reply: Reply): void;
-  /** Called with a ReplyError, ConnectionError or TimeoutError. */
-  reject(error: Error): void;
 }
 
 /**

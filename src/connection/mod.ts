@@ -4,7 +4,8 @@
  * @module
  */
 export { Connection } from "./connection.ts";
-export type { CommandOptions, ConnectionState, ReplySink } from "./connection.ts";
+export type { CommandOptions, ConnectionState } from "./connection.ts";
+export type { ReplySink } from "./reply_sink.ts";
 export { describeAddress, resolveConnectionOptions, VERSION } from "./options.ts";
 export type { ConnectionOptions, ResolvedConnectionOptions } from "./options.ts";
 export { parseRedisUrl, redactUrl } from "./url.ts";

@@ -1,20 +1,20 @@
 /**
- * Redis Sentinel: discovery, `SentinelConnectionPool`, and failover handling.
+ * Redis Sentinel below the client: discovery, `SentinelConnectionPool`, and
+ * failover announcements. `Sentinel` (in the client layer) adds the methods
+ * that make clients.
  *
  * @example
  * ```ts
- * import { Sentinel } from "@redwire/redis";
+ * import { SentinelDiscovery } from "@redwire/redis";
  *
- * await using sentinel = new Sentinel([["127.0.0.1", 26379]]);
- * await using master = sentinel.masterFor("mymaster");
- * await master.set("k", "v");
+ * await using sentinel = new SentinelDiscovery([["127.0.0.1", 26379]]);
+ * const [host, port] = await sentinel.discoverMaster("mymaster");
  * ```
  *
  * @module
  */
-export { Sentinel, sentinelClientOptions } from "./sentinel.ts";
-export { registerSentinelClient } from "./sentinel_client.ts";
-export type { SentinelClientInit } from "./sentinel_client.ts";
+export { sentinelClientOptions, SentinelDiscovery } from "./sentinel_discovery.ts";
+export type { SentinelClientInit } from "./sentinel_discovery.ts";
 export type {
   SentinelAddress,
   SentinelClientOptions,
@@ -22,7 +22,7 @@ export type {
   SentinelOptions,
 } from "./sentinel_options.ts";
 export { SentinelConnectionPool } from "./sentinel_pool.ts";
-export type { SentinelPoolOptions } from "./sentinel_pool.ts";
+export type { SentinelPoolOptions, SentinelSource } from "./sentinel_pool.ts";
 export { parseSentinelUrl } from "./sentinel_url.ts";
 export type { SentinelUrl } from "./sentinel_url.ts";
 export type { FailoverEvent, FailoverListener } from "./failover_watch.ts";

@@ -119,6 +119,7 @@ export {
 } from "./src/connection/mod.ts";
 export type {
   CommandOptions,
+  CommandRequest,
   ConnectionOptions,
   ConnectionState,
   ErrorClass,

@@ -82,6 +82,7 @@ export type {
   DestroyReason,
   DisconnectOptions,
   ListenerOptions,
+  PooledConnection,
   PoolEventMap,
   PoolLogger,
   PoolOptions,

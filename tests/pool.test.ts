@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Connection, ConnectionState } from "../src/connection/mod.ts";
+import type { ConnectionState } from "../src/connection/mod.ts";
 import {
   ConnectionError,
   PoolExhaustedError,
@@ -10,6 +10,7 @@ import {
 import {
   BlockingConnectionPool,
   ConnectionPool,
+  type PooledConnection,
   type PoolEvent,
   type PoolOptions,
   Semaphore,
@@ -18,7 +19,7 @@ import type { RedisArgument, Reply } from "../src/protocol/mod.ts";
 import { eventually, sleep } from "./support/wait.ts";
 
 /** An in-memory stand-in for Connection: no I/O, every reply "PONG". */
-class FakeConnection {
+class FakeConnection implements PooledConnection {
   static count = 0;
   readonly id = ++FakeConnection.count;
   readonly address = "fake:6379";
@@ -72,7 +73,7 @@ class FakeConnection {
 
 interface Fakes {
   made: FakeConnection[];
-  factory: () => Promise<Connection>;
+  factory: () => Promise<FakeConnection>;
   /** Makes the next `n` connects fail. */
   failNext(n: number, error?: Error): void;
   /** Holds connects until the returned function is called. */
@@ -94,7 +95,7 @@ function fakes(): Fakes {
       }
       const conn = new FakeConnection();
       made.push(conn);
-      return conn as unknown as Connection;
+      return conn;
     },
     failNext(n, error) {
       failures = n;
@@ -111,19 +112,21 @@ function fakes(): Fakes {
   };
 }
 
-function fakePool(options: PoolOptions = {}, f: Fakes = fakes()): ConnectionPool {
+function fakePool(
+  options: PoolOptions<FakeConnection> = {},
+  f: Fakes = fakes(),
+): ConnectionPool<FakeConnection> {
   return new ConnectionPool({ connectionFactory: f.factory, ...options });
 }
 
-function fakeBlockingPool(options: PoolOptions = {}, f: Fakes = fakes()): BlockingConnectionPool {
+function fakeBlockingPool(
+  options: PoolOptions<FakeConnection> = {},
+  f: Fakes = fakes(),
+): BlockingConnectionPool<FakeConnection> {
   return new BlockingConnectionPool({ connectionFactory: f.factory, ...options });
 }
 
-function fake(connection: Connection): FakeConnection {
-  return connection as unknown as FakeConnection;
-}
-
-function counts(pool: ConnectionPool) {
+function counts(pool: ConnectionPool<FakeConnection>) {
   const { idle, inUse, waiting, connecting } = pool.stats();
   return { idle, inUse, waiting, connecting };
 }
@@ -328,7 +331,7 @@ describe("ConnectionPool", () => {
     const reasons: string[] = [];
     pool.addEventListener("destroy", (event) => reasons.push(event.detail.reason));
     const conn = await pool.getConnection();
-    fake(conn).destroy(new ConnectionError("reply timed out"));
+    conn.destroy(new ConnectionError("reply timed out"));
     pool.release(conn);
     assert.deepEqual(reasons, ["broken"]);
     assert.deepEqual(counts(pool), { idle: 0, inUse: 0, waiting: 0, connecting: 0 });
@@ -345,7 +348,7 @@ describe("ConnectionPool", () => {
     const b = await pool.getConnection();
     pool.release(a);
     pool.release(b);
-    fake(b).serverClose();
+    b.serverClose();
     assert.equal(pool.stats().idle, 1);
     const next = await pool.getConnection();
     assert.equal(next, a);
@@ -442,7 +445,7 @@ describe("ConnectionPool", () => {
     await using pool = fakePool({ maxIdle: 0 });
     const seen: string[] = [];
     for (const type of ["create", "acquire", "release", "destroy"] as const) {
-      pool.addEventListener(type, (event: PoolEvent<typeof type>) => {
+      pool.addEventListener(type, (event: PoolEvent<typeof type, FakeConnection>) => {
         assert.ok(event.detail.connection);
         seen.push(type);
       });
@@ -640,15 +643,15 @@ describe("ConnectionPool lifecycle", () => {
     const first = await pool.getConnection();
     pool.release(first);
     const again = await pool.getConnection(); // used just now: no PING
-    assert.equal(fake(again).commands.length, 0);
+    assert.equal(again.commands.length, 0);
     pool.release(again);
     await sleep(40);
     const checked = await pool.getConnection();
     assert.equal(checked, first);
-    assert.deepEqual(fake(checked).commands, [["PING"]]);
+    assert.deepEqual(checked.commands, [["PING"]]);
     pool.release(checked);
     await sleep(40);
-    fake(first).pingFails = true;
+    first.pingFails = true;
     const replaced = await pool.getConnection();
     assert.notEqual(replaced, first);
     assert.equal(first.state, "closed");

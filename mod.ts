@@ -164,3 +164,4 @@ export {
   toReplyError,
 } from "./src/errors.ts";
 export type { ConnectionErrorOptions, SentinelAnswer } from "./src/errors.ts";
+export type { Clock } from "./src/clock.ts";

@@ -131,7 +131,7 @@ export class Connector<C extends PooledConnection> {
     // Up to 10% sooner at random, so connections made together do not all retire together.
     const expiresAt = lifetime === null
       ? Infinity
-      : Date.now() + lifetime * (1 - 0.1 * Math.random());
+      : this.#options.clock.now() + lifetime * (1 - 0.1 * Math.random());
     const slot = registry.add(connection, generation, expiresAt);
     this.#hooks.created(connection);
     this.#done();
@@ -156,7 +156,7 @@ export class Connector<C extends PooledConnection> {
   /** Whether a connection was idle longer than healthCheckInterval. */
   needsCheck(slot: SlotView<C>): boolean {
     const interval = this.#options.healthCheckInterval;
-    return interval > 0 && Date.now() - slot.connection.lastUsedAt > interval;
+    return interval > 0 && this.#options.clock.now() - slot.connection.lastUsedAt > interval;
   }
 
   /** PINGs a connection that needs a check; a dead one is discarded. */
@@ -187,7 +187,7 @@ export class Connector<C extends PooledConnection> {
     const registry = this.#registry;
     const min = this.#options.minIdle;
     if (!this.#started || registry.closed || registry.slots.size + this.#connecting >= min) return;
-    if (this.#after > 0 && Date.now() < this.#after) return;
+    if (this.#after > 0 && this.#options.clock.now() < this.#after) return;
     while (registry.slots.size + this.#connecting < min) {
       // Warm-up holds a permit while it connects, so the cap always holds.
       const permit = this.#permits.tryAcquire();
@@ -203,7 +203,7 @@ export class Connector<C extends PooledConnection> {
         const failure = error instanceof Error ? error : new Error(String(error));
         // Back off, so a server that is down is not hammered by refills.
         this.#backoff = Math.min(MAX_WARM_BACKOFF, Math.max(100, this.#backoff * 2));
-        this.#after = Date.now() + this.#backoff;
+        this.#after = this.#options.clock.now() + this.#backoff;
         if (!registry.closed) this.#hooks.failed(failure, "warmUp");
         return failure;
       }).finally(() => this.#warmUps.delete(done));

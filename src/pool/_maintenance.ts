@@ -31,7 +31,7 @@ export class Maintenance<C extends PooledConnection> {
   #registry: Registry<C>;
   #hooks: MaintenanceHooks<C>;
   #tick: number;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: unknown;
   #timerDue = Infinity;
   /** When the next idle epoch starts; 0 while the idle clock is stopped. */
   #nextEpochAt = 0;
@@ -64,14 +64,15 @@ export class Maintenance<C extends PooledConnection> {
 
   /** Re-plans the timer from scratch (after a reset, disconnect or close). */
   rearm(): void {
-    clearTimeout(this.#timer);
+    const clock = this.#options.clock;
+    clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerDue = Infinity;
-    const now = Date.now();
+    const now = clock.now();
     const due = this.#nextDue(now);
     if (due === Infinity) return;
     this.#timerDue = due;
-    this.#timer = setTimeout(this.#sweep, Math.max(1, due - now));
+    this.#timer = clock.setTimeout(this.#sweep, Math.max(1, due - now));
   }
 
   #nextDue(now: number): number {
@@ -100,7 +101,7 @@ export class Maintenance<C extends PooledConnection> {
   #sweep = (): void => {
     this.#timer = undefined;
     this.#timerDue = Infinity;
-    const now = Date.now();
+    const now = this.#options.clock.now();
     if (this.#nextEpochAt !== 0 && now >= this.#nextEpochAt) {
       this.#registry.advanceIdleEpoch();
       this.#nextEpochAt = now + this.#tick;

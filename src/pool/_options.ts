@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
 import type { ConnectionOptions } from "../connection/mod.ts";
 import type { PoolLogger, PoolOptions } from "./pool_options.ts";
 import type { PooledConnection } from "./pooled_connection.ts";
@@ -20,6 +21,8 @@ export interface ResolvedPoolOptions<C extends PooledConnection> {
   timeout: number | null;
   connectionFactory: (() => Promise<C>) | undefined;
   logger: PoolLogger | undefined;
+  /** The connections' clock, which the pool's chores use too. */
+  clock: Clock;
   connection: ConnectionOptions;
 }
 
@@ -94,6 +97,7 @@ export function resolvePoolOptions<C extends PooledConnection>(
     timeout,
     connectionFactory,
     logger: logger ?? (logLeaks ? console : undefined),
+    clock: connection.clock ?? SYSTEM_CLOCK,
     connection: { ...connection, healthCheckInterval },
   };
 }

@@ -100,6 +100,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
     this.#configuredAddress = factoryOnly ? "(connectionFactory)" : probe.address;
     this.#permits = new Semaphore(resolved.maxConnections, {
       timeoutError: (waited) => this.#timeoutError(waited),
+      clock: resolved.clock,
     });
     this.#registry = new Registry(resolved, {
       destroyed: (connection, reason, error) => {
@@ -481,7 +482,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
     if (threshold === null) {
       this.#registry.lend(slot, permit);
     } else {
-      const now = Date.now();
+      const now = this.#options.clock.now();
       this.#registry.lend(slot, permit, now, stack);
       this.#maintenance.wakeBy(now + threshold);
     }

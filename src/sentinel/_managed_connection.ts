@@ -31,8 +31,6 @@ import type { RedisArgument, Reply } from "../protocol/mod.ts";
  * ```
  */
 export class SentinelManagedConnection extends Connection {
-  /** The pool's stale-marking count when this connection was made. */
-  epoch = 0;
   #onReadOnly: (connection: SentinelManagedConnection) => void;
 
   /**

@@ -106,6 +106,8 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
   #masterFallback: boolean;
   #holdLimit: number;
   #epoch = 0;
+  /** The stale-marking count when each adopted connection was made. */
+  #epochOf = new WeakMap<Connection, number>();
   #current: string | undefined;
   #trusted = false;
   #rotation = 0;
@@ -322,7 +324,7 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
       this.#trusted = true;
     }
     const epoch = this.#epoch;
-    if (connection instanceof SentinelManagedConnection) connection.epoch = epoch;
+    this.#epochOf.set(connection, epoch);
     connection.onClose((error) => {
       if (error !== undefined && epoch === this.#epoch) void this.markStale();
     });
@@ -332,7 +334,7 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
   #staleIfCurrent(connection: SentinelManagedConnection): void {
     // One READONLY (or one broken connection) is enough; the others on
     // connections from before are already condemned.
-    if (connection.epoch === this.#epoch) void this.markStale();
+    if (this.#epochOf.get(connection) === this.#epoch) void this.markStale();
   }
 
   #asked(): string {

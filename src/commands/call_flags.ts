@@ -8,20 +8,21 @@ import { blockingTime } from "../connection/mod.ts";
 import type { RedisArgument } from "../protocol/mod.ts";
 import { commandFlagBit, lookupCommand } from "./lookup.ts";
 
-const BLOCKING = commandFlagBit("blocking");
 const READONLY = commandFlagBit("readonly");
 
 /**
  * Whether this invocation can block the connection: a command the table
  * flags `blocking` (BLPOP, BLMOVE, BZMPOP, ..., and WAIT / WAITAOF, which
- * the table adds), except XREAD and XREADGROUP without BLOCK.
+ * the table adds), except XREAD and XREADGROUP without BLOCK. The
+ * generator writes the blocking commands' timeout positions next to the
+ * connection (which extends their deadline) from the same flag, so this
+ * asks those: most commands are told apart by their first letter, with no
+ * lookup at all.
  *
  * @param args The command name (any case) followed by its arguments.
  * @returns True when the call needs a connection of its own.
  */
 export function isBlockingCall(args: readonly RedisArgument[]): boolean {
-  const command = lookupCommand(args);
-  if (command === undefined || (command.flags & BLOCKING) === 0) return false;
   return blockingTime(args) !== undefined;
 }
 

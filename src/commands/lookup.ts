@@ -31,6 +31,9 @@ function decodeKeySpec(row: KeySpecRow): KeySpec {
   return { flags, begin, find: keys };
 }
 
+/** A table level: rows until first looked up, then their decoded specs. */
+type Level = Map<string, CommandSpec | CommandRow>;
+
 function decodeRow(row: CommandRow, container: string | undefined): CommandSpec {
   const [name, arity, flags, since, specs, policies, subs] = row;
   const [request, response] = policies ? policies.split("/") : [];
@@ -43,19 +46,63 @@ function decodeRow(row: CommandRow, container: string | undefined): CommandSpec 
     requestPolicy: request || undefined,
     responsePolicy: response || undefined,
     since,
-    subcommands: subs === undefined ? undefined : index(subs, full),
+    subcommands: subs === undefined ? undefined : new Levels(level(subs), full),
   });
 }
 
-function index(rows: readonly CommandRow[], container?: string): Map<string, CommandSpec> {
-  return new Map(rows.map((row) => [row[0], decodeRow(row, container)]));
+function level(rows: readonly CommandRow[]): Level {
+  return new Map(rows.map((row) => [row[0], row]));
 }
 
-// Decoded on first use, so loading the module costs only the array literal.
-let commands: Map<string, CommandSpec> | undefined;
+/**
+ * One level of the table (the commands, or a container's subcommands) as a
+ * read-only map; each row is decoded the first time it is read, so the
+ * first command a client sends pays for one row, not for the whole table.
+ */
+class Levels implements ReadonlyMap<string, CommandSpec> {
+  readonly #entries: Level;
+  readonly #container: string | undefined;
+  constructor(entries: Level, container: string | undefined) {
+    this.#entries = entries;
+    this.#container = container;
+  }
+  get size(): number {
+    return this.#entries.size;
+  }
+  get(name: string): CommandSpec | undefined {
+    const entry = this.#entries.get(name);
+    if (entry === undefined || !Array.isArray(entry)) return entry as CommandSpec | undefined;
+    const spec = decodeRow(entry as CommandRow, this.#container);
+    this.#entries.set(name, spec);
+    return spec;
+  }
+  has(name: string): boolean {
+    return this.#entries.has(name);
+  }
+  *keys(): MapIterator<string> {
+    yield* this.#entries.keys();
+  }
+  *values(): MapIterator<CommandSpec> {
+    for (const name of this.#entries.keys()) yield this.get(name)!;
+  }
+  *entries(): MapIterator<[string, CommandSpec]> {
+    for (const name of this.#entries.keys()) yield [name, this.get(name)!];
+  }
+  [Symbol.iterator](): MapIterator<[string, CommandSpec]> {
+    return this.entries();
+  }
+  forEach(
+    fn: (value: CommandSpec, key: string, map: ReadonlyMap<string, CommandSpec>) => void,
+  ): void {
+    for (const [name, spec] of this.entries()) fn(spec, name, this);
+  }
+}
 
-function table(): Map<string, CommandSpec> {
-  return commands ??= index(COMMAND_ROWS);
+// Built on first use, so loading the module costs only the array literal.
+let commands: Levels | undefined;
+
+function table(): Levels {
+  return commands ??= new Levels(level(COMMAND_ROWS), undefined);
 }
 
 function find(map: ReadonlyMap<string, CommandSpec>, arg: RedisArgument): CommandSpec | undefined {

@@ -6,9 +6,15 @@
 import type { RedisArgument } from "../protocol/mod.ts";
 import { BLOCKING_TIMEOUTS } from "./_blocking_commands.ts";
 
-const ASCII_UPPER = ~0x20;
-/** First letters of the blocking commands: every other command is told apart by one test. */
-const FIRST_LETTERS = new Set([...BLOCKING_TIMEOUTS.keys()].map((name) => name.charCodeAt(0)));
+/**
+ * 1 at the char codes (either case) that start a blocking command: every
+ * other command is told apart by one array read.
+ */
+const FIRST_LETTERS = new Uint8Array(128);
+for (const name of BLOCKING_TIMEOUTS.keys()) {
+  FIRST_LETTERS[name.charCodeAt(0)] = 1;
+  FIRST_LETTERS[name.toLowerCase().charCodeAt(0)] = 1;
+}
 
 function text(arg: RedisArgument | undefined): string {
   if (arg === undefined) return "";
@@ -20,12 +26,8 @@ function text(arg: RedisArgument | undefined): string {
 }
 
 function ruleOf(first: RedisArgument | undefined): readonly [number | string, number] | undefined {
-  if (typeof first === "string") {
-    // Hot path: every command passes here, and few start like a blocking one.
-    if (!FIRST_LETTERS.has(first.charCodeAt(0) & ASCII_UPPER)) return undefined;
-    return BLOCKING_TIMEOUTS.get(first) ?? BLOCKING_TIMEOUTS.get(first.toUpperCase());
-  }
-  return BLOCKING_TIMEOUTS.get(text(first).toUpperCase());
+  if (typeof first !== "string") return BLOCKING_TIMEOUTS.get(text(first).toUpperCase());
+  return BLOCKING_TIMEOUTS.get(first) ?? BLOCKING_TIMEOUTS.get(first.toUpperCase());
 }
 
 /**
@@ -49,7 +51,10 @@ function ruleOf(first: RedisArgument | undefined): readonly [number | string, nu
  * ```
  */
 export function blockingTime(args: readonly RedisArgument[]): number | undefined {
-  const rule = ruleOf(args[0]);
+  const first = args[0];
+  // Hot path: every command passes here, and few start like a blocking one.
+  if (typeof first === "string" && FIRST_LETTERS[first.charCodeAt(0)] !== 1) return undefined;
+  const rule = ruleOf(first);
   if (rule === undefined) return undefined;
   const [at, unitMs] = rule;
   let timeout: RedisArgument | undefined;

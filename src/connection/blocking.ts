@@ -41,14 +41,6 @@ function ruleOf(first: RedisArgument | undefined): readonly [number | string, nu
  *
  * @param args The command and its arguments.
  * @returns The blocking time in ms, `Infinity`, or `undefined`.
- *
- * @example
- * ```ts
- * import { blockingTime } from "@redwire/redis";
- *
- * console.log(blockingTime(["BLPOP", "queue", 5])); // 5000
- * console.log(blockingTime(["GET", "k"])); // undefined
- * ```
  */
 export function blockingTime(args: readonly RedisArgument[]): number | undefined {
   const first = args[0];

@@ -24,14 +24,20 @@ import {
   type AddedKeySpec,
 } from "./commands_added.ts";
 
+/** A key spec the server cannot describe (SORT's BY, GET and STORE): only its flags. */
+interface UnknownKeySpec {
+  flags: string[];
+  unknown: true;
+}
+
 /** One command as both replies describe it, before encoding. */
 interface Command {
   name: string;
   arity: number;
   flags: string[];
   since: string;
-  /** Key specs; `null` for one the server marks unknown (SORT's BY, GET and STORE). */
-  specs: (AddedKeySpec | null)[];
+  /** Key specs, in the server's order. */
+  specs: (AddedKeySpec | UnknownKeySpec)[];
   tips: string[];
   arguments: { name: string; type: string; token?: string }[];
   subcommands: Command[];
@@ -53,16 +59,20 @@ function record(reply: Reply | undefined): Map<string, Reply> {
   if (reply instanceof Map) return reply as Map<string, Reply>;
   const out = new Map<string, Reply>();
   const items = list(reply);
-  for (let i = 0; i + 1 < items.length; i += 2) out.set(String(items[i]), items[i + 1]!);
+  for (let i = 0; i + 1 < items.length; i += 2) {
+    out.set(String(items[i]), items[i + 1]!);
+  }
   return out;
 }
 
-function keySpec(reply: Reply): AddedKeySpec | null {
+function keySpec(reply: Reply): AddedKeySpec | UnknownKeySpec {
   const spec = record(reply);
   const begin = record(spec.get("begin_search"));
   const find = record(spec.get("find_keys"));
   const flags = list(spec.get("flags")).map(String);
-  if (begin.get("type") === "unknown" || find.get("type") === "unknown") return null;
+  if (begin.get("type") === "unknown" || find.get("type") === "unknown") {
+    return { flags, unknown: true };
+  }
   const b = record(begin.get("spec"));
   const f = record(find.get("spec"));
   const num = (m: Map<string, Reply>, k: string) => Number(m.get(k));
@@ -72,7 +82,11 @@ function keySpec(reply: Reply): AddedKeySpec | null {
       ? { index: num(b, "index") }
       : { keyword: String(b.get("keyword")), startfrom: num(b, "startfrom") },
     find: find.get("type") === "range"
-      ? { lastkey: num(f, "lastkey"), keystep: num(f, "keystep"), limit: num(f, "limit") }
+      ? {
+        lastkey: num(f, "lastkey"),
+        keystep: num(f, "keystep"),
+        limit: num(f, "limit"),
+      }
       : {
         keynumidx: num(f, "keynumidx"),
         firstkey: num(f, "firstkey"),
@@ -122,14 +136,21 @@ function fromAdded(added: AddedCommand): Command {
 async function readServer(): Promise<{ version: string; commands: Command[] }> {
   const server = await startRedis();
   try {
-    await using connection = new Connection({ host: server.host, port: server.port, protocol: 3 });
+    await using connection = new Connection({
+      host: server.host,
+      port: server.port,
+      protocol: 3,
+    });
     const [info, docs, hello] = await connection.batch([
       ["COMMAND", "INFO"],
       ["COMMAND", "DOCS"],
       ["INFO", "server"],
     ]);
     const version = /redis_version:(\S+)/.exec(String(hello))?.[1] ?? "unknown";
-    return { version, commands: list(info!).map((reply) => fromInfo(reply, record(docs!))) };
+    return {
+      version,
+      commands: list(info!).map((reply) => fromInfo(reply, record(docs!))),
+    };
   } finally {
     await server.stop();
   }
@@ -145,14 +166,18 @@ function merge(commands: Command[]): Command[] {
       continue;
     }
     const container = byName.get(parent!);
-    if (container === undefined) throw new Error(`${added.name}: no container ${parent}`);
+    if (container === undefined) {
+      throw new Error(`${added.name}: no container ${parent}`);
+    }
     if (!container.subcommands.some((c) => c.name === added.name)) {
       container.subcommands.push(command);
     }
   }
   for (const [name, flags] of Object.entries(ADDED_FLAGS)) {
     const command = byName.get(name);
-    if (command === undefined) throw new Error(`ADDED_FLAGS: no command ${name}`);
+    if (command === undefined) {
+      throw new Error(`ADDED_FLAGS: no command ${name}`);
+    }
     command.flags = [...new Set([...command.flags, ...flags])];
   }
   return [...byName.values()];
@@ -164,14 +189,20 @@ function timeoutRule(command: Command): [at: number | string, unitMs: number] {
   const at = args.findIndex((a) => a.name === "timeout" || a.token === "BLOCK");
   const arg = args[at];
   if (arg === undefined) {
-    throw new Error(`${command.name}: blocking, but no timeout argument in COMMAND DOCS`);
+    throw new Error(
+      `${command.name}: blocking, but no timeout argument in COMMAND DOCS`,
+    );
   }
   const unit = arg.type === "double" ? 1000 : arg.type === "integer" ? 1 : NaN;
-  if (Number.isNaN(unit)) throw new Error(`${command.name}: timeout of type ${arg.type}`);
+  if (Number.isNaN(unit)) {
+    throw new Error(`${command.name}: timeout of type ${arg.type}`);
+  }
   if (arg.token !== undefined) return [arg.token, unit];
   if (at === args.length - 1) return [-1, unit];
   if (at === 0) return [1, unit];
-  throw new Error(`${command.name}: the timeout is neither first, last nor after a keyword`);
+  throw new Error(
+    `${command.name}: the timeout is neither first, last nor after a keyword`,
+  );
 }
 
 function bits(names: readonly string[], table: readonly string[]): number {
@@ -185,9 +216,12 @@ function hex(mask: number): string {
 }
 
 /** `[flags, begin, startFrom, find, a, b, c]`; see CommandRow in src/commands/_rows.ts. */
-function specRow(spec: AddedKeySpec | null, keyFlags: readonly string[]): string {
-  if (spec === null) return "[0]";
+function specRow(
+  spec: AddedKeySpec | UnknownKeySpec,
+  keyFlags: readonly string[],
+): string {
   const flags = hex(bits(spec.flags, keyFlags));
+  if ("unknown" in spec) return `[${flags}]`;
   const begin = "index" in spec.begin
     ? `${spec.begin.index},0`
     : `${JSON.stringify(spec.begin.keyword)},${spec.begin.startfrom}`;
@@ -220,7 +254,8 @@ function row(command: Command, tables: Tables, indent: string): string {
   const subRows = subs.length === 0
     ? "0"
     : `[\n${
-      subs.map((s) => indent + "  " + row(s, tables, indent + "  ") + ",\n").join("")
+      subs.map((s) => indent + "  " + row(s, tables, indent + "  ") + ",\n")
+        .join("")
     }${indent}]`;
   const cells = [
     JSON.stringify(name),
@@ -239,7 +274,10 @@ function byName(a: Command, b: Command): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function collect(commands: Command[], pick: (c: Command) => string[]): string[] {
+function collect(
+  commands: Command[],
+  pick: (c: Command) => string[],
+): string[] {
   const names = new Set<string>();
   const visit = (c: Command) => {
     pick(c).forEach((n) => names.add(n));
@@ -259,9 +297,11 @@ function header(version: string): string {
 function tableSource(version: string, commands: Command[]): string {
   const tables: Tables = {
     flags: collect(commands, (c) => c.flags),
-    keyFlags: collect(commands, (c) => c.specs.flatMap((s) => s?.flags ?? [])),
+    keyFlags: collect(commands, (c) => c.specs.flatMap((s) => s.flags)),
   };
-  if (tables.flags.length > 31) throw new Error("More than 31 command flags: widen the bitmask");
+  if (tables.flags.length > 31) {
+    throw new Error("More than 31 command flags: widen the bitmask");
+  }
   const rows = [...commands].sort(byName).map((c) => "  " + row(c, tables, "  ") + ",\n").join("");
   return `${header(version)}
 import type { CommandRow } from "./_rows.ts";

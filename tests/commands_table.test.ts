@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { BLOCKING_TIMEOUTS } from "../src/connection/_blocking_commands.ts";
-import { Connection } from "../src/connection/mod.ts";
+import { blockingTime, Connection } from "../src/connection/mod.ts";
 import {
   allCommands,
   commandFlags,
@@ -10,6 +10,9 @@ import {
   isBlockingCall,
   isReadOnlyCommand,
   keyPositions,
+  type KeySpec,
+  type KeySpecFlag,
+  keySpecFlagBit,
   keySpecFlags,
   lookupCommand,
 } from "../src/commands/mod.ts";
@@ -44,6 +47,53 @@ function names(reply: Reply[], out = new Map<string, Reply[]>()): Map<string, Re
     out.set(String(entry[0]).replace("|", " ").toUpperCase(), entry);
     names((entry[9] ?? []) as Reply[], out);
   }
+  return out;
+}
+
+/** A key spec of a RESP2 `COMMAND INFO` reply, in the table's decoded shape. */
+function keySpecOf(reply: Reply): KeySpec {
+  const spec = pairs(reply);
+  const begin = pairs(spec.get("begin_search")!);
+  const find = pairs(spec.get("find_keys")!);
+  const b = pairs(begin.get("spec")!);
+  const f = pairs(find.get("spec")!);
+  const flagBits = [...(spec.get("flags") as Reply[])].reduce<number>(
+    (bits, flag) => bits | keySpecFlagBit(String(flag) as KeySpecFlag),
+    0,
+  );
+  return {
+    flags: flagBits,
+    begin: begin.get("type") === "index"
+      ? { kind: "index", index: Number(b.get("index")) }
+      : begin.get("type") === "keyword"
+      ? {
+        kind: "keyword",
+        keyword: String(b.get("keyword")),
+        startFrom: Number(b.get("startfrom")),
+      }
+      : { kind: "unknown" },
+    find: find.get("type") === "range"
+      ? {
+        kind: "range",
+        lastKey: Number(f.get("lastkey")),
+        keyStep: Number(f.get("keystep")),
+        limit: Number(f.get("limit")),
+      }
+      : find.get("type") === "keynum"
+      ? {
+        kind: "keynum",
+        keyNumIndex: Number(f.get("keynumidx")),
+        firstKey: Number(f.get("firstkey")),
+        keyStep: Number(f.get("keystep")),
+      }
+      : { kind: "unknown" },
+  };
+}
+
+function pairs(reply: Reply): Map<string, Reply> {
+  const items = Array.isArray(reply) ? reply : [];
+  const out = new Map<string, Reply>();
+  for (let i = 0; i + 1 < items.length; i += 2) out.set(String(items[i]), items[i + 1]!);
   return out;
 }
 
@@ -93,8 +143,21 @@ describe("command table", () => {
         !added.includes(f) && f !== "deprecated" && f !== "syscmd"
       );
       assert.deepEqual(tableFlags, [...flags].sort(), `${name} flags`);
-      assert.equal(spec.keySpecs.length, [...(entry[8] as Reply[])].length, `${name} key specs`);
+      assert.deepEqual(
+        spec.keySpecs,
+        [...(entry[8] as Reply[])].map(keySpecOf),
+        `${name} key specs`,
+      );
+      const tips = [...(entry[7] as Reply[])].map(String);
+      const policy = (kind: string) => tips.find((t) => t.startsWith(kind))?.slice(kind.length);
+      assert.equal(spec.requestPolicy, policy("request_policy:"), `${name} request policy`);
+      assert.equal(spec.responsePolicy, policy("response_policy:"), `${name} response policy`);
     }
+  });
+
+  it("marks deprecated commands from COMMAND DOCS", () => {
+    assert.ok(hasFlag(lookupCommand(["GEORADIUS"])!, "deprecated"));
+    assert.ok(!hasFlag(lookupCommand(["GEOSEARCH"])!, "deprecated"));
   });
 
   it("decodes key specs, policies and since", () => {
@@ -238,6 +301,23 @@ describe("isBlockingCall", () => {
   it("knows the timeout of every command the table flags blocking", () => {
     const blocking = allCommands().filter((c) => hasFlag(c, "blocking")).map((c) => c.name);
     assert.deepEqual(blocking.sort(), [...BLOCKING_TIMEOUTS.keys()].sort());
+  });
+});
+
+describe("blockingTime", () => {
+  it("reads each blocking command's timeout where the table says it is", () => {
+    assert.equal(blockingTime(["BLPOP", "a", "b", 1.5]), 1500);
+    assert.equal(blockingTime(["blmpop", "2", "1", "a", "LEFT"]), 2000);
+    assert.equal(blockingTime([new TextEncoder().encode("BZMPOP"), 0, 1, "z", "MIN"]), Infinity);
+    assert.equal(blockingTime(["WAIT", 1, 250]), 250);
+    assert.equal(blockingTime(["WAITAOF", 1, 0, 0]), Infinity);
+    assert.equal(
+      blockingTime(["XREADGROUP", "GROUP", "g", "c", "block", "75", "STREAMS", "s", ">"]),
+      75,
+    );
+    assert.equal(blockingTime(["XREAD", "STREAMS", "s", "$"]), undefined);
+    assert.equal(blockingTime(["BITCOUNT", "k"]), undefined);
+    assert.equal(blockingTime(["\u00e9", "k"]), undefined);
   });
 });
 

@@ -90,7 +90,7 @@ function keySpecOf(reply: Reply): KeySpec {
   };
 }
 
-function pairs(reply: Reply): Map<string, Reply> {
+function pairs(reply: Reply | undefined): Map<string, Reply> {
   const items = Array.isArray(reply) ? reply : [];
   const out = new Map<string, Reply>();
   for (let i = 0; i + 1 < items.length; i += 2) out.set(String(items[i]), items[i + 1]!);
@@ -153,6 +153,20 @@ describe("command table", () => {
       assert.equal(spec.requestPolicy, policy("request_policy:"), `${name} request policy`);
       assert.equal(spec.responsePolicy, policy("response_policy:"), `${name} response policy`);
     }
+  });
+
+  it("has each command's since from COMMAND DOCS", () => {
+    let checked = 0;
+    const visit = (all: Reply | undefined) => {
+      for (const [name, doc] of pairs(all)) {
+        const fields = pairs(doc);
+        assert.equal(lookupCommand(name.split("|"))?.since, String(fields.get("since")), name);
+        checked++;
+        visit(fields.get("subcommands"));
+      }
+    };
+    visit(docs);
+    assert.equal(checked, serverNames.size);
   });
 
   it("marks deprecated commands from COMMAND DOCS", () => {

@@ -31,8 +31,8 @@ function decodeKeySpec(row: KeySpecRow): KeySpec {
   return { flags, begin, find: keys };
 }
 
-/** A table level: rows until first looked up, then their decoded specs. */
-type Level = Map<string, CommandSpec | CommandRow>;
+/** One level of the table by name: rows until first read, then their decoded specs. */
+type Entries = Map<string, CommandSpec | CommandRow>;
 
 function decodeRow(row: CommandRow, container: string | undefined): CommandSpec {
   const [name, arity, flags, since, specs, policies, subs] = row;
@@ -46,11 +46,11 @@ function decodeRow(row: CommandRow, container: string | undefined): CommandSpec 
     requestPolicy: request || undefined,
     responsePolicy: response || undefined,
     since,
-    subcommands: subs === undefined ? undefined : new Levels(level(subs), full),
+    subcommands: subs === undefined ? undefined : new SpecMap(rowsByName(subs), full),
   });
 }
 
-function level(rows: readonly CommandRow[]): Level {
+function rowsByName(rows: readonly CommandRow[]): Entries {
   return new Map(rows.map((row) => [row[0], row]));
 }
 
@@ -59,10 +59,10 @@ function level(rows: readonly CommandRow[]): Level {
  * read-only map; each row is decoded the first time it is read, so the
  * first command a client sends pays for one row, not for the whole table.
  */
-class Levels implements ReadonlyMap<string, CommandSpec> {
-  readonly #entries: Level;
+class SpecMap implements ReadonlyMap<string, CommandSpec> {
+  readonly #entries: Entries;
   readonly #container: string | undefined;
-  constructor(entries: Level, container: string | undefined) {
+  constructor(entries: Entries, container: string | undefined) {
     this.#entries = entries;
     this.#container = container;
   }
@@ -99,10 +99,10 @@ class Levels implements ReadonlyMap<string, CommandSpec> {
 }
 
 // Built on first use, so loading the module costs only the array literal.
-let commands: Levels | undefined;
+let commands: SpecMap | undefined;
 
-function table(): Levels {
-  return commands ??= new Levels(level(COMMAND_ROWS), undefined);
+function table(): SpecMap {
+  return commands ??= new SpecMap(rowsByName(COMMAND_ROWS), undefined);
 }
 
 function find(map: ReadonlyMap<string, CommandSpec>, arg: RedisArgument): CommandSpec | undefined {

@@ -4,9 +4,9 @@
  *
  * @module
  */
+import { isBlockingCall } from "../commands/mod.ts";
 import {
   backoffDelay,
-  blockingTime,
   type CommandOptions,
   type CommandRequest,
   type Connection,
@@ -126,7 +126,7 @@ export class Dispatcher {
   }
 
   #enqueue(job: Job): void {
-    if (blockingTime(job.args) !== undefined) {
+    if (isBlockingCall(job.args)) {
       void this.#runDedicated(job);
       return;
     }

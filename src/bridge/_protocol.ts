@@ -16,14 +16,6 @@ export { BRIDGE_PROTOCOL };
  *
  * @param request The upgrade request.
  * @returns The offered subprotocols; empty when none are.
- *
- * @example
- * ```ts
- * import { offeredProtocols } from "./_protocol.ts";
- *
- * const headers = { "sec-websocket-protocol": "redwire,token.czNjcmV0" };
- * console.log(offeredProtocols(new Request("http://bridge/", { headers }))); // ["redwire", "token.czNjcmV0"]
- * ```
  */
 export function offeredProtocols(request: Request): string[] {
   const header = request.headers.get("sec-websocket-protocol") ?? "";
@@ -35,15 +27,6 @@ export function offeredProtocols(request: Request): string[] {
  *
  * @param request The upgrade request.
  * @returns The decoded token bytes, or `undefined` when there is none or it is not base64url.
- *
- * @example
- * ```ts
- * import { offeredTokenBytes } from "./_protocol.ts";
- *
- * const headers = { "sec-websocket-protocol": "redwire, token.czNjcmV0" };
- * const bytes = offeredTokenBytes(new Request("http://bridge/", { headers }));
- * console.log(new TextDecoder().decode(bytes)); // "s3cret"
- * ```
  */
 export function offeredTokenBytes(request: Request): Uint8Array<ArrayBuffer> | undefined {
   return tokenFromSubprotocols(offeredProtocols(request));

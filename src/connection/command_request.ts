@@ -45,18 +45,6 @@ export interface CommandOptions {
 /**
  * A command that is its own reply sink: what `Connection.batch(requests)`
  * takes, so a caller sending many commands makes no promise per command.
- *
- * @example
- * ```ts
- * import type { CommandRequest } from "@redwire/redis";
- *
- * const ping: CommandRequest = {
- *   args: ["PING"],
- *   options: {},
- *   resolve: (reply) => console.log(reply),
- *   reject: console.error,
- * };
- * ```
  */
 export interface CommandRequest extends ReplySink {
   /** The command name followed by its arguments. */

@@ -252,6 +252,7 @@ export class Connection {
    * dispatcher) then makes no promise and no closure per command.
    *
    * @param requests The commands, each its own reply sink.
+   * @internal
    */
   batch(requests: readonly CommandRequest[]): void;
   batch(

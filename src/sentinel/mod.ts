@@ -3,14 +3,6 @@
  * failover announcements. `Sentinel` (in the client layer) adds the methods
  * that make clients.
  *
- * @example
- * ```ts
- * import { SentinelDiscovery } from "@redwire/redis";
- *
- * await using sentinel = new SentinelDiscovery([["127.0.0.1", 26379]]);
- * const [host, port] = await sentinel.discoverMaster("mymaster");
- * ```
- *
  * @module
  */
 export { sentinelClientOptions, SentinelDiscovery } from "./sentinel_discovery.ts";

@@ -35,15 +35,6 @@ import { parseSentinelAddress, parseSentinelUrl } from "./sentinel_url.ts";
 /**
  * What a client for one master group needs: its own Sentinel pool (closed
  * with the client) and the dispatcher's retry settings.
- *
- * @example
- * ```ts
- * import { type SentinelClientInit, SentinelDiscovery } from "@redwire/redis";
- *
- * await using sentinel = new SentinelDiscovery([["127.0.0.1", 26379]]);
- * const init: SentinelClientInit = sentinel.clientOptionsFor("master", "mymaster");
- * await init.pool.close();
- * ```
  */
 export interface SentinelClientInit {
   /** The client's pool, which it closes on close(). */
@@ -67,9 +58,9 @@ export interface SentinelClientInit {
  *
  * @example
  * ```ts
- * import { SentinelDiscovery } from "@redwire/redis";
+ * import { Sentinel } from "@redwire/redis";
  *
- * await using sentinel = new SentinelDiscovery([["10.0.0.1", 26379], ["10.0.0.2", 26379]], {
+ * await using sentinel = new Sentinel([["10.0.0.1", 26379], ["10.0.0.2", 26379]], {
  *   socketTimeout: 500,
  *   password: "secret",
  * });
@@ -325,14 +316,7 @@ export class SentinelDiscovery implements AsyncDisposable {
    * @param options Data-node options, over the Sentinel's.
    * @returns The pool (owned by whoever uses it) and the retry settings.
    * @throws {TypeError} If no name is given and none was configured.
-   *
-   * @example
-   * ```ts
-   * import { Redis, SentinelDiscovery } from "@redwire/redis";
-   *
-   * await using sentinel = new SentinelDiscovery([["127.0.0.1", 26379]]);
-   * await using master = new Redis(sentinel.clientOptionsFor("master", "mymaster"));
-   * ```
+   * @internal
    */
   clientOptionsFor(
     role: "master" | "replica",

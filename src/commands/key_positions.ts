@@ -21,18 +21,18 @@ export interface KeyPositionOptions {
 }
 
 const NOT_KEY = keySpecFlagBit("not_key");
-const ASCII = new TextDecoder();
+const UTF8 = new TextDecoder();
 const INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
 
 function upper(arg: RedisArgument | undefined): string {
   if (typeof arg === "string") return arg.toUpperCase();
-  return arg instanceof Uint8Array ? ASCII.decode(arg).toUpperCase() : "";
+  return arg instanceof Uint8Array ? UTF8.decode(arg).toUpperCase() : "";
 }
 
 function count(arg: RedisArgument | undefined): number {
   if (typeof arg === "number") return arg;
   if (typeof arg === "bigint") return Number(arg);
-  const text = arg instanceof Uint8Array ? ASCII.decode(arg) : arg ?? "";
+  const text = arg instanceof Uint8Array ? UTF8.decode(arg) : arg ?? "";
   return INTEGER.test(text) ? Number(text) : NaN;
 }
 

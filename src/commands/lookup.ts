@@ -17,7 +17,7 @@ import type {
 } from "./command_spec.ts";
 
 const UNKNOWN = Object.freeze({ kind: "unknown" as const });
-const ASCII = new TextDecoder();
+const UTF8 = new TextDecoder();
 
 function decodeKeySpec(row: KeySpecRow): KeySpec {
   if (row.length === 1) return { flags: row[0], begin: UNKNOWN, find: UNKNOWN };
@@ -108,7 +108,7 @@ function table(): SpecMap {
 function find(map: ReadonlyMap<string, CommandSpec>, arg: RedisArgument): CommandSpec | undefined {
   // Typed methods send uppercase names: one Map lookup, no new string.
   if (typeof arg === "string") return map.get(arg) ?? map.get(arg.toUpperCase());
-  if (arg instanceof Uint8Array) return map.get(ASCII.decode(arg).toUpperCase());
+  if (arg instanceof Uint8Array) return map.get(UTF8.decode(arg).toUpperCase());
   return undefined;
 }
 

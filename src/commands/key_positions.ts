@@ -21,6 +21,7 @@ export interface KeyPositionOptions {
 }
 
 const NOT_KEY = keySpecFlagBit("not_key");
+const INCOMPLETE = keySpecFlagBit("incomplete");
 const UTF8 = new TextDecoder();
 const INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
 
@@ -112,7 +113,8 @@ function lastKey(
 
 /** Adds one key spec's keys to `out`; false when the arguments do not fit the spec. */
 function addKeys(spec: KeySpec, args: readonly RedisArgument[], out: number[]): boolean {
-  const { begin, find } = spec;
+  const begin = spec.begin;
+  const find = spec.find;
   if (begin.kind === "unknown" || find.kind === "unknown") return true;
   const at = begin.kind === "index"
     ? begin.index
@@ -149,13 +151,17 @@ export function keyPositions(
   options?: KeyPositionOptions,
 ): number[] {
   const command = lookupCommand(args);
-  if (command === undefined || command.keySpecs.length === 0) return [];
-  const rule = KEY_RULES.get(command.name);
-  if (rule !== undefined) return rule(args);
+  if (command === undefined) return [];
+  const specs = command.keySpecs;
   const out: number[] = [];
-  const notKeys = options?.notKeys === true;
-  for (const spec of command.keySpecs) {
-    if ((spec.flags & NOT_KEY) !== 0 && !notKeys) continue;
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
+    // Only SORT, SORT_RO and MIGRATE get here; every other command skips the rule lookup.
+    if (spec.begin.kind === "unknown" || (spec.flags & INCOMPLETE) !== 0) {
+      const rule = KEY_RULES.get(command.name);
+      if (rule !== undefined) return rule(args);
+    }
+    if ((spec.flags & NOT_KEY) !== 0 && options?.notKeys !== true) continue;
     if (!addKeys(spec, args, out)) return [];
   }
   return out;

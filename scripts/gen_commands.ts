@@ -222,6 +222,7 @@ function specRow(
 ): string {
   const flags = hex(bits(spec.flags, keyFlags));
   if ("unknown" in spec) return `[${flags}]`;
+  if (!(spec.find.keystep >= 1)) throw new Error(`A key spec with keystep ${spec.find.keystep}`);
   const begin = "index" in spec.begin
     ? `${spec.begin.index},0`
     : `${JSON.stringify(spec.begin.keyword)},${spec.begin.startfrom}`;

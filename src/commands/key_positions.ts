@@ -101,7 +101,7 @@ function lastKey(
   find: Exclude<FindKeys, { kind: "unknown" }>,
   args: readonly RedisArgument[],
   first: number,
-) {
+): number {
   if (find.kind === "keynum") {
     return first + find.firstKey + count(args[first + find.keyNumIndex]) - 1;
   }
@@ -124,7 +124,9 @@ function addKeys(spec: KeySpec, args: readonly RedisArgument[], out: number[]): 
   const last = lastKey(find, args, at);
   const first = find.kind === "keynum" ? at + find.firstKey : at;
   if (!(last >= first) || last >= args.length) return false;
-  for (let i = first; i <= last; i += find.keyStep) out.push(i);
+  // The generator refuses a step below 1; the guard keeps a bad table from looping forever.
+  const step = find.keyStep > 0 ? find.keyStep : 1;
+  for (let i = first; i <= last; i += step) out.push(i);
   return true;
 }
 

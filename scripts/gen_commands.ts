@@ -193,6 +193,8 @@ function timeoutRule(command: Command): [at: number | string, unitMs: number] {
       `${command.name}: blocking, but no timeout argument in COMMAND DOCS`,
     );
   }
+  // Redis documents blocking timeouts in seconds as doubles (BLPOP, BZMPOP)
+  // and in milliseconds as integers (WAIT, XREAD BLOCK); anything else stops here.
   const unit = arg.type === "double" ? 1000 : arg.type === "integer" ? 1 : NaN;
   if (Number.isNaN(unit)) {
     throw new Error(`${command.name}: timeout of type ${arg.type}`);

@@ -235,10 +235,13 @@ function specRow(
   return `[${flags},${begin},${find}]`;
 }
 
+function tip(tips: readonly string[], kind: "request_policy" | "response_policy"): string {
+  return tips.find((t) => t.startsWith(kind + ":"))?.slice(kind.length + 1) ?? "";
+}
+
 function policies(tips: readonly string[]): string {
-  const tip = (kind: string) => tips.find((t) => t.startsWith(kind))?.slice(kind.length) ?? "";
-  const request = tip("request_policy:");
-  const response = tip("response_policy:");
+  const request = tip(tips, "request_policy");
+  const response = tip(tips, "response_policy");
   return request || response ? JSON.stringify(`${request}/${response}`) : "0";
 }
 
@@ -302,6 +305,8 @@ function tableSource(version: string, commands: Command[]): string {
     flags: collect(commands, (c) => c.flags),
     keyFlags: collect(commands, (c) => c.specs.flatMap((s) => s.flags)),
   };
+  const requests = collect(commands, (c) => [tip(c.tips, "request_policy")].filter(Boolean));
+  const responses = collect(commands, (c) => [tip(c.tips, "response_policy")].filter(Boolean));
   if (tables.flags.length > 31) {
     throw new Error("More than 31 command flags: widen the bitmask");
   }
@@ -317,6 +322,12 @@ export const FLAG_NAMES = ${JSON.stringify(tables.flags)} as const;
 
 /** Key spec flag names; flag \`KEY_FLAG_NAMES[i]\` is bit \`1 << i\` of a key spec's flags. */
 export const KEY_FLAG_NAMES = ${JSON.stringify(tables.keyFlags)} as const;
+
+/** The request policies of the table's commands (tips \`request_policy:<name>\`). */
+export const REQUEST_POLICIES = ${JSON.stringify(requests)} as const;
+
+/** The response policies of the table's commands (tips \`response_policy:<name>\`). */
+export const RESPONSE_POLICIES = ${JSON.stringify(responses)} as const;
 
 /** Every command, sorted by name; see {@linkcode CommandRow} for the layout. */
 export const COMMAND_ROWS: readonly CommandRow[] = [

@@ -14,6 +14,8 @@ import type {
   FindKeys,
   KeySpec,
   KeySpecFlag,
+  RequestPolicy,
+  ResponsePolicy,
 } from "./command_spec.ts";
 
 const UNKNOWN = Object.freeze({ kind: "unknown" as const });
@@ -36,7 +38,11 @@ type Entries = Map<string, CommandSpec | CommandRow>;
 
 function decodeRow(row: CommandRow, container: string | undefined): CommandSpec {
   const [name, arity, flags, since, specs, policies, subs] = row;
-  const [request, response] = policies ? policies.split("/") : [];
+  // The generator writes only names listed in REQUEST_POLICIES / RESPONSE_POLICIES.
+  const [request, response] = (policies ? policies.split("/") : []) as [
+    RequestPolicy?,
+    ResponsePolicy?,
+  ];
   const full = container === undefined ? name : `${container} ${name}`;
   return Object.freeze({
     name: full,

@@ -13,19 +13,15 @@
  *
  * @module
  */
+// The contract: what a user constructs, calls, catches or writes in a type
+// annotation. tests/exports.test.ts keeps this list; a new export is a decision.
+
 export {
-  ClientCommands,
-  CommandBase,
-  Commands,
   DEDICATED_COMMANDS,
   DeferredReply,
-  Dispatcher,
   Multi,
   Pipeline,
-  QueuedCommands,
   Redis,
-  Script,
-  Subscriber,
   Subscription,
   Transaction,
 } from "./src/client/mod.ts";
@@ -34,15 +30,12 @@ export type {
   BitFieldOperation,
   BitRange,
   Bulk,
-  Chain,
   ClientKillFilter,
   ClientTrackingOptions,
   ClusterShard,
   CommandInfo,
-  ConnectionRunner,
   CopyOptions,
   Decoded,
-  DispatchRetry,
   ExecOptions,
   ExpireOptions,
   FunctionLibrary,
@@ -61,17 +54,13 @@ export type {
   LatencyEvent,
   LcsMatches,
   LcsOptions,
-  LeaseSource,
   Limit,
   ListSide,
   LposOptions,
   MessageHandler,
   MigrateOptions,
-  MultiChain,
   PendingEntry,
   PendingSummary,
-  PipelineChain,
-  QueuedCommand,
   RedisKey,
   RedisOptions,
   RegisteredScript,
@@ -103,6 +92,18 @@ export type {
   ZAddOptions,
   ZCombineOptions,
   ZRangeOptions,
+} from "./src/client/mod.ts";
+// The command sets are the shape of every front end's methods: types only, so
+// users can annotate "something with commands" but never extend or construct one.
+export type {
+  Chain,
+  ClientCommands,
+  CommandBase,
+  Commands,
+  MultiChain,
+  PipelineChain,
+  QueuedCommands,
+  Script,
 } from "./src/client/mod.ts";
 export {
   ConnectionRegistry,
@@ -149,45 +150,33 @@ export type {
   FailoverEvent,
   FailoverListener,
   SentinelAddress,
-  SentinelClientInit,
   SentinelClientOptions,
   SentinelConfig,
   SentinelOptions,
   SentinelPoolOptions,
   SentinelUrl,
 } from "./src/sentinel/mod.ts";
-export {
-  backoffDelay,
-  blockingTime,
-  checkHandshake,
-  Connection,
-  describeAddress,
-  handshakeSteps,
-  isRetryable,
-  parseRedisUrl,
-  redactUrl,
-  resolveConnectionOptions,
-  resolveRetryPolicy,
-  sleep,
-  VERSION,
-} from "./src/connection/mod.ts";
+export { Connection, parseRedisUrl, redactUrl, VERSION } from "./src/connection/mod.ts";
 export type {
   CommandOptions,
   ConnectionOptions,
   ConnectionState,
   ErrorClass,
-  HandshakeStep,
-  ReplySink,
   ResolvedConnectionOptions,
-  RetryDecision,
   RetryPolicy,
 } from "./src/connection/mod.ts";
+// TODO(#10): internal; exported only while Connection.dispatch and Sentinel's
+// client hook still name them (both go with the narrower Connection).
+export type { ReplySink } from "./src/connection/mod.ts";
+export type { SentinelClientInit } from "./src/sentinel/mod.ts";
 export { Decoder, encodeCommand, encodeCommands } from "./src/protocol/mod.ts";
 export type { DecoderOptions, FrameHandler, RedisArgument, Reply } from "./src/protocol/mod.ts";
-export { defaultTransport } from "./src/transport/mod.ts";
-export type { OpenOptions, TlsOptions, Transport, TransportFactory } from "./src/transport/mod.ts";
-export { webSocketTransport } from "./src/transport/mod.ts";
+export { defaultTransport, webSocketTransport } from "./src/transport/mod.ts";
 export type {
+  OpenOptions,
+  TlsOptions,
+  Transport,
+  TransportFactory,
   WebSocketClientOptions,
   WebSocketConstructor,
   WebSocketEvent,
@@ -213,6 +202,5 @@ export {
   ReplicaNotFoundError,
   ReplyError,
   TimeoutError,
-  toReplyError,
 } from "./src/errors.ts";
 export type { ConnectionErrorOptions, SentinelAnswer } from "./src/errors.ts";

@@ -37,13 +37,6 @@ export type ConnectionRunner = <T>(fn: (connection: Connection) => Promise<T>) =
 
 /**
  * A queued command and how to shape its reply.
- *
- * @example
- * ```ts
- * import type { QueuedCommand } from "@redwire/redis";
- *
- * const queued: QueuedCommand = { args: ["GET", "k"], transform: (reply) => reply };
- * ```
  */
 export interface QueuedCommand {
   /** The command and its arguments. */
@@ -95,7 +88,10 @@ function shape(
 export abstract class QueuedCommands<S, V extends Bulk = string> extends Commands<"chain", S, V> {
   #queued: QueuedCommand[] = [];
   #scripts: Map<string, Script> | undefined;
-  /** Lends the connection `exec()` runs on. */
+  /**
+   * Lends the connection `exec()` runs on.
+   * @internal
+   */
   protected readonly run: ConnectionRunner;
 
   /**
@@ -124,14 +120,20 @@ export abstract class QueuedCommands<S, V extends Bulk = string> extends Command
     return this.call(args, (reply) => reply);
   }
 
-  /** Queues a typed command. */
+  /**
+   * Queues a typed command.
+   * @internal
+   */
   protected call<T>(args: RedisArgument[], transform: Transform<T>): Result<T, "chain", S> {
     checkArguments(args);
     this.#queued.push({ args, transform });
     return this as unknown as Result<T, "chain", S>;
   }
 
-  /** Queues EVALSHA and remembers the script, loaded before exec if missing. */
+  /**
+   * Queues EVALSHA and remembers the script, loaded before exec if missing.
+   * @internal
+   */
   protected override callScript<T>(
     script: Script,
     args: RedisArgument[],
@@ -141,7 +143,10 @@ export abstract class QueuedCommands<S, V extends Bulk = string> extends Command
     return this.call(args, transform);
   }
 
-  /** Empties the queue and returns what it held. */
+  /**
+   * Empties the queue and returns what it held.
+   * @internal
+   */
   protected take(): QueuedCommand[] {
     const queued = this.#queued;
     this.#queued = [];
@@ -152,6 +157,7 @@ export abstract class QueuedCommands<S, V extends Bulk = string> extends Command
    * Loads, on `connection`, the registered scripts it lacks (SCRIPT EXISTS,
    * then SCRIPT LOAD), so EVALSHA cannot fail with NOSCRIPT; one round trip
    * when scripts were queued, none otherwise.
+   * @internal
    */
   protected async loadScripts(connection: Connection): Promise<void> {
     const scripts = this.#scripts === undefined ? [] : [...this.#scripts.values()];

@@ -6,13 +6,6 @@ import type { Transform } from "./_transforms.ts";
 /**
  * What a bulk-string reply is: `string` on a decoding client (the default),
  * `Uint8Array` with `decodeResponses: false` and on `redis.bytes`.
- *
- * @example
- * ```ts
- * import type { Bulk } from "@redwire/redis";
- *
- * const value: Bulk = new Uint8Array([1, 2]);
- * ```
  */
 export type Bulk = string | Uint8Array;
 
@@ -20,13 +13,6 @@ export type Bulk = string | Uint8Array;
  * A chaining builder's type-level step: `next` is the builder after one more
  * command whose reply is `reply` (pipelines use it to type `exec()` as the
  * tuple of their replies).
- *
- * @example
- * ```ts
- * import type { Chain } from "@redwire/redis";
- *
- * interface Counter extends Chain { next: [this["reply"]] }
- * ```
  */
 export interface Chain {
   /** The reply type of the command just queued. */
@@ -39,13 +25,6 @@ export interface Chain {
  * What a command method returns, by front end: a promise (the client), the
  * builder itself for chaining (pipeline, multi) or a deferred reply (named
  * pipelines).
- *
- * @example
- * ```ts
- * import type { ResultKinds } from "@redwire/redis";
- *
- * type ClientGet = ResultKinds<string | null, never>["promise"]; // Promise<string | null>
- * ```
  */
 export interface ResultKinds<T, Self> {
   /** The client: the command's typed reply. */
@@ -58,37 +37,16 @@ export interface ResultKinds<T, Self> {
 
 /**
  * Which kind of result a command set returns.
- *
- * @example
- * ```ts
- * import type { ResultKind } from "@redwire/redis";
- *
- * const kind: ResultKind = "promise";
- * ```
  */
 export type ResultKind = keyof ResultKinds<unknown, unknown>;
 
 /**
  * A command's result for front end `K` whose builder type is `S`.
- *
- * @example
- * ```ts
- * import type { Result } from "@redwire/redis";
- *
- * type T = Result<number, "promise", never>; // Promise<number>
- * ```
  */
 export type Result<T, K extends ResultKind, S> = ResultKinds<T, S>[K];
 
 /**
  * A key or value argument: text or bytes.
- *
- * @example
- * ```ts
- * import type { RedisKey } from "@redwire/redis";
- *
- * const key: RedisKey = "user:1";
- * ```
  */
 export type RedisKey = string | Uint8Array;
 
@@ -96,17 +54,12 @@ export type RedisKey = string | Uint8Array;
  * The root of the command sets: subclasses add commands, front ends
  * (client, pipeline, MULTI, named pipeline, cluster) implement `call`.
  * `V` is the type of bulk-string replies (see {@linkcode Bulk}).
- *
- * @example
- * ```ts
- * import { CommandBase, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof CommandBase); // true
- * ```
  */
 export abstract class CommandBase<K extends ResultKind, S, V extends Bulk = string> {
-  /** Phantom member carrying `V` for type inference; never set. */
+  /**
+   * Phantom member carrying `V` for type inference; never set.
+   * @internal
+   */
   declare protected readonly bulk?: V;
   /**
    * Sends or queues one command; each front end decides how. Front ends call
@@ -114,6 +67,7 @@ export abstract class CommandBase<K extends ResultKind, S, V extends Bulk = stri
    *
    * @param args The command and its arguments.
    * @param transform Shapes the raw reply into the typed result.
+   * @internal
    */
   protected abstract call<T>(args: RedisArgument[], transform: Transform<T>): Result<T, K, S>;
 }

@@ -76,14 +76,6 @@ function toSlowlog(reply: Reply): SlowlogEntry[] {
 
 /**
  * Administration commands (and everything before them).
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class AdminCommands<K extends ResultKind, S, V extends Bulk = string>
   extends ServerCommands<K, S, V> {

@@ -73,14 +73,6 @@ function rangeArgs(args: RedisArgument[], range: BitRange | undefined): RedisArg
 
 /**
  * Bitmap and HyperLogLog commands (and everything before them).
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class BitmapCommands<K extends ResultKind, S, V extends Bulk = string>
   extends StringCommands<K, S, V> {

@@ -42,14 +42,6 @@ function toInfo(reply: Reply): Record<string, string> {
  * Cluster commands (and everything before them). They go to the node the
  * client talks to; READONLY / READWRITE / ASKING change only the connection
  * that runs them (RedisCluster manages them itself).
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class ClusterCommands<K extends ResultKind, S, V extends Bulk = string>
   extends AdminCommands<K, S, V> {

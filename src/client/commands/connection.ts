@@ -72,14 +72,6 @@ function toClient(line: Reply): Record<string, string> {
 /**
  * Connection commands (and everything before them). CLIENT commands that
  * change a connection's state apply to the pooled connection that runs them.
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk = string>
   extends ScriptingCommands<K, S, V> {

@@ -155,14 +155,6 @@ function toSearchResults<V>(options: GeoSearchOptions): (reply: Reply) => GeoSea
 
 /**
  * Geospatial commands (and everything before them).
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class GeoCommands<K extends ResultKind, S, V extends Bulk = string>
   extends StreamCommands<K, S, V> {

@@ -32,14 +32,6 @@ export type HashFields =
 
 /**
  * Hash commands (and everything before them).
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class HashCommands<K extends ResultKind, S, V extends Bulk = string>
   extends BitmapCommands<K, S, V> {

@@ -139,14 +139,6 @@ export interface MigrateOptions {
 
 /**
  * Generic key commands.
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class KeyCommands<K extends ResultKind, S, V extends Bulk = string>
   extends CommandBase<K, S, V> {

@@ -53,14 +53,6 @@ export interface KeyElements<V> {
 
 /**
  * List commands (and everything before them).
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class ListCommands<K extends ResultKind, S, V extends Bulk = string>
   extends HashCommands<K, S, V> {

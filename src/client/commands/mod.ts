@@ -80,14 +80,6 @@ export const DEDICATED_COMMANDS: Readonly<Record<string, string>> = Object.freez
 /**
  * The full command set. Each front end (client, pipeline, MULTI, named
  * pipeline, cluster) extends it and implements `call`.
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class Commands<K extends ResultKind, S, V extends Bulk = string>
   extends ClusterCommands<K, S, V> {}

@@ -22,9 +22,10 @@ import { invalid } from "./_validate.ts";
  *
  * @example
  * ```ts
- * import { Script } from "@redwire/redis";
+ * import { Redis } from "@redwire/redis";
  *
- * const script = new Script("return 1");
+ * await using redis = new Redis();
+ * const script = redis.registerScript("return 1");
  * console.log(script.sha.length); // 40
  * ```
  */
@@ -112,14 +113,6 @@ function toLibraries(reply: Reply): FunctionLibrary[] {
 
 /**
  * Scripting and publishing commands (and everything before them).
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class ScriptingCommands<K extends ResultKind, S, V extends Bulk = string>
   extends GeoCommands<K, S, V> {

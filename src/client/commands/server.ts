@@ -81,14 +81,6 @@ export interface ShutdownOptions {
 
 /**
  * Server commands (and everything before them).
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class ServerCommands<K extends ResultKind, S, V extends Bulk = string>
   extends ConnectionCommands<K, S, V> {

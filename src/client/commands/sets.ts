@@ -8,14 +8,6 @@ import { ListCommands } from "./lists.ts";
 
 /**
  * Set commands (and everything before them).
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class SetCommands<K extends ResultKind, S, V extends Bulk = string>
   extends ListCommands<K, S, V> {

@@ -145,14 +145,6 @@ function streamArgs(args: RedisArgument[], streams: StreamIds, command: string):
 
 /**
  * Stream commands (and everything before them).
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = string>
   extends SortedSetCommands<K, S, V> {

@@ -114,14 +114,6 @@ type Entries =
 
 /**
  * String commands (and the key commands before them).
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class StringCommands<K extends ResultKind, S, V extends Bulk = string>
   extends KeyCommands<K, S, V> {

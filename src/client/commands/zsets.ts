@@ -143,14 +143,6 @@ function keyList(command: string, keys: RedisKey | RedisKey[]): RedisArgument[] 
 
 /**
  * Sorted-set commands (and everything before them).
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk = string>
   extends SetCommands<K, S, V> {

@@ -14,8 +14,10 @@ export type {
   QueuedCommand,
   SettledReplies,
 } from "./pipeline.ts";
+export { Sentinel } from "./sentinel.ts";
 export { Subscriber, Subscription } from "./pubsub.ts";
-export type { MessageHandler, SubscriptionKind } from "./pubsub.ts";
+export type { MessageHandler } from "./pubsub.ts";
+export type { SubscriptionKind } from "../connection/mod.ts";
 export { Dispatcher } from "./dispatcher.ts";
 export type { DispatchRetry, LeaseSource } from "./dispatcher.ts";
 export { DeferredReply } from "./deferred.ts";

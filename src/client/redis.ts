@@ -5,7 +5,7 @@
  */
 import { type CommandOptions, type Connection, parseRedisUrl } from "../connection/mod.ts";
 import { BlockingConnectionPool, type ConnectionPool, type PoolOptions } from "../pool/mod.ts";
-import { registerSentinelClient, sentinelClientOptions } from "../sentinel/mod.ts";
+import { sentinelClientOptions } from "../sentinel/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import {
   type Bulk,
@@ -373,6 +373,3 @@ function resolveClientOptions(options: unknown, host: string | undefined): Redis
 function urlOptions(url: string): RedisOptions {
   return sentinelClientOptions(url) ?? parseRedisUrl(url);
 }
-
-// Sentinel sits below the client layer: it builds its clients through this.
-registerSentinelClient((init) => new Redis(init));

@@ -159,12 +159,24 @@ describe("RedisCluster on a 6-node cluster", () => {
     assert.deepEqual((await cluster.keys("f*")).sort(), ["f1", "f2", "f3", "f4"]);
     const sha = await cluster.scriptLoad("return 7");
     for (const node of await cluster.nodes("primary")) {
-      assert.deepEqual(await node.scriptExists(sha), [1], String(node));
+      assert.deepEqual(await node.scriptExists(sha), [true], String(node));
     }
-    assert.deepEqual(await cluster.scriptExists(sha, "0".repeat(40)), [1, 0]);
+    assert.deepEqual(await cluster.scriptExists(sha, "0".repeat(40)), [true, false]);
     assert.equal(await cluster.ping(), "PONG");
     assert.equal(await cluster.sendCommand(["ECHO", "hi"]), "hi");
     assert.equal(await cluster.sendCommand(["DBSIZE"]), 4);
+  });
+
+  it("runs a registered script on every node, loading it where NOSCRIPT says", async () => {
+    const incrBy = cluster.registerScript<number>("return redis.call('INCRBY', KEYS[1], ARGV[1])");
+    const keys = ["script:a", "script:b", "script:c", "script:d", "script:e"];
+    assert.ok(new Set(keys.map(keySlot)).size > 2);
+    for (const key of keys) assert.equal(await incrBy.run([key], [5]), 5);
+    await cluster.scriptFlush(); // as after a failover to a node that never saw it
+    assert.deepEqual(
+      await Promise.all(keys.map((key) => incrBy.run([key], [1]))),
+      keys.map(() => 6),
+    );
   });
 
   it("iterates keys across every primary", async () => {

@@ -89,15 +89,18 @@ export async function fanOut(
 }
 
 function merge(route: CommandRouting, replies: Reply[], keys: string[]): Reply {
-  switch (route.response) {
+  switch (route.fanOut) {
     case "agg_sum":
       return replies.reduce<number>((sum, n) => sum + Number(n), 0);
+    case "agg_min":
+      return Math.min(...replies.map(Number));
     case "agg_logical_and":
       return (replies[0] as Reply[]).map((_, i) =>
         replies.every((reply) => Number((reply as Reply[])[i]) === 1) ? 1 : 0
       );
     case "merge":
-      return replies.flatMap((reply) => reply as Reply[]);
+      if (replies.every(Array.isArray)) return replies.flatMap((reply) => reply as Reply[]);
+      return merge({ ...route, fanOut: "all_succeeded" }, replies, keys);
     case "one_succeeded":
       return replies[0]!;
     default: {

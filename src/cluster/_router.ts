@@ -16,7 +16,7 @@ import {
   TimeoutError,
 } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
-import { type CommandRouting, commandRouting, isReadOnly } from "./_command_routing.ts";
+import { type CommandRouting, commandRouting } from "./_command_routing.ts";
 import type { ClusterNode, NodeRegistry } from "./_nodes.ts";
 import { type AddressMap, type NodeAddress, nodeAddress, type SlotMap } from "./_slot_map.ts";
 import type { TopologyReader } from "./_topology.ts";
@@ -120,7 +120,7 @@ export class Router {
     route: CommandRouting = commandRouting(args),
   ): Promise<T> {
     const slot = this.slotOf(args, route);
-    const readOnly = this.#settings.readFromReplicas && isReadOnly(route.name);
+    const readOnly = this.#settings.readFromReplicas && route.readOnly;
     const map = this.topology.map;
     // The hot path: the map is known and the first answer is the reply.
     if (map !== undefined) {

@@ -6,16 +6,12 @@
  * @module
  */
 import { type MessageHandler, Subscription } from "../client/mod.ts";
-import type { Connection } from "../connection/mod.ts";
+import { type Connection, replyText as text } from "../connection/mod.ts";
 import type { Lease } from "../pool/mod.ts";
 import type { Reply } from "../protocol/mod.ts";
 import type { ClusterNode } from "./_nodes.ts";
 import type { Router } from "./_router.ts";
 import { keySlot } from "./key_slot.ts";
-
-const decoder = new TextDecoder();
-const text = (value: Reply | undefined): string =>
-  value instanceof Uint8Array ? decoder.decode(value) : String(value);
 
 /** A subscriber connection to one node. */
 interface Link {
@@ -94,7 +90,7 @@ export class ShardedSubscriber {
     old?.channels.delete(channel);
     this.#placed.delete(channel);
     if (old?.connection.state === "ready") {
-      void old.connection.writeOnly([["SUNSUBSCRIBE", channel]]).catch(() => {});
+      void old.connection.command(["SUNSUBSCRIBE", channel]).catch(() => {});
     }
     void (async () => {
       for (let attempt = 0; !this.#closed && this.#handlers.has(channel); attempt++) {
@@ -125,8 +121,7 @@ export class ShardedSubscriber {
     const lease = await node.pool.acquire();
     const connection = lease.connection;
     const link: Link = { node, lease, connection, channels: new Set() };
-    connection.subscriberMode = true;
-    connection.onPush = (frame) => this.#onPush(link, frame);
+    connection.enterSubscriberMode((frame) => this.#onPush(link, frame));
     connection.onClose(() => {
       this.#links.delete(node.address.key);
       lease.release();
@@ -142,7 +137,7 @@ export class ShardedSubscriber {
       this.#confirmations.set(key, [...(this.#confirmations.get(key) ?? []), resolve]);
       link.connection.onClose((error) => reject(error ?? new Error("subscriber closed")));
     });
-    await link.connection.writeOnly([[command.toUpperCase(), channel]]);
+    await link.connection.command([command.toUpperCase(), channel]);
     await confirmed;
   }
 

@@ -7,7 +7,7 @@
 import { Commands, type ExecOptions, Multi, type Transform } from "../client/mod.ts";
 import { CrossSlotError, RedirectionError, ReplyError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
-import { type CommandRouting, commandRouting, isReadOnly } from "./_command_routing.ts";
+import { type CommandRouting, commandRouting } from "./_command_routing.ts";
 import { SPLIT } from "./_fanout.ts";
 import type { ClusterNode } from "./_nodes.ts";
 import { classify, distinctSlots, RAW, type Router } from "./_router.ts";
@@ -112,7 +112,7 @@ export class ClusterPipeline extends Commands<"chain", ClusterPipeline> {
         );
         return;
       }
-      const readOnly = isReadOnly(routes[index]!.name);
+      const readOnly = routes[index]!.readOnly;
       let node: ClusterNode;
       try {
         node = this.#router.pick(map, slot, readOnly);
@@ -134,7 +134,7 @@ export class ClusterPipeline extends Commands<"chain", ClusterPipeline> {
 
   /** The one slot of a command; `null` for those sent on their own (fan-out, split); undefined keyless. */
   #slot(args: RedisArgument[], route: CommandRouting): number | undefined | null {
-    if (route.request !== undefined) return null;
+    if (route.fanOut !== undefined) return null;
     if (SPLIT[route.name] !== undefined && route.keys.length > 1) {
       if (distinctSlots(route.keys.map((k) => args[k]!)).length > 1) return null;
     }

@@ -5,17 +5,20 @@
  * @module
  */
 import {
-  Commands,
+  checkArguments,
+  ClientCommands,
+  type Decoded,
   type MessageHandler,
   type Redis,
   type RedisKey,
   type ScanOptions,
+  type Script,
   type Subscription,
   type Transaction,
   type Transform,
 } from "../client/mod.ts";
 import type { CommandOptions } from "../connection/mod.ts";
-import { RedirectionError } from "../errors.ts";
+import { NoScriptError, RedirectionError } from "../errors.ts";
 import type { PoolStats } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { commandRouting } from "./_command_routing.ts";
@@ -92,9 +95,6 @@ const STATEFUL = new Set([
   "ASKING",
 ]);
 
-/** Single-node commands whatever their table policy says (DESIGN §7). */
-const ONE_NODE = new Set(["PING", "ECHO", "RANDOMKEY", "TIME"]);
-
 /**
  * A client for a Redis Cluster: one pool per node, commands routed by the
  * hash slot of their keys (read from `CLUSTER SHARDS`), MOVED / ASK followed,
@@ -110,7 +110,7 @@ const ONE_NODE = new Set(["PING", "ECHO", "RANDOMKEY", "TIME"]);
  * const [a, b] = (await cluster.multi().incr("{u1}:a").incr("{u1}:b").exec())!;
  * ```
  */
-export class RedisCluster extends Commands<"promise", never> {
+export class RedisCluster<D extends boolean = true> extends ClientCommands<Decoded<D>> {
   #router: Router;
   #nodes: NodeRegistry;
   #topology: TopologyReader;
@@ -127,7 +127,10 @@ export class RedisCluster extends Commands<"promise", never> {
    * @throws {TypeError} If no startup node is given or the URL is malformed.
    * @throws {RangeError} If an option is out of range.
    */
-  constructor(startup: [string, number][] | string, options: RedisClusterOptions = {}) {
+  constructor(
+    startup: [string, number][] | string,
+    options: RedisClusterOptions & { decodeResponses?: D } = {},
+  ) {
     super();
     const fromUrl = typeof startup === "string" ? parseClusterUrl(startup) : undefined;
     const nodes = fromUrl?.nodes ?? checkStartup(startup as [string, number][]);
@@ -163,7 +166,30 @@ export class RedisCluster extends Commands<"promise", never> {
 
   /** Sends a typed command, routed by slot. */
   protected call<T>(args: RedisArgument[], transform: Transform<T>): Promise<T> {
+    try {
+      checkArguments(args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#dispatch(args, transform, undefined);
+  }
+
+  /**
+   * EVALSHA on the slot's node; on NOSCRIPT (a new node, a failover), SCRIPT
+   * LOAD on every primary and EVALSHA again.
+   */
+  protected override async callScript<T>(
+    script: Script,
+    args: RedisArgument[],
+    transform: Transform<T>,
+  ): Promise<T> {
+    try {
+      return await this.call(args, transform);
+    } catch (error) {
+      if (!(error instanceof NoScriptError)) throw error;
+      await this.#dispatch(["SCRIPT", "LOAD", script.lua], (reply) => reply, undefined);
+      return await this.call(args, transform);
+    }
   }
 
   #dispatch<T>(
@@ -172,7 +198,7 @@ export class RedisCluster extends Commands<"promise", never> {
     options: CommandOptions | undefined,
   ): Promise<T> {
     const route = commandRouting(args);
-    if (route.request !== undefined && !ONE_NODE.has(route.name)) {
+    if (route.fanOut !== undefined) {
       return fanOut(this.#router, args, route, options ?? {}).then(transform);
     }
     const split = SPLIT[route.name];
@@ -308,26 +334,17 @@ export class RedisCluster extends Commands<"promise", never> {
   }
 
   /**
-   * SPUBLISH to a sharded channel: routed by the channel's slot.
-   *
-   * @param channel The channel.
-   * @param message The message.
-   * @returns How many subscribers of that shard received it.
-   */
-  spublish(channel: string, message: RedisArgument): Promise<number> {
-    return this.call(["SPUBLISH", channel, message], Number);
-  }
-
-  /**
    * Iterates over every key of every primary (SCAN on each, one after the other).
    *
    * @param options MATCH, COUNT and TYPE.
    * @returns The keys; a key may appear twice if it moved during the scan.
    */
-  async *scanIterator(options: ScanOptions = {}): AsyncGenerator<string> {
+  override async *scanIterator(
+    options?: ScanOptions,
+  ): AsyncGenerator<Decoded<D>, void, undefined> {
     const map = await this.#topology.ready();
     for (const address of map.servingPrimaries()) {
-      const client = this.#nodes.get(address).client;
+      const client = this.#nodes.get(address).client as unknown as Redis<D>;
       let cursor = "0";
       do {
         const [next, keys] = await client.scan(cursor, options);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { keySlot, parseClusterUrl, RedisCluster } from "../src/cluster/mod.ts";
+import { parseShards, parseSlots } from "../src/cluster/_slot_map.ts";
 import { ConnectionError, CrossSlotError } from "../src/errors.ts";
 import { connections, pipeline, resolveConnection, withConnection } from "../src/registry/mod.ts";
 import { type ClusterTopology, startClusterTopology } from "./support/cluster_topology.ts";
@@ -43,6 +44,42 @@ describe("RedisCluster options", () => {
       }
     })();
     assert.ok(error instanceof TypeError && !error.message.includes("secret"));
+  });
+});
+
+describe("topology parsing", () => {
+  const node = (port: number, role: string, extra: Record<string, unknown> = {}) =>
+    Object.entries({ id: `n${port}`, port, ip: "10.0.0.1", endpoint: "10.0.0.1", role, ...extra })
+      .concat([["health", "online"]]).flat();
+  it("reads CLUSTER SHARDS: TLS ports, announced hostnames for TLS, addressMap, unhealthy nodes left out", () => {
+    const reply = [
+      ["slots", [0, 100, 200, 300], "nodes", [
+        node(7000, "master", { "tls-port": 8000, hostname: "a.example" }),
+        node(7001, "replica", { "tls-port": 8001 }),
+        [...node(7002, "replica").slice(0, -1), "loading"],
+      ]],
+    ];
+    const topology = parseShards(reply, {
+      askedHost: "seed",
+      tls: true,
+      addressMap: (host, port) => [`nat-${host}`, port + 1],
+    });
+    assert.deepEqual(topology.ranges, [[0, 100, 0], [200, 300, 0]]);
+    const shard = topology.shards[0]!;
+    assert.deepEqual(shard.primary, {
+      host: "nat-10.0.0.1",
+      port: 8001,
+      key: "nat-10.0.0.1:8001",
+      hostname: "a.example",
+    });
+    assert.deepEqual(shard.replicas.map((r) => r.key), ["nat-10.0.0.1:8002"]);
+  });
+  it("reads CLUSTER SLOTS, the fallback, using the asked host for unknown endpoints", () => {
+    const reply = [[0, 5460, ["?", 7000, "id0", ["hostname", "h0"]], ["10.0.0.2", 7003, "id3"]]];
+    const topology = parseSlots(reply, { askedHost: "seed", tls: false });
+    assert.equal(topology.shards[0]!.primary.key, "seed:7000");
+    assert.equal(topology.shards[0]!.primary.hostname, "h0");
+    assert.equal(topology.shards[0]!.replicas[0]!.key, "10.0.0.2:7003");
   });
 });
 

@@ -79,11 +79,27 @@ function redisCli(args: string[]): Promise<void> {
   });
 }
 
+/**
+ * Loop keys in the slots the reshard moves: redis-cli takes the source's
+ * lowest 2000 slots, so every loop sees its key move.
+ */
+function movingKeys(ranges: [number, number][]): string[] {
+  const moving = new Set<number>();
+  for (const [start, end] of ranges) {
+    for (let slot = start; slot <= end && moving.size < 2000; slot++) moving.add(slot);
+  }
+  const found: string[] = [];
+  for (let n = 0; found.length < LOOPS; n++) {
+    if (moving.has(keySlot(`reshard:${n}`))) found.push(`reshard:${n}`);
+  }
+  return found;
+}
+
 async function reshard(topology: ClusterTopology, client: Client): Promise<string> {
   const nodes = await topology.clusterNodes();
   const [from, to] = nodes.filter((n) => n.role === "primary" && n.slots.length > 0);
   const readsBefore = await topologyReads(topology);
-  const load = startIncrLoad((k) => client.incr(k), keys("reshard"));
+  const load = startIncrLoad((k) => client.incr(k), movingKeys(from!.slots));
   await sleep(300);
   await redisCli([
     "--cluster",

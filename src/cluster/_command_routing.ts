@@ -29,6 +29,30 @@ export interface CommandRouting {
  */
 const ONE_NODE = new Set(["PING", "ECHO", "RANDOMKEY", "TIME"]);
 
+/** Commands that would change a pooled connection's state: `sendCommand` refuses them. */
+export const STATEFUL_COMMANDS = new Set([
+  "SELECT",
+  "MULTI",
+  "EXEC",
+  "DISCARD",
+  "WATCH",
+  "UNWATCH",
+  "SUBSCRIBE",
+  "PSUBSCRIBE",
+  "SSUBSCRIBE",
+  "UNSUBSCRIBE",
+  "PUNSUBSCRIBE",
+  "SUNSUBSCRIBE",
+  "MONITOR",
+  "QUIT",
+  "RESET",
+  "AUTH",
+  "HELLO",
+  "READONLY",
+  "READWRITE",
+  "ASKING",
+]);
+
 const decoder = new TextDecoder();
 
 /**

@@ -213,7 +213,7 @@ export class Router {
   #moved(slot: number, target: NodeAddress): void {
     this.counts.moved++;
     this.topology.map?.patch(slot, target);
-    this.topology.refreshSoon();
+    this.topology.refreshAfterMoved();
   }
 
   /** Counts an ASK seen outside `send` and returns the node it points at. */
@@ -225,6 +225,27 @@ export class Router {
   /** The most redirections followed for one command. */
   get maxRedirects(): number {
     return this.#settings.maxRedirects;
+  }
+
+  /**
+   * For a failure of a command never written (TRYAGAIN, CLUSTERDOWN, a
+   * refused connect): waits before the next try and returns true, or returns
+   * false when the failure is final or the budget is spent.
+   */
+  async retryable(failure: Error, attempt: number, deadline: number): Promise<boolean> {
+    const fault = classify(failure);
+    if (fault === undefined || fault.kind === "moved" || fault.kind === "ask") return false;
+    try {
+      await this.#backOff(fault.kind, attempt, deadline, failure);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The time budget of a command without a timeout of its own, in ms. */
+  get budget(): number {
+    return this.#settings.budget;
   }
 
   /** Waits before the next try, or throws when the budget is spent. */

@@ -26,6 +26,8 @@ export interface TopologySettings {
   context: Omit<TopologyContext, "askedHost">;
   /** Least time between two reads, in ms. */
   minInterval: number;
+  /** Least time between a read and one asked for by a MOVED, in ms. */
+  movedInterval: number;
   /** Mean period of the background check, in ms; 0 disables it. */
   checkInterval: number;
   /** Reply deadline of a topology read. */
@@ -44,6 +46,7 @@ export class TopologyReader {
   #inFlight: Promise<SlotMap> | undefined;
   #lastRead = -Infinity;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #movedTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
   constructor(settings: TopologySettings, nodes: NodeRegistry) {
@@ -76,6 +79,22 @@ export class TopologyReader {
   refreshSoon(): void {
     if (this.#closed) return;
     this.refresh().catch(() => {});
+  }
+
+  /**
+   * After a MOVED, which already patched its slot: a refresh that is not
+   * urgent, at most one per `movedInterval`, so a reshard of thousands of
+   * slots costs a few reads rather than one per redirect.
+   */
+  refreshAfterMoved(): void {
+    if (this.#closed || this.#inFlight !== undefined || this.#movedTimer !== undefined) return;
+    const wait = this.#lastRead + this.#settings.movedInterval - Date.now();
+    if (wait <= 0) return this.refreshSoon();
+    this.#movedTimer = setTimeout(() => {
+      this.#movedTimer = undefined;
+      this.refreshSoon();
+    }, wait);
+    (this.#movedTimer as { unref?: () => void }).unref?.();
   }
 
   async #paced(): Promise<SlotMap> {
@@ -140,6 +159,7 @@ export class TopologyReader {
   close(): void {
     this.#closed = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#movedTimer);
   }
 }
 

@@ -144,6 +144,28 @@ export function parseClusterUrl(
   return { nodes, options };
 }
 
+/**
+ * Checks startup nodes given as `[host, port]` pairs.
+ *
+ * @param startup The pairs.
+ * @returns The same pairs.
+ * @throws {TypeError} If there are none, or one is not a `[host, port]` pair.
+ */
+export function checkStartupNodes(startup: [string, number][]): [string, number][] {
+  if (!Array.isArray(startup) || startup.length === 0) {
+    throw new TypeError(
+      "RedisCluster needs at least one startup node: [[host, port], ...] or a redis+cluster:// URL",
+    );
+  }
+  for (const entry of startup) {
+    const [host, port] = Array.isArray(entry) ? entry : [];
+    if (typeof host !== "string" || !Number.isInteger(port) || port! < 1 || port! > 65535) {
+      throw new TypeError(`A startup node is a [host, port] pair, got ${JSON.stringify(entry)}`);
+    }
+  }
+  return startup;
+}
+
 function parseHostPort(entry: string, url: string): [string, number] {
   const match = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(entry.trim());
   if (match === null) throw new TypeError(`Bad host "${entry}" in ${redactUrl(url)}`);

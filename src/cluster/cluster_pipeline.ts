@@ -261,29 +261,24 @@ export class ClusterMulti extends Commands<"chain", ClusterMulti> {
     if (slots.length > 1) throw new CrossSlotError("MULTI", slots);
     let target: ClusterNode | undefined;
     let asking = false;
-    for (let redirects = 0;; redirects++) {
+    let redirects = 0;
+    const deadline = Date.now() + this.#router.budget;
+    for (let attempt = 0;; attempt++) {
       const map = await this.#router.topology.ready();
       const node = target ?? this.#router.pick(map, slots[0], false);
-      const multi = new Multi((fn) =>
-        node.pool.acquire().then(async (lease) => {
-          try {
-            if (asking) await lease.connection.command(["ASKING"]);
-            return await fn(lease.connection);
-          } finally {
-            lease.release();
-          }
-        })
-      );
-      for (const q of queued) multi.sendCommand(q.args);
       try {
-        const replies = await multi.exec({ raiseOnError: false });
-        return replies === null
-          ? null
-          : shape(queued, replies as Reply[], options.raiseOnError ?? true);
+        const replies = await runMulti(node, asking, queued);
+        return replies === null ? null : shape(queued, replies, options.raiseOnError ?? true);
       } catch (error) {
         const cause = (error as Error).cause;
-        if (!(error instanceof ReplyError) || !(cause instanceof RedirectionError)) throw error;
-        if (redirects >= this.#router.maxRedirects) throw error;
+        if (!(error instanceof ReplyError) || !(cause instanceof RedirectionError)) {
+          // A refused connect, or EXECABORT for CLUSTERDOWN / TRYAGAIN while
+          // queuing: nothing ran, so the whole transaction may run again.
+          const reason = error instanceof ReplyError && cause instanceof Error ? cause : error;
+          if (await this.#router.retryable(reason as Error, attempt, deadline)) continue;
+          throw error;
+        }
+        if (redirects++ >= this.#router.maxRedirects) throw error;
         asking = cause.code === "ASK";
         if (asking) target = this.#router.asked(cause);
         else {
@@ -293,4 +288,20 @@ export class ClusterMulti extends Commands<"chain", ClusterMulti> {
       }
     }
   }
+}
+
+/** MULTI, the commands and EXEC on one connection to `node` (after ASKING when asked to). */
+function runMulti(node: ClusterNode, asking: boolean, queued: Queued[]): Promise<Reply[] | null> {
+  const multi = new Multi((fn) =>
+    node.pool.acquire().then(async (lease) => {
+      try {
+        if (asking) await lease.connection.command(["ASKING"]);
+        return await fn(lease.connection);
+      } finally {
+        lease.release();
+      }
+    })
+  );
+  for (const q of queued) multi.sendCommand(q.args);
+  return multi.exec({ raiseOnError: false }) as Promise<Reply[] | null>;
 }

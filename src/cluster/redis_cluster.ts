@@ -21,15 +21,16 @@ import type { CommandOptions } from "../connection/mod.ts";
 import { NoScriptError, RedirectionError } from "../errors.ts";
 import type { PoolStats } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
-import { commandRouting } from "./_command_routing.ts";
+import { commandRouting, STATEFUL_COMMANDS } from "./_command_routing.ts";
 import { fanOut, SPLIT, splitBySlot } from "./_fanout.ts";
 import { NodeRegistry } from "./_nodes.ts";
 import { distinctSlots, Router } from "./_router.ts";
 import { ShardedSubscriber } from "./_sharded_pubsub.ts";
-import { type NodeAddress, nodeAddress } from "./_slot_map.ts";
+import { nodeAddress } from "./_slot_map.ts";
 import { TopologyReader } from "./_topology.ts";
 import { ClusterMulti, ClusterPipeline } from "./cluster_pipeline.ts";
 import {
+  checkStartupNodes,
   parseClusterUrl,
   type RedisClusterOptions,
   resolveClusterOptions,
@@ -72,29 +73,6 @@ export interface ClusterStats {
  */
 export type NodeRole = "primary" | "replica" | "all";
 
-const STATEFUL = new Set([
-  "SELECT",
-  "MULTI",
-  "EXEC",
-  "DISCARD",
-  "WATCH",
-  "UNWATCH",
-  "SUBSCRIBE",
-  "PSUBSCRIBE",
-  "SSUBSCRIBE",
-  "UNSUBSCRIBE",
-  "PUNSUBSCRIBE",
-  "SUNSUBSCRIBE",
-  "MONITOR",
-  "QUIT",
-  "RESET",
-  "AUTH",
-  "HELLO",
-  "READONLY",
-  "READWRITE",
-  "ASKING",
-]);
-
 /**
  * A client for a Redis Cluster: one pool per node, commands routed by the
  * hash slot of their keys (read from `CLUSTER SHARDS`), MOVED / ASK followed,
@@ -133,7 +111,7 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
   ) {
     super();
     const fromUrl = typeof startup === "string" ? parseClusterUrl(startup) : undefined;
-    const nodes = fromUrl?.nodes ?? checkStartup(startup as [string, number][]);
+    const nodes = fromUrl?.nodes ?? checkStartupNodes(startup as [string, number][]);
     const resolved = resolveClusterOptions({ ...fromUrl?.options, ...options });
     const tls = resolved.node.tls !== undefined && resolved.node.tls !== false;
     const context = { tls, addressMap: resolved.addressMap };
@@ -145,9 +123,10 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
       ),
       context,
       minInterval: resolved.minRefreshInterval,
+      movedInterval: Math.max(resolved.minRefreshInterval, 1000),
       checkInterval: resolved.topologyCheckInterval,
       timeout: socketTimeout,
-      onMap: (map) => this.#onMap(map.nodes("all")),
+      onMap: () => this.#subscriber.onTopology(),
     }, this.#nodes);
     this.#router = new Router(
       {
@@ -230,7 +209,7 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
    */
   sendCommand(args: RedisArgument[], options?: CommandOptions): Promise<Reply> {
     const name = typeof args[0] === "string" ? args[0].toUpperCase() : "";
-    if (STATEFUL.has(name)) {
+    if (STATEFUL_COMMANDS.has(name)) {
       return Promise.reject(
         new TypeError(
           `${name} would change a pooled connection's state: use cluster.multi(), watch(), subscribe() or ssubscribe()`,
@@ -383,11 +362,6 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
     };
   }
 
-  #onMap(addresses: NodeAddress[]): void {
-    this.#subscriber.onTopology();
-    void addresses;
-  }
-
   /**
    * Ends subscriptions and closes every node's pool. Calling it twice is harmless.
    *
@@ -411,19 +385,4 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
     const known = this.#topology.map?.nodes("primary").map((node) => node.key) ?? [];
     return `RedisCluster(${known.length > 0 ? known.join(",") : "not connected"})`;
   }
-}
-
-function checkStartup(startup: [string, number][]): [string, number][] {
-  if (!Array.isArray(startup) || startup.length === 0) {
-    throw new TypeError(
-      "RedisCluster needs at least one startup node: [[host, port], ...] or a redis+cluster:// URL",
-    );
-  }
-  for (const entry of startup) {
-    const [host, port] = Array.isArray(entry) ? entry : [];
-    if (typeof host !== "string" || !Number.isInteger(port) || port! < 1 || port! > 65535) {
-      throw new TypeError(`A startup node is a [host, port] pair, got ${JSON.stringify(entry)}`);
-    }
-  }
-  return startup;
 }

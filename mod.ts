@@ -72,6 +72,7 @@ export type {
   ScanMatchOptions,
   ScanOptions,
   ScoreBound,
+  Scored,
   ScoredMember,
   SetOptions,
   SettledReplies,
@@ -99,7 +100,6 @@ export type {
 export type {
   Chain,
   ClientCommands,
-  CommandBase,
   Commands,
   MultiChain,
   PipelineChain,

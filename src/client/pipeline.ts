@@ -224,6 +224,12 @@ export class Pipeline<V extends Bulk = string, R extends unknown[] = []>
    * @throws {ReplyError} The first error reply, unless raiseOnError is false.
    */
   exec(options: { raiseOnError: false }): Promise<SettledReplies<R>>;
+  /**
+   * Sends every queued command in one write and returns the replies in order.
+   *
+   * @param options Exec options; the first error reply rejects unless `raiseOnError` is false.
+   * @returns The typed replies, one per queued command, in order.
+   */
   exec(options?: ExecOptions): Promise<R>;
   async exec(options: ExecOptions = {}): Promise<R | SettledReplies<R>> {
     const queued = this.take();
@@ -260,6 +266,12 @@ export class Multi<V extends Bulk = string, R extends unknown[] = []>
    *   the first error reply unless raiseOnError is false.
    */
   exec(options: { raiseOnError: false }): Promise<SettledReplies<R> | null>;
+  /**
+   * Sends MULTI, the commands and EXEC in one write.
+   *
+   * @param options Exec options; the first error reply rejects unless `raiseOnError` is false.
+   * @returns The typed replies, or `null` when a WATCHed key changed.
+   */
   exec(options?: ExecOptions): Promise<R | null>;
   async exec(options: ExecOptions = {}): Promise<R | SettledReplies<R> | null> {
     const queued = this.take();

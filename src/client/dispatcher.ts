@@ -6,8 +6,10 @@
  */
 import {
   backoffDelay,
+  type BatchTraceContext,
   blockingTime,
   type CommandOptions,
+  type CommandTraceContext,
   type Connection,
   isRetryable,
   type ReplySink,
@@ -15,7 +17,13 @@ import {
   type RetryDecision,
   type RetryPolicy,
   sleep,
+  traced,
+  type TraceTarget,
+  traceTarget,
+  tracing,
 } from "../connection/mod.ts";
+import type { TracingChannel } from "../transport/mod.ts";
+import { commandContext } from "./_trace.ts";
 import type { AcquireOptions, Lease } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 
@@ -34,6 +42,8 @@ export interface LeaseSource {
   acquire(options?: AcquireOptions): Promise<Lease>;
   /** Lends an idle connection at once, or `undefined` when that would need a wait. */
   tryAcquire?(): Lease | undefined;
+  /** The fields of tracing contexts: server, database, pool name. */
+  traceTarget?(): TraceTarget;
 }
 
 /**
@@ -57,12 +67,19 @@ export interface DispatchRetry extends RetryDecision {
 class Batch {
   remaining: number;
   lease: Lease;
+  /** The `redwire:batch` context, when someone listens. */
+  trace: BatchTraceContext | undefined = undefined;
   constructor(remaining: number, lease: Lease) {
     this.remaining = remaining;
     this.lease = lease;
   }
   settled(): void {
-    if (--this.remaining === 0) this.lease.release();
+    if (--this.remaining !== 0) return;
+    this.lease.release();
+    if (this.trace === undefined) return;
+    const channel = tracing().batch!;
+    channel.asyncStart.publish(this.trace);
+    channel.asyncEnd.publish(this.trace);
   }
 }
 
@@ -75,6 +92,8 @@ class Job implements ReplySink {
   /** The connection the last attempt ran on, for `onError`. */
   connection: Connection | undefined = undefined;
   batch: Batch | undefined = undefined;
+  /** The `redwire:command` context, when someone listens. */
+  trace: CommandTraceContext | undefined = undefined;
   constructor(
     readonly args: RedisArgument[],
     readonly options: CommandOptions,
@@ -143,10 +162,28 @@ export class Dispatcher {
     options: CommandOptions = NO_OPTIONS,
     transform?: (reply: Reply) => T,
   ): Promise<T> {
+    const channel = tracing().command;
+    if (channel?.hasSubscribers) return this.#tracedSend(channel, args, options, transform);
     return new Promise<T>((resolve, reject) => {
       const done = resolve as (reply: unknown) => void;
       this.#enqueue(new Job(args, options, done, reject, transform, this.#fail));
     });
+  }
+
+  #tracedSend<T>(
+    channel: TracingChannel<CommandTraceContext>,
+    args: RedisArgument[],
+    options: CommandOptions,
+    transform: ((reply: Reply) => T) | undefined,
+  ): Promise<T> {
+    const context = commandContext(args, this.#source.traceTarget?.());
+    return traced(channel, context, () =>
+      new Promise<T>((resolve, reject) => {
+        const done = resolve as (reply: unknown) => void;
+        const job = new Job(args, options, done, reject, transform, this.#fail);
+        job.trace = context;
+        this.#enqueue(job);
+      }));
   }
 
   #enqueue(job: Job): void {
@@ -175,6 +212,10 @@ export class Dispatcher {
   #runBatch(jobs: Job[], lease: Lease): void {
     const connection = lease.connection;
     const batch = new Batch(jobs.length, lease);
+    const channel = tracing().batch;
+    if (jobs[0]!.trace !== undefined || channel?.hasSubscribers) {
+      this.#traceBatch(jobs, batch, channel);
+    }
     for (const job of jobs) {
       job.connection = connection;
       job.batch = batch;
@@ -182,6 +223,26 @@ export class Dispatcher {
     }
     // The batch is complete: write it now rather than a tick later.
     connection.flush();
+  }
+
+  /** Gives the tick's command contexts their batch size, and opens its batch context. */
+  #traceBatch(
+    jobs: Job[],
+    batch: Batch,
+    channel: TracingChannel<BatchTraceContext> | undefined,
+  ): void {
+    if (jobs.length > 1) {
+      for (const job of jobs) {
+        if (job.trace) job.trace.batchSize = jobs.length;
+      }
+    }
+    if (!channel?.hasSubscribers) return;
+    const connection = batch.lease.connection;
+    const target = this.#source.traceTarget?.() ??
+      traceTarget(connection.address, connection.options);
+    batch.trace = { ...target, kind: "auto", batchSize: jobs.length };
+    channel.start.publish(batch.trace);
+    channel.end.publish(batch.trace);
   }
 
   async #runDedicated(job: Job): Promise<void> {

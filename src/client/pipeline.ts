@@ -3,11 +3,12 @@
  *
  * @module
  */
-import type { Connection } from "../connection/mod.ts";
+import type { Connection, TraceTarget } from "../connection/mod.ts";
 import { RedisError, ReplyError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { Commands } from "./commands/mod.ts";
 import type { Transform } from "./commands/mod.ts";
+import { traceBatch } from "./_trace.ts";
 
 /**
  * Options of `exec()`.
@@ -76,15 +77,19 @@ export abstract class QueuedCommands<S> extends Commands<"chain", S> {
   #queued: QueuedCommand[] = [];
   /** Lends the connection `exec()` runs on. */
   protected readonly run: ConnectionRunner;
+  /** Where the commands go, for tracing contexts. */
+  protected readonly target: (() => TraceTarget) | undefined;
 
   /**
    * Made by `redis.pipeline()` / `redis.multi()`; not constructed by users.
    *
    * @param run Lends the connection exec runs on.
+   * @param target Where the commands go, for tracing contexts.
    */
-  constructor(run: ConnectionRunner) {
+  constructor(run: ConnectionRunner, target?: () => TraceTarget) {
     super();
     this.run = run;
+    this.target = target;
   }
 
   /** How many commands are queued. */
@@ -140,7 +145,13 @@ export class Pipeline extends QueuedCommands<Pipeline> {
   async exec(options: ExecOptions = {}): Promise<unknown[]> {
     const queued = this.take();
     if (queued.length === 0) return [];
-    const replies = await this.run((connection) => connection.batch(queued.map((q) => q.args)));
+    const commands = queued.map((q) => q.args);
+    const replies = await traceBatch(
+      "pipeline",
+      commands,
+      this.target,
+      () => this.run((connection) => connection.batch(commands)),
+    );
     return shape(queued, replies, options.raiseOnError ?? true);
   }
 }
@@ -170,7 +181,12 @@ export class Multi extends QueuedCommands<Multi> {
   async exec(options: ExecOptions = {}): Promise<unknown[] | null> {
     const queued = this.take();
     const commands = [["MULTI"], ...queued.map((q) => q.args), ["EXEC"]];
-    const replies = await this.run((connection) => connection.batch(commands));
+    const replies = await traceBatch(
+      "transaction",
+      commands,
+      this.target,
+      () => this.run((connection) => connection.batch(commands)),
+    );
     const queuing = replies.slice(0, -1).find((reply) => reply instanceof ReplyError);
     const result = replies[replies.length - 1]!;
     if (result instanceof ReplyError) {

@@ -3,13 +3,22 @@
  *
  * @module
  */
-import { type CommandOptions, type Connection, parseRedisUrl } from "../connection/mod.ts";
+import {
+  type CommandOptions,
+  type Connection,
+  parseRedisUrl,
+  traced,
+  type TraceTarget,
+  traceTarget,
+  tracing,
+} from "../connection/mod.ts";
 import { BlockingConnectionPool, type ConnectionPool, type PoolOptions } from "../pool/mod.ts";
 import { registerSentinelClient, sentinelClientOptions } from "../sentinel/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { Commands, type RedisKey, type Transform } from "./commands/mod.ts";
 import { asIs } from "./commands/_transforms.ts";
 import { Dispatcher } from "./dispatcher.ts";
+import { commandContext } from "./_trace.ts";
 import { Multi, Pipeline } from "./pipeline.ts";
 import { type MessageHandler, Subscriber, type Subscription } from "./pubsub.ts";
 
@@ -73,6 +82,7 @@ export class Redis extends Commands<"promise", never> {
   #dispatcher: Dispatcher;
   #subscriber: Subscriber;
   #closed = false;
+  #target = (): TraceTarget => this.pool.traceTarget();
 
   /**
    * Prepares a client; connections open on the first command.
@@ -130,7 +140,7 @@ export class Redis extends Commands<"promise", never> {
    * @returns An empty pipeline; call `exec()` to send it.
    */
   pipeline(): Pipeline {
-    return new Pipeline((fn) => this.#dispatcher.withConnection(fn));
+    return new Pipeline((fn) => this.#dispatcher.withConnection(fn), this.#target);
   }
 
   /**
@@ -139,7 +149,7 @@ export class Redis extends Commands<"promise", never> {
    * @returns An empty transaction; call `exec()` to run it atomically.
    */
   multi(): Multi {
-    return new Multi((fn) => this.#dispatcher.withConnection(fn));
+    return new Multi((fn) => this.#dispatcher.withConnection(fn), this.#target);
   }
 
   /**
@@ -248,7 +258,7 @@ export class Transaction extends Commands<"promise", never> {
 
   /** Sends a typed command on the watched connection. */
   protected async call<T>(args: RedisArgument[], transform: Transform<T>): Promise<T> {
-    return transform(await this.#connection.command(args));
+    return transform(await this.sendCommand(args));
   }
 
   /**
@@ -258,8 +268,13 @@ export class Transaction extends Commands<"promise", never> {
    * @returns The reply.
    */
   sendCommand(args: RedisArgument[]): Promise<Reply> {
-    return this.#connection.command(args);
+    const channel = tracing().command;
+    if (!channel?.hasSubscribers) return this.#connection.command(args);
+    const context = commandContext(args, this.#target());
+    return traced(channel, context, () => this.#connection.command(args));
   }
+
+  #target = (): TraceTarget => traceTarget(this.#connection.address, this.#connection.options);
 
   /**
    * Starts the MULTI/EXEC block on the watched connection.
@@ -267,7 +282,7 @@ export class Transaction extends Commands<"promise", never> {
    * @returns A transaction whose `exec()` resolves `null` if a watched key changed.
    */
   multi(): Multi {
-    return new Multi((fn) => fn(this.#connection));
+    return new Multi((fn) => fn(this.#connection), this.#target);
   }
 }
 

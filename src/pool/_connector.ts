@@ -4,7 +4,15 @@
  *
  * @module
  */
-import { Connection } from "../connection/mod.ts";
+import {
+  Connection,
+  type ConnectTraceContext,
+  traced,
+  type TraceTarget,
+  traceTarget,
+  tracing,
+} from "../connection/mod.ts";
+import type { TracingChannel } from "../transport/mod.ts";
 import type { Maintenance } from "./_maintenance.ts";
 import type { ResolvedPoolOptions } from "./_options.ts";
 import type { Registry } from "./_registry.ts";
@@ -13,10 +21,14 @@ import type { Permit, Semaphore } from "./semaphore.ts";
 
 /** What the connector tells its pool. */
 export interface ConnectorHooks {
+  /** A connection attempt starts (for the "connecting" event). */
+  connecting(attempt: number, reconnect: boolean): void;
+  /** The pool's fields for tracing contexts. */
+  target(): TraceTarget;
   /** A connection was made and registered (for the "create" event). */
   created(connection: Connection): void;
-  /** A background task failed (for the "error" event). */
-  failed(error: Error, during: "warmUp" | "healthCheck"): void;
+  /** A connection for an acquirer, or a background task, failed (for the "error" event). */
+  failed(error: Error, during: "connect" | "warmUp" | "healthCheck"): void;
   /** The error for work refused because the pool is closed. */
   closedError(): Error;
 }
@@ -38,6 +50,10 @@ export class Connector {
   #warmUps = new Set<Promise<Error | undefined>>();
   #backoff = 0;
   #after = 0;
+  /** Attempts since the last success: the next attempt's number is this + 1. */
+  #failures = 0;
+  /** A connection broke or an attempt failed since the last success. */
+  #lost = false;
 
   constructor(
     options: ResolvedPoolOptions,
@@ -58,6 +74,9 @@ export class Connector {
    */
   connectFor(permit: Permit, signal: AbortSignal | undefined): Promise<Slot> {
     const connecting = this.create();
+    connecting.catch((error) => {
+      if (!this.#registry.closed) this.#hooks.failed(toError(error), "connect");
+    });
     if (signal === undefined) {
       return connecting.catch((error) => {
         permit.release();
@@ -84,21 +103,32 @@ export class Connector {
     });
   }
 
+  /** Notes that a connection broke: the next connection is a reconnect. */
+  lost(): void {
+    this.#lost = true;
+  }
+
   /** Opens one connection and registers it (state "new": the caller places it). */
   async create(): Promise<Slot> {
     this.connecting++;
     const registry = this.#registry;
     const generation = registry.generation;
-    let connection: Connection | undefined;
+    const attempt = this.#failures + 1;
+    this.#hooks.connecting(attempt, this.#lost);
+    let connection: Connection;
     try {
-      const factory = this.#o.connectionFactory;
-      connection = factory === undefined ? new Connection(this.#o.connection) : await factory();
-      if (connection.state !== "ready") await connection.connect();
+      const channel = tracing().connect;
+      connection = channel?.hasSubscribers
+        ? await this.#tracedOpen(channel, attempt)
+        : await this.#open(undefined);
     } catch (error) {
-      connection?.destroy(error instanceof Error ? error : undefined);
+      this.#failures++;
+      this.#lost = true;
       this.#done();
       throw error;
     }
+    this.#failures = 0;
+    this.#lost = false;
     const lifetime = this.#o.maxLifetime;
     // Up to 10% sooner at random, so connections made together do not all retire together.
     const expiresAt = lifetime === null
@@ -113,6 +143,32 @@ export class Connector {
     }
     if (lifetime !== null) this.#maintenance.wakeBy(expiresAt);
     return slot;
+  }
+
+  /** Makes and connects one connection; on failure it is destroyed. */
+  async #open(trace: ConnectTraceContext | undefined): Promise<Connection> {
+    let connection: Connection | undefined;
+    try {
+      const factory = this.#o.connectionFactory;
+      connection = factory === undefined ? new Connection(this.#o.connection) : await factory();
+      // A factory (Sentinel) picks the server: the context names the one chosen.
+      if (trace !== undefined && factory !== undefined) {
+        Object.assign(trace, traceTarget(connection.address, connection.options, trace.poolName));
+      }
+      if (connection.state !== "ready") await connection.connect();
+      return connection;
+    } catch (error) {
+      connection?.destroy(error instanceof Error ? error : undefined);
+      throw error;
+    }
+  }
+
+  #tracedOpen(
+    channel: TracingChannel<ConnectTraceContext>,
+    attempt: number,
+  ): Promise<Connection> {
+    const context = { ...this.#hooks.target(), attempt, reconnect: this.#lost };
+    return traced(channel, context, () => this.#open(context));
   }
 
   /** Resolves once no connection is being made (close() waits for this). */
@@ -182,4 +238,8 @@ export class Connector {
       this.#warmUps.add(done);
     }
   }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -19,6 +19,7 @@ export interface ResolvedPoolOptions {
   timeout: number | null;
   connectionFactory: (() => Promise<Connection>) | undefined;
   logger: PoolLogger | undefined;
+  poolName: string | undefined;
   connection: ConnectionOptions;
 }
 
@@ -57,6 +58,7 @@ export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
     connectionFactory,
     logLeaks,
     logger,
+    poolName,
     ...connection
   } = options;
   checkInteger("maxConnections", maxConnections, 1);
@@ -76,6 +78,9 @@ export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
   if (idleOrder !== "fifo" && idleOrder !== "lifo") {
     throw new RangeError(`idleOrder must be "fifo" or "lifo", got ${String(idleOrder)}`);
   }
+  if (poolName !== undefined && (typeof poolName !== "string" || poolName === "")) {
+    throw new TypeError(`poolName must be a non-empty string, got ${String(poolName)}`);
+  }
   if (connectionFactory !== undefined && typeof connectionFactory !== "function") {
     throw new TypeError(`connectionFactory must be a function, got ${typeof connectionFactory}`);
   }
@@ -91,6 +96,7 @@ export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
     timeout,
     connectionFactory,
     logger: logger ?? (logLeaks ? console : undefined),
+    poolName,
     connection: { ...connection, healthCheckInterval },
   };
 }

@@ -5,7 +5,16 @@
  *
  * @module
  */
-import { Connection, type ConnectionOptions, parseRedisUrl } from "../connection/mod.ts";
+import {
+  Connection,
+  type ConnectionOptions,
+  parseRedisUrl,
+  type PoolAcquireTraceContext,
+  traced,
+  type TraceTarget,
+  traceTarget,
+  tracing,
+} from "../connection/mod.ts";
 import { ConnectionError, PoolExhaustedError, PoolTimeoutError } from "../errors.ts";
 import { Connector } from "./_connector.ts";
 import { Maintenance } from "./_maintenance.ts";
@@ -21,6 +30,7 @@ import {
   type PoolEventMap,
 } from "./pool_event.ts";
 import { type Permit, Semaphore } from "./semaphore.ts";
+import type { TracingChannel } from "../transport/mod.ts";
 
 /**
  * Where leak reports go: `console` fits.
@@ -80,6 +90,8 @@ export interface PoolOptions extends ConnectionOptions {
   logLeaks?: boolean;
   /** Receives leak reports; setting it turns logging on. */
   logger?: PoolLogger;
+  /** Names the pool in tracing contexts and metrics (`db.client.connection.pool.name`). @default "address/db", such as "127.0.0.1:6379/0" */
+  poolName?: string;
 }
 
 /**
@@ -157,6 +169,10 @@ export interface WaitSummary {
 export interface PoolStats {
   /** The cap on open connections. */
   maxConnections: number;
+  /** The `minIdle` option: idle connections kept open. */
+  minIdle: number;
+  /** The `maxIdle` option: most idle connections kept. */
+  maxIdle: number;
   /** Connections made. */
   created: number;
   /** Connections idle in the pool. */
@@ -186,6 +202,7 @@ const EVENT_BITS: Record<string, number> = {
   destroy: 8,
   error: 16,
   leak: 32,
+  connecting: 64,
 };
 const NO_OPTIONS: AcquireOptions = {};
 
@@ -233,6 +250,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
   #released = 0;
   #timedOut = 0;
   #waitTimes = new WaitTimes();
+  #target: [string, TraceTarget] | undefined;
   #releaseLease = (lease: Lease): void => this.#releaseLeaseOf(lease);
   #toLease = (slot: Slot): Lease => this.#leaseOf(slot);
 
@@ -255,6 +273,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     });
     this.#registry = new Registry(o, {
       destroyed: (connection, reason, error) => {
+        if (reason === "broken" || reason === "health") this.#connector.lost();
         if (this.#listening & 8) this.#emit("destroy", { connection, reason, error });
       },
       idled: () => this.#maintenance.idled(),
@@ -270,6 +289,10 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
       maintenance: this.#maintenance,
     };
     this.#connector = new Connector(o, parts, {
+      connecting: (attempt, reconnect) => {
+        if (this.#listening & 64) this.#emit("connecting", { attempt, reconnect });
+      },
+      target: () => this.traceTarget(),
       created: (connection) => {
         this.#lastAddress = connection.address;
         if (this.#listening & 1) this.#emit("create", { connection });
@@ -311,6 +334,26 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     return this.#lastAddress ?? this.#configuredAddress;
   }
 
+  /** The pool's name in tracing contexts and metrics: the `poolName` option, or `address/db`. */
+  get name(): string {
+    return this.#o.poolName ?? `${this.address}/${this.#o.connection.db ?? 0}`;
+  }
+
+  /**
+   * The fields every tracing context about this pool carries: server
+   * address and port, database, pool name, client name (never credentials).
+   *
+   * @returns The fields; the same object until the pool's address changes.
+   */
+  traceTarget(): TraceTarget {
+    const address = this.address;
+    // A factory pool (Sentinel) follows its server: a new address, new fields.
+    if (this.#target?.[0] === address) return this.#target[1];
+    const target = traceTarget(address, this.#o.connection, this.name);
+    this.#target = [address, target];
+    return target;
+  }
+
   /**
    * Lends a connection as a {@linkcode Lease}: `await using` releases it.
    *
@@ -321,6 +364,8 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * @throws {ConnectionError} If a new connection could not be made, or the pool is closed.
    */
   acquire(options: AcquireOptions = NO_OPTIONS): Promise<Lease> {
+    const channel = tracing().poolAcquire;
+    if (channel?.hasSubscribers) return this.#tracedBorrow(channel, options, this.#toLease);
     return this.#borrow(options, this.#toLease);
   }
 
@@ -345,7 +390,32 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     this.#waitTimes.record(0);
     const stack = this.#o.leakDetectionThreshold === null ? undefined : captureStack();
     this.#lend(slot, permit, 0, stack);
+    const channel = tracing().poolAcquire;
+    if (channel?.hasSubscribers) this.#publishImmediate(channel);
     return this.#leaseOf(slot);
+  }
+
+  /** An acquire that took no wait: the four events in a row, as for a resolved promise. */
+  #publishImmediate(channel: TracingChannel<PoolAcquireTraceContext>): void {
+    const context = { ...this.traceTarget(), waited: 0, timedOut: false, aborted: false };
+    channel.start.publish(context);
+    channel.end.publish(context);
+    channel.asyncStart.publish(context);
+    channel.asyncEnd.publish(context);
+  }
+
+  #tracedBorrow<T>(
+    channel: TracingChannel<PoolAcquireTraceContext>,
+    options: AcquireOptions,
+    wrap: (slot: Slot) => T,
+  ): Promise<T> {
+    const context = { ...this.traceTarget(), waited: 0, timedOut: false, aborted: false };
+    return traced(channel, context, () =>
+      this.#borrow(options, wrap, context).catch((error) => {
+        context.timedOut = error instanceof PoolTimeoutError;
+        context.aborted = options.signal?.aborted === true && error === options.signal.reason;
+        throw error;
+      }));
   }
 
   /**
@@ -359,6 +429,8 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * @throws {ConnectionError} If a new connection could not be made, or the pool is closed.
    */
   getConnection(options: AcquireOptions = NO_OPTIONS): Promise<Connection> {
+    const channel = tracing().poolAcquire;
+    if (channel?.hasSubscribers) return this.#tracedBorrow(channel, options, connectionOf);
     return this.#borrow(options, connectionOf);
   }
 
@@ -403,6 +475,8 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
   stats(): PoolStats {
     return {
       maxConnections: this.#o.maxConnections,
+      minIdle: this.#o.minIdle,
+      maxIdle: this.#o.maxIdle,
       created: this.#registry.created,
       idle: this.#registry.idle.length,
       inUse: this.#inUse,
@@ -563,7 +637,11 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * a free permit and a ready idle connection, or a waiter granted a permit
    * inside the release() that freed it, which hands it that connection.
    */
-  #borrow<T>(options: AcquireOptions, wrap: (slot: Slot) => T): Promise<T> {
+  #borrow<T>(
+    options: AcquireOptions,
+    wrap: (slot: Slot) => T,
+    trace?: PoolAcquireTraceContext,
+  ): Promise<T> {
     // Captured here, synchronously, so the stack shows the caller.
     const stack = this.#o.leakDetectionThreshold === null ? undefined : captureStack();
     const signal = options.signal;
@@ -586,6 +664,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
       this.#permits.queue(
         (granted, waited) => {
           this.#waitTimes.record(waited);
+          if (trace !== undefined) trace.waited = waited;
           const slot = this.#registry.takeIdle();
           if (slot !== undefined && !this.#connector.needsCheck(slot)) {
             this.#lend(slot, granted, waited, stack);

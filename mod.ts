@@ -113,7 +113,15 @@ export {
   resolveConnectionOptions,
   resolveRetryPolicy,
   sleep,
+  TRACING_CHANNELS,
   VERSION,
+} from "./src/connection/mod.ts";
+export type {
+  BatchTraceContext,
+  CommandTraceContext,
+  ConnectTraceContext,
+  PoolAcquireTraceContext,
+  TraceTarget,
 } from "./src/connection/mod.ts";
 export type {
   CommandOptions,

@@ -25,7 +25,10 @@ export {
   Transaction,
 } from "./src/client/mod.ts";
 export type {
+  ClientEventListener,
+  ClientEventMap,
   ClientKillFilter,
+  ClientStatus,
   ExecOptions,
   MessageHandler,
   RedisKey,

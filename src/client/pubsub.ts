@@ -81,11 +81,30 @@ export class Subscription {
 }
 
 /**
+ * What a subscriber reports to its client (its `subscriptionsLost` and
+ * `subscriptionsRestored` events).
+ *
+ * @example
+ * ```ts
+ * import type { SubscriberHooks } from "./pubsub.ts";
+ *
+ * const hooks: SubscriberHooks = { onLost: (error) => console.warn(error.message) };
+ * ```
+ */
+export interface SubscriberHooks {
+  /** The subscriber connection broke while subscriptions were active; they are being restored. */
+  onLost?(error: Error): void;
+  /** Every subscription is active again after `onLost`. */
+  onRestored?(): void;
+}
+
+/**
  * The subscriber side of a client: a dedicated connection holding every
  * subscription, replaced (and every subscription restored) when it dies.
  */
 export class Subscriber {
   #acquire: () => Promise<Lease>;
+  #hooks: SubscriberHooks;
   #lease: Lease | undefined;
   #opening: Promise<Connection> | undefined;
   #handlers: Record<SubscriptionKind, Map<string, Set<MessageHandler>>> = {
@@ -99,9 +118,11 @@ export class Subscriber {
    * Prepares the subscriber side; nothing connects until the first subscription.
    *
    * @param acquire Lends the dedicated connection.
+   * @param hooks Told when subscriptions are lost and restored.
    */
-  constructor(acquire: () => Promise<Lease>) {
+  constructor(acquire: () => Promise<Lease>, hooks: SubscriberHooks = {}) {
     this.#acquire = acquire;
+    this.#hooks = hooks;
   }
 
   /**
@@ -187,7 +208,10 @@ export class Subscriber {
       const failure = error ?? new Error(`Subscriber connection to ${connection.address} closed`);
       for (const waiting of this.#confirmations.values()) waiting.forEach((w) => w.reject(failure));
       this.#confirmations.clear();
-      if (error !== undefined && !this.#closed) void this.#restore();
+      if (error !== undefined && !this.#closed && this.#hasSubscriptions()) {
+        this.#hooks.onLost?.(error);
+        void this.#restore();
+      }
     });
     return connection;
   }
@@ -201,6 +225,7 @@ export class Subscriber {
         const patterns = [...this.#handlers.pattern.keys()];
         if (channels.length) await this.#send(connection, "subscribe", channels);
         if (patterns.length) await this.#send(connection, "psubscribe", patterns);
+        this.#hooks.onRestored?.();
         return;
       } catch {
         await sleep(backoffDelay(Math.min(attempt, 10), policy) + 10);

@@ -18,6 +18,12 @@ import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { Commands, type RedisKey, type Transform } from "./commands/mod.ts";
 import { asIs } from "./commands/_transforms.ts";
 import { Dispatcher } from "./dispatcher.ts";
+import {
+  type ClientEventListener,
+  type ClientEventMap,
+  ClientEvents,
+  type ClientStatus,
+} from "./events.ts";
 import { commandContext } from "./_trace.ts";
 import { Multi, Pipeline } from "./pipeline.ts";
 import { type MessageHandler, Subscriber, type Subscription } from "./pubsub.ts";
@@ -81,6 +87,8 @@ export class Redis extends Commands<"promise", never> {
   #ownsPool: boolean;
   #dispatcher: Dispatcher;
   #subscriber: Subscriber;
+  #events = new ClientEvents();
+  #unwatchPool: () => void;
   #closed = false;
   #target = (): TraceTarget => this.pool.traceTarget();
 
@@ -103,7 +111,11 @@ export class Redis extends Commands<"promise", never> {
       retryOnError: resolved.retryOnError ?? [],
       retry: resolved.retry,
     });
-    this.#subscriber = new Subscriber(() => this.pool.acquire());
+    this.#subscriber = new Subscriber(() => this.pool.acquire(), {
+      onLost: (error) => this.#events.emit("subscriptionsLost", error),
+      onRestored: () => this.#events.emit("subscriptionsRestored"),
+    });
+    this.#unwatchPool = this.#events.watchPool(this.pool);
   }
 
   /** Sends a typed command through the dispatcher. */
@@ -219,6 +231,52 @@ export class Redis extends Commands<"promise", never> {
     // close(), not disconnect(): a disconnected pool reconnects on the next
     // command, which would open connections nobody closes.
     if (this.#ownsPool) await this.pool.close();
+    this.#unwatchPool();
+    this.#events.closed();
+  }
+
+  /**
+   * Where the client is in its life: `"wait"` (nothing connected yet),
+   * `"connecting"`, `"ready"`, `"reconnecting"` (a connection broke or an
+   * attempt failed; the next command connects again) or `"closed"`.
+   */
+  get status(): ClientStatus {
+    return this.#events.status;
+  }
+
+  /**
+   * Listens to a client event: `connect`, `ready`, `error`, `reconnecting`,
+   * `close`, `subscriptionsLost`, `subscriptionsRestored` (arguments typed by
+   * {@linkcode ClientEventMap}).
+   *
+   * @param event The event.
+   * @param listener Called with the event's arguments.
+   * @returns This client, to chain.
+   *
+   * @example
+   * ```ts
+   * import { Redis } from "@redwire/redis";
+   *
+   * await using redis = new Redis();
+   * redis.on("error", (error) => console.error(`redis: ${error.message}`))
+   *   .on("ready", () => console.log("redis ready"));
+   * ```
+   */
+  on<K extends keyof ClientEventMap>(event: K, listener: ClientEventListener<K>): this {
+    this.#events.on(event, listener);
+    return this;
+  }
+
+  /**
+   * Stops listening to a client event.
+   *
+   * @param event The event.
+   * @param listener The listener given to `on`.
+   * @returns This client, to chain.
+   */
+  off<K extends keyof ClientEventMap>(event: K, listener: ClientEventListener<K>): this {
+    this.#events.off(event, listener);
+    return this;
   }
 
   /** Closes the client; `await using redis = new Redis()` calls this. */

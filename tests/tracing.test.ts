@@ -79,9 +79,7 @@ describe("redwire:command", () => {
     assert.deepEqual(seen.map((s) => s.event), ["start", "end", "asyncStart", "asyncEnd"]);
     const context = seen[0]!.context;
     assert.equal(context.command, "SET");
-    assert.equal(context.args[0], "SET");
-    assert.equal(context.args.length, 3);
-    assert.ok(!context.args.includes(VALUE));
+    assert.deepEqual(context.args, ["SET", k, "?"]);
     assert.equal(context.database, 3);
     assert.equal(context.serverAddress, HOST);
     assert.equal(context.serverPort, server.port);
@@ -166,6 +164,8 @@ describe("redwire:command", () => {
         await redis.sendCommand(["AUTH", PASSWORD]).catch(() => {});
         await redis.sendCommand(["CONFIG", "SET", "masterauth", PASSWORD]);
         await redis.sendCommand(["ECHO", VALUE]);
+        await redis.sendCommand(["CLIENT", "SETNAME", VALUE]);
+        await redis.sendCommand(["EVAL", `return '${VALUE}'`, "1", k, VALUE]);
       },
     );
     await nested();
@@ -173,6 +173,27 @@ describe("redwire:command", () => {
     const text = JSON.stringify(contexts, (_, v) => v instanceof Error ? String(v) : v);
     assert.equal(text.split(PASSWORD).length - 1, 0);
     assert.equal(text.split(VALUE).length - 1, 0);
+  });
+});
+
+describe("sanitized args", () => {
+  it("keep the command, its subcommand and the keys only", async () => {
+    await using redis = new Redis({ host: HOST, port: server.port, password: PASSWORD });
+    const k = key("sanitize");
+    const seen = finished(
+      await record<CommandTraceContext>(TRACING_CHANNELS.command, async () => {
+        await redis.sendCommand(["MSET", `${k}:a`, VALUE, `${k}:b`, VALUE]);
+        await redis.sendCommand(["CLIENT", "SETNAME", VALUE]);
+        await redis.sendCommand(["EVAL", `return '${VALUE}'`, "1", k, VALUE]);
+        await redis.sendCommand(["CONFIG", "SET", "masterauth", PASSWORD]);
+      }),
+    );
+    assert.deepEqual(seen.map((c) => [c.command, c.args]), [
+      ["MSET", ["MSET", `${k}:a`, "?", `${k}:b`, "?"]],
+      ["CLIENT SETNAME", ["CLIENT", "SETNAME", "?"]],
+      ["EVAL", ["EVAL", "?", "?", k, "?"]],
+      ["CONFIG SET", ["CONFIG", "SET", "?", "?"]],
+    ]);
   });
 });
 

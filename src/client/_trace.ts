@@ -12,30 +12,12 @@ import {
   type TraceTarget,
   tracing,
 } from "../connection/mod.ts";
+import { keyPositions, lookupCommand } from "../commands/mod.ts";
 import { ReplyError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 
 const decoder = new TextDecoder();
 const NO_TARGET: TraceTarget = Object.freeze({ database: 0, serverAddress: "" });
-
-/** Commands whose subcommand (args[1]) is part of the name, as `CLIENT LIST`. */
-const CONTAINERS = new Set([
-  "ACL",
-  "CLIENT",
-  "CLUSTER",
-  "COMMAND",
-  "CONFIG",
-  "FUNCTION",
-  "LATENCY",
-  "MEMORY",
-  "MODULE",
-  "OBJECT",
-  "PUBSUB",
-  "SCRIPT",
-  "SLOWLOG",
-  "XGROUP",
-  "XINFO",
-]);
 
 /** Commands whose arguments are credentials or settings: only their name is kept. */
 const SECRET = new Set(["AUTH", "HELLO", "ACL", "CONFIG", "MIGRATE"]);
@@ -50,15 +32,6 @@ function word(arg: RedisArgument | undefined): string {
 }
 
 /**
- * Where the keys are. The single switch point for the command table's
- * `keyPositions` (src/commands): until it is in, no argument is kept but the
- * command name, which is always safe.
- */
-function keyPositionsOf(_args: readonly RedisArgument[]): number[] {
-  return [];
-}
-
-/**
  * The command name (with its subcommand for containers) and the arguments
  * with every non-key replaced by `"?"`. Values, passwords and the arguments
  * of AUTH, HELLO, ACL, CONFIG and MIGRATE never appear.
@@ -70,16 +43,12 @@ export function sanitizeCommand(
   args: readonly RedisArgument[],
 ): { command: string; args: string[] } {
   const name = word(args[0]).toUpperCase();
-  const sub = CONTAINERS.has(name) && args.length > 1 ? word(args[1]).toUpperCase() : "";
-  const command = sub === "" ? name : `${name} ${sub}`;
-  const named = sub === "" ? 1 : 2;
-  const out: string[] = sub === "" ? [name] : [name, sub];
-  const keys = SECRET.has(name) ? [] : keyPositionsOf(args);
-  let next = 0;
-  for (let i = named; i < args.length; i++) {
-    while (next < keys.length && keys[next]! < i) next++;
-    out.push(keys[next] === i ? word(args[i]) : "?");
-  }
+  // The table names a container's subcommand too: "CLIENT LIST".
+  const command = lookupCommand(args)?.name ?? name;
+  const out = command.split(" ");
+  const named = out.length;
+  const keys = new Set(SECRET.has(name) ? [] : keyPositions(args));
+  for (let i = named; i < args.length; i++) out.push(keys.has(i) ? word(args[i]) : "?");
   return { command, args: out };
 }
 

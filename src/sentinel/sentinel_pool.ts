@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { Connection, type ConnectionOptions } from "../connection/mod.ts";
+import {
+  Connection,
+  type ConnectionOptions,
+  type TraceTarget,
+  traceTarget,
+} from "../connection/mod.ts";
 import { MasterNotFoundError, ReplicaNotFoundError, type SentinelAnswer } from "../errors.ts";
 import { BlockingConnectionPool, type DisconnectOptions, type PoolOptions } from "../pool/mod.ts";
 import { type Address, addressKey, roleOf } from "./_replies.ts";
@@ -124,6 +129,8 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
     const make: { pool?: SentinelConnectionPool } = {};
     super({
       ...poolPart(options),
+      // Stable across failovers, unlike the address: metrics keep one series.
+      poolName: options.poolName ?? `${serviceName}:${role}/${options.db ?? 0}`,
       connectionFactory: () => make.pool!.#make(),
     });
     make.pool = this;
@@ -168,6 +175,18 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
   }
 
   /** A description without credentials. */
+  /**
+   * The fields of tracing contexts: the node the sentinels chose (as
+   * `serverAddress` / `serverPort` and `node`), the data nodes' database and
+   * client name, and the pool's name.
+   *
+   * @returns The fields, without credentials.
+   */
+  override traceTarget(): TraceTarget {
+    const address = this.address;
+    return { ...traceTarget(address, this.#data, this.name), node: address };
+  }
+
   override toString(): string {
     return `SentinelConnectionPool(${this.serviceName} ${this.role} at ${this.address})`;
   }
@@ -411,6 +430,7 @@ const POOL_KEYS = [
   "logLeaks",
   "logger",
   "healthCheckInterval",
+  "poolName",
 ] as const;
 
 const OWN_KEYS = ["sentinel", "serviceName", "role", "watchFailover", "masterFallback"];

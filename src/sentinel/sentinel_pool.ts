@@ -174,7 +174,6 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
     return super.disconnect(options);
   }
 
-  /** A description without credentials. */
   /**
    * The fields of tracing contexts: the node the sentinels chose (as
    * `serverAddress` / `serverPort` and `node`), the data nodes' database and
@@ -187,6 +186,7 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
     return { ...traceTarget(address, this.#data, this.name), node: address };
   }
 
+  /** A description without credentials. */
   override toString(): string {
     return `SentinelConnectionPool(${this.serviceName} ${this.role} at ${this.address})`;
   }

@@ -15,6 +15,7 @@
  * @module
  */
 import diagnostics from "node:diagnostics_channel";
+import process from "node:process";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { Redis, TRACING_CHANNELS } from "../mod.ts";
@@ -36,17 +37,28 @@ interface Mode {
   on(): () => void;
 }
 
-/** Ops/s of `IN_FLIGHT` concurrent GETs in a loop, for `ms`. */
-async function measure(client: Client, ms: number): Promise<number> {
+interface Figure {
+  /** Commands per second of wall time. */
+  opsPerSecond: number;
+  /** This process's CPU time (user + system) per command, in µs: what the
+   * client spends, far less sensitive than ops/s to other processes' load. */
+  cpuMicros: number;
+}
+
+/** `IN_FLIGHT` concurrent GETs in a loop, for `ms`. */
+async function measure(client: Client, ms: number): Promise<Figure> {
   const burst = () => Promise.all(Array.from({ length: IN_FLIGHT }, () => client.get("bench:k")));
   for (let i = 0; i < 20; i++) await burst(); // warm-up
   let ops = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   while (performance.now() - start < ms) {
     await burst();
     ops += IN_FLIGHT;
   }
-  return (ops * 1000) / (performance.now() - start);
+  const elapsed = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { opsPerSecond: (ops * 1000) / elapsed, cpuMicros: (used.user + used.system) / ops };
 }
 
 function median(values: number[]): number {
@@ -98,7 +110,7 @@ export async function runObservabilityBench(durationMs = 1000): Promise<void> {
   }
   try {
     await redis.set("bench:k", "x".repeat(64));
-    const figures = new Map<string, number[]>(modes.map((m) => [m.name, []]));
+    const figures = new Map<string, Figure[]>(modes.map((m) => [m.name, []]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const mode of modes) {
         const off = mode.on();
@@ -109,14 +121,19 @@ export async function runObservabilityBench(durationMs = 1000): Promise<void> {
         }
       }
     }
-    const reference = median(figures.get("no subscriber")!);
+    const reference = figures.get("no subscriber")!;
+    const refOps = median(reference.map((f) => f.opsPerSecond));
+    const refCpu = median(reference.map((f) => f.cpuMicros));
     console.log(`GET, ${IN_FLIGHT} in flight, median of ${ROUNDS} rounds of ${durationMs} ms`);
     for (const [name, values] of figures) {
-      const ops = median(values);
-      const spread = `${Math.round(Math.min(...values))}..${Math.round(Math.max(...values))}`;
+      const ops = median(values.map((f) => f.opsPerSecond));
+      const cpu = median(values.map((f) => f.cpuMicros));
+      const all = values.map((f) => f.opsPerSecond);
+      const spread = `${Math.round(Math.min(...all))}..${Math.round(Math.max(...all))}`;
       console.log(
         `${name.padEnd(48)} ${Math.round(ops).toLocaleString("en-US").padStart(10)} ops/s ` +
-          `${(ops / reference).toFixed(2)}x  (rounds ${spread})`,
+          `${(ops / refOps).toFixed(2)}x | ${cpu.toFixed(2).padStart(6)} µs CPU/command ` +
+          `${(cpu / refCpu).toFixed(2)}x  (ops/s rounds ${spread})`,
       );
     }
   } finally {

@@ -86,6 +86,7 @@ export type {
   DestroyReason,
   DisconnectOptions,
   ListenerOptions,
+  PooledConnection,
   PoolEventMap,
   PoolLogger,
   PoolOptions,
@@ -163,3 +164,4 @@ export {
   TimeoutError,
 } from "./src/errors.ts";
 export type { ConnectionErrorOptions, SentinelAnswer } from "./src/errors.ts";
+export type { Clock } from "./src/clock.ts";

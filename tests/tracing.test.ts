@@ -97,6 +97,7 @@ describe("redwire:command", () => {
     });
     const failed = seen.find((s) => s.event === "error");
     assert.ok(failed?.context.error instanceof ReplyError);
+    assert.equal((failed.context.error as ReplyError).code, "WRONGTYPE");
   });
 
   it("gives commands of one tick their batch size, and one auto batch", async () => {
@@ -166,11 +167,18 @@ describe("redwire:command", () => {
         await redis.sendCommand(["ECHO", VALUE]);
         await redis.sendCommand(["CLIENT", "SETNAME", VALUE]);
         await redis.sendCommand(["EVAL", `return '${VALUE}'`, "1", k, VALUE]);
+        // The server's error quotes the arguments: the context gets code only.
+        await rejection(redis.sendCommand(["NOSUCHCMD", VALUE]));
+        await redis.pipeline().sendCommand(["NOSUCHCMD", VALUE]).exec({ raiseOnError: false });
+        await rejection(redis.eval(`return redis.error_reply('${VALUE}')`, [], []));
       },
     );
     await nested();
     assert.ok(contexts.length > 20, `only ${contexts.length} contexts`);
-    const text = JSON.stringify(contexts, (_, v) => v instanceof Error ? String(v) : v);
+    const text = JSON.stringify(
+      contexts,
+      (_, v) => v instanceof Error ? `${v} ${v.stack} ${String(v.cause)}` : v,
+    );
     assert.equal(text.split(PASSWORD).length - 1, 0);
     assert.equal(text.split(VALUE).length - 1, 0);
   });

@@ -8,6 +8,7 @@
 import {
   type BatchTraceContext,
   type CommandTraceContext,
+  traceableError,
   traced,
   type TraceTarget,
   tracing,
@@ -74,7 +75,7 @@ export function commandContext(
 function finishCommand(context: CommandTraceContext, error: unknown): void {
   const channel = tracing().command!;
   if (error !== undefined) {
-    context.error = error;
+    context.error = traceableError(error);
     channel.error.publish(context);
   }
   channel.asyncStart.publish(context);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ReplyError, toReplyError } from "../errors.ts";
 import { type TracingChannel, tracingChannel } from "../transport/mod.ts";
 
 /**
@@ -170,9 +171,25 @@ export function tracing(): Channels {
 }
 
 /**
+ * What a tracing context may hold of an error. A server's error reply can
+ * quote the command's arguments ("unknown command 'X', with args beginning
+ * with: ..."), that is values, so a `ReplyError` is replaced by one of the
+ * same class and code without the server's text; redwire's own errors name
+ * no values and pass as they are.
+ *
+ * @param error The error the caller gets.
+ * @returns The error the context gets.
+ */
+export function traceableError(error: unknown): unknown {
+  if (!(error instanceof ReplyError)) return error;
+  return toReplyError(`${error.code} (the server's text is left out of tracing contexts)`);
+}
+
+/**
  * Runs `fn` inside the channel's start / end / asyncStart / asyncEnd events.
- * The channel's `context.result` is left `undefined`: a reply is a value, a
- * connection holds a password, and neither belongs in a tracing context.
+ * The channel's `context.result` is left `undefined` (a reply is a value, a
+ * connection holds a password) and `context.error` holds
+ * {@linkcode traceableError}'s copy; the caller gets the real outcome.
  *
  * @param channel A channel with subscribers.
  * @param context The context published with every event.
@@ -185,10 +202,16 @@ export function traced<C extends object, T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   let value: T;
+  let failure: unknown;
   return channel.tracePromise(() =>
     fn().then((result) => {
       value = result;
-    }), context).then(() => value);
+    }, (error) => {
+      failure = error;
+      throw traceableError(error);
+    }), context).then(() => value, () => {
+      throw failure;
+    });
 }
 
 /**

@@ -19,6 +19,7 @@ import type {
 } from "./command_spec.ts";
 
 const UNKNOWN = Object.freeze({ kind: "unknown" as const });
+const NO_KEYS: readonly KeySpec[] = Object.freeze([]);
 const UTF8 = new TextDecoder();
 
 function decodeKeySpec(row: KeySpecRow): KeySpec {
@@ -48,7 +49,7 @@ function decodeRow(row: CommandRow, container: string | undefined): CommandSpec 
     name: full,
     arity,
     flags,
-    keySpecs: specs ? Object.freeze(specs.map(decodeKeySpec)) : [],
+    keySpecs: specs ? Object.freeze(specs.map(decodeKeySpec)) : NO_KEYS,
     requestPolicy: request || undefined,
     responsePolicy: response || undefined,
     since,

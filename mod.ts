@@ -83,6 +83,7 @@ export type {
   DestroyReason,
   DisconnectOptions,
   ListenerOptions,
+  PooledConnection,
   PoolEventMap,
   PoolLogger,
   PoolOptions,
@@ -147,3 +148,4 @@ export {
   TimeoutError,
 } from "./src/errors.ts";
 export type { ConnectionErrorOptions, SentinelAnswer } from "./src/errors.ts";
+export type { Clock } from "./src/clock.ts";

@@ -31,7 +31,10 @@ export type {
   BitFieldOperation,
   BitRange,
   Bulk,
+  ClientEventListener,
+  ClientEventMap,
   ClientKillFilter,
+  ClientStatus,
   ClientTrackingOptions,
   ClusterShard,
   CommandInfo,
@@ -72,6 +75,7 @@ export type {
   ScanMatchOptions,
   ScanOptions,
   ScoreBound,
+  Scored,
   ScoredMember,
   SetOptions,
   SettledReplies,
@@ -99,7 +103,6 @@ export type {
 export type {
   Chain,
   ClientCommands,
-  CommandBase,
   Commands,
   MultiChain,
   PipelineChain,
@@ -170,7 +173,20 @@ export type {
   SentinelSource,
   SentinelUrl,
 } from "./src/sentinel/mod.ts";
-export { Connection, parseRedisUrl, redactUrl, VERSION } from "./src/connection/mod.ts";
+export {
+  Connection,
+  parseRedisUrl,
+  redactUrl,
+  TRACING_CHANNELS,
+  VERSION,
+} from "./src/connection/mod.ts";
+export type {
+  BatchTraceContext,
+  CommandTraceContext,
+  ConnectTraceContext,
+  PoolAcquireTraceContext,
+  TraceTarget,
+} from "./src/connection/mod.ts";
 export type {
   CommandOptions,
   ConnectionOptions,

@@ -283,6 +283,31 @@ describe("RedisCluster on a 6-node cluster", () => {
     await csub.unsubscribe();
   });
 
+  it("follows a sharded subscription to its slot's new owner", async () => {
+    const channel = "moves{ch}";
+    const slot = keySlot(channel);
+    const got: string[] = [];
+    const sub = await cluster.ssubscribe(channel, (message) => got.push(message));
+    try {
+      const source = (await topology.shardOf(slot)).primary;
+      const target = (await topology.shards()).find((s) => s.primary !== source)!.primary;
+      await topology.moveSlot(slot, target.port);
+      // The old owner drops the channel (sunsubscribe); the client subscribes on the new one.
+      await eventually(
+        async () => {
+          const reply = await topology.command(target.port, ["PUBSUB", "SHARDNUMSUB", channel]);
+          return Array.isArray(reply) && reply[1] === 1;
+        },
+        5000,
+        "the subscription on the new owner",
+      );
+      assert.equal(await cluster.spublish(channel, "after"), 1);
+      await eventually(() => got.includes("after"), 2000, "the message after the move");
+    } finally {
+      await sub.unsubscribe();
+    }
+  });
+
   it("is accepted by the registry (named pipelines) and the connection context", async () => {
     connections.connect(cluster, { name: "sessions" });
     try {

@@ -40,7 +40,12 @@ import {
   withConnection,
 } from "@redwire/redis";
 import { serveBridge } from "@redwire/redis/bridge";
-import { type RedisServer, startRedis } from "./support/mod.ts";
+import {
+  type RedisServer,
+  type SentinelTopology,
+  startRedis,
+  startSentinelTopology,
+} from "./support/mod.ts";
 import { runtimeWebSocket } from "./support/ws.ts";
 import { bounded, eventually } from "./support/wait.ts";
 
@@ -329,6 +334,92 @@ describe("DESIGN §3: pools", () => {
   });
 });
 
+describe("DESIGN §3/§4: pool lifecycle behaviour", () => {
+  let server: RedisServer;
+  before(async () => {
+    server = await startRedis();
+  });
+  after(() => server.stop());
+
+  async function pings(): Promise<number> {
+    await using conn = new Connection({ host: server.host, port: server.port });
+    const info = String(await conn.command(["INFO", "commandstats"]));
+    return Number(/cmdstat_ping:calls=(\d+)/.exec(info)?.[1] ?? 0);
+  }
+
+  it("healthCheckInterval PINGs a connection idle for longer before lending it", TEST, async () => {
+    const { host, port } = server;
+    await using pool = new ConnectionPool({ host, port, healthCheckInterval: 20 });
+    pool.release(await pool.getConnection());
+    const before = await pings();
+    await new Promise((resolve) => setTimeout(resolve, 60)); // idle past the interval
+    pool.release(await pool.getConnection());
+    assert.equal(await pings(), before + 1);
+  });
+
+  it(
+    "leakDetectionThreshold reports the acquirer's stack; maxLifetime retires old connections",
+    TEST,
+    async () => {
+      const { host, port } = server;
+      await using pool = new ConnectionPool({
+        host,
+        port,
+        leakDetectionThreshold: 20,
+        logLeaks: false,
+      });
+      const leaks: string[] = [];
+      pool.addEventListener("leak", (event) => leaks.push(event.detail.stack));
+      const held = await pool.getConnection();
+      await eventually(() => leaks.length > 0, 5000, "a leak report");
+      assert.match(leaks[0], /contract\.test\.ts/);
+      pool.release(held);
+      await using aging = new ConnectionPool({ host, port, maxLifetime: 30 });
+      const reasons: string[] = [];
+      aging.addEventListener("destroy", (event) => reasons.push(event.detail.reason));
+      aging.release(await aging.getConnection());
+      await eventually(
+        async () => {
+          aging.release(await aging.getConnection());
+          return reasons.includes("lifetime");
+        },
+        5000,
+        "a connection retired past maxLifetime",
+      );
+    },
+  );
+
+  it("a blocking command extends socketTimeout by its own timeout (§4)", TEST, async () => {
+    const { host, port } = server;
+    await using redis = new Redis({ host, port, socketTimeout: 100 });
+    assert.equal(await redis.blpop(["empty-list"], 0.4), null);
+  });
+
+  it(
+    "a command in flight when the server dies fails with ConnectionError, written: true",
+    TEST,
+    async () => {
+      const doomed = await startRedis();
+      await using redis = new Redis({ host: doomed.host, port: doomed.port });
+      await redis.ping();
+      const pending = redis.blpop(["never"], 10);
+      await using admin = new Connection({ host: doomed.host, port: doomed.port });
+      await eventually(
+        async () => String(await admin.command(["CLIENT", "LIST"])).includes("cmd=blpop"),
+        5000,
+        "the BLPOP to reach the server",
+      );
+      doomed.kill("SIGKILL");
+      await assert.rejects(pending, (error) => {
+        assert.ok(error instanceof ConnectionError, String(error));
+        assert.equal(error.written, true);
+        return true;
+      });
+      await doomed.stop();
+    },
+  );
+});
+
 describe("DESIGN §3: low-level connection and encoding", () => {
   let server: RedisServer;
   before(async () => {
@@ -374,6 +465,7 @@ describe("DESIGN §3: named connections and the connection context", () => {
     connections.connect(new Redis({ port: other.port, host: other.host }), { name: "messages" });
     const redis = new Redis({ host: server.host, port: server.port });
     connections.connect(redis);
+    assert.equal(connections.get(), redis);
     {
       await using seed = pipeline({ name: "users", autocommit: true });
       seed.hset("u{1}", "name", "ann");
@@ -490,6 +582,12 @@ describe("DESIGN §3: errors, one hierarchy", () => {
         assert.ok(error instanceof RedisError);
         return true;
       });
+      await redis.sendCommand(["REPLICAOF", "127.0.0.1", "1"]);
+      try {
+        await assert.rejects(redis.set("k", "v"), ReadOnlyError);
+      } finally {
+        await redis.sendCommand(["REPLICAOF", "NO", "ONE"]);
+      }
       await using wrong = new Redis({ host, port, password: "nope", maxConnections: 1 });
       await assert.rejects(wrong.ping(), (error) => {
         assert.ok(error instanceof AuthenticationError, String(error));
@@ -512,29 +610,44 @@ describe("DESIGN §3: errors, one hierarchy", () => {
   });
 });
 
-describe("DESIGN §5: Sentinel (shape; behaviour in sentinel.test.ts)", () => {
-  it("constructors, masterFor / replicaFor clients, fromConfig, the URL form", async () => {
-    const password = "pw";
-    await using sentinel = new Sentinel([["10.0.0.1", 26379], ["10.0.0.2", 26379]], {
+describe("DESIGN §5: Sentinel", () => {
+  const password = "node-pw";
+  let topology: SentinelTopology;
+  before(async () => {
+    topology = await startSentinelTopology({ replicas: 1, sentinels: 1, password });
+    await topology.waitForMaster({ settled: true });
+  });
+  after(() => topology.stop());
+
+  it("masterFor / replicaFor / discover* / fromConfig / the URL form", TEST, async () => {
+    const [[h1, p1]] = topology.addresses;
+    await using sentinel = new Sentinel([[h1, p1], ["127.0.0.1", 1]], {
       socketTimeout: 500,
       password,
     });
     await using master = sentinel.masterFor("mymaster", { db: 0, maxConnections: 20 });
     await using replica = sentinel.replicaFor("mymaster");
-    assert.ok(master instanceof Redis);
-    assert.ok(replica instanceof Redis);
-    assert.equal(typeof sentinel.discoverMaster, "function");
-    assert.equal(typeof sentinel.discoverReplicas, "function");
+    await master.set("k", "v");
+    assert.equal((await master.sendCommand(["ROLE"]) as unknown[])[0], "master");
+    assert.equal((await replica.sendCommand(["ROLE"]) as unknown[])[0], "slave");
+    const [host, port] = await sentinel.discoverMaster("mymaster");
+    assert.equal(typeof host, "string");
+    assert.equal(typeof port, "number");
+    const replicas = await sentinel.discoverReplicas("mymaster");
+    assert.equal(replicas.length, 1);
     await using fromConfig = Sentinel.fromConfig({
-      instances: [["10.0.0.1", 26379]],
+      instances: topology.addresses,
       socketTimeout: 500,
       password,
       db: 0,
       masterName: "mymaster",
     });
-    assert.ok(fromConfig instanceof Sentinel);
-    await using byUrl = new Redis("redis+sentinel://:pw@h1:26379,h2:26379/mymaster/0");
-    assert.ok(byUrl instanceof Redis);
+    await using configured = fromConfig.masterFor();
+    assert.equal(await configured.get("k"), "v");
+    await using byUrl = new Redis(
+      `redis+sentinel://:${password}@${h1}:${p1},127.0.0.1:1/mymaster/0`,
+    );
+    assert.equal(await byUrl.get("k"), "v");
   });
 });
 

@@ -97,10 +97,10 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
   #ownsPool: boolean;
   #dispatcher: Dispatcher;
   #subscriber: Subscriber;
-  #events = new ClientEvents();
-  #unwatchPool: () => void;
   #options: RedisOptions;
   #bytes: Redis<false> | undefined;
+  #events = new ClientEvents();
+  #unwatchPool: () => void;
   #closed = false;
   #target = (): TraceTarget => this.pool.traceTarget();
 
@@ -384,7 +384,7 @@ export class Transaction<V extends Bulk = string> extends ClientCommands<V> {
   /** Sends a typed command on the watched connection. */
   protected async call<T>(args: RedisArgument[], transform: Transform<T>): Promise<T> {
     checkArguments(args);
-    return transform(await this.#command(args));
+    return transform(await this.#send(args));
   }
 
   /** EVALSHA; on NOSCRIPT, SCRIPT LOAD once and EVALSHA again. */
@@ -412,14 +412,15 @@ export class Transaction<V extends Bulk = string> extends ClientCommands<V> {
     return this.call(args, asIs<Reply>);
   }
 
-  #target = (): TraceTarget => traceTarget(this.#connection.address, this.#connection.options);
-
-  #command(args: RedisArgument[]): Promise<Reply> {
+  /** Sends on the watched connection, traced when someone listens. */
+  #send(args: RedisArgument[]): Promise<Reply> {
     const channel = tracing().command;
     if (!channel?.hasSubscribers) return this.#connection.command(args);
     const context = commandContext(args, this.#target());
     return traced(channel, context, () => this.#connection.command(args));
   }
+
+  #target = (): TraceTarget => traceTarget(this.#connection.address, this.#connection.options);
 
   /**
    * Starts the MULTI/EXEC block on the watched connection.

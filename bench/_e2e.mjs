@@ -6,9 +6,10 @@
  * loaded, the server, and the child processes of the memory probe.
  *
  * Method: one redis-server; every subject (raw socket, redwire, ioredis,
- * node-redis) runs every workload, interleaved, 3 repetitions with the
- * subject order rotated each time; a figure is the median of its three, a
- * ratio is the median over the raw socket's median. Every reply counted is
+ * node-redis) runs every workload, 3 repetitions; within a repetition the
+ * subjects take turns in short slices (order rotated), so outside load on a
+ * shared machine hits all of them alike. A figure is the median of its three
+ * repetitions, a ratio is that median over the raw socket's median. Every reply counted is
  * read and checked (the raw loop checks the byte count and a sample of bytes).
  *
  * Plain JavaScript so that Deno and Node load the same file.
@@ -279,14 +280,19 @@ function sameBytes(a, b) {
   return true;
 }
 
-/** Runs `run` for `ms` after a short warm-up; returns counted units per second. */
-async function measure(run, ms) {
-  const warmUntil = performance.now() + Math.min(200, ms / 4);
-  while (performance.now() < warmUntil) await run();
+/** Slices of one measurement: subjects take turns slice by slice, so load from outside hits all alike. */
+const SLICES = 5;
+
+/** Runs `run` for `ms`; returns the units it counted and the time it took. */
+async function slice(run, ms) {
   let count = 0;
   const start = performance.now();
-  while (performance.now() - start < ms) count += await run();
-  return (count * 1000) / (performance.now() - start);
+  let now = start;
+  while (now - start < ms) {
+    count += await run();
+    now = performance.now();
+  }
+  return [count, now - start];
 }
 
 function median(values) {
@@ -308,18 +314,38 @@ export async function runThroughput(subjects, { durationMs, title }) {
   for (const s of subjects) open.set(s.name, await s.open());
   for (let rep = 0; rep < REPETITIONS; rep++) {
     for (const workload of WORKLOADS) {
-      // Rotate the order so no subject always runs first (or last) on a warm machine.
-      const order = subjects.map((_, i) => subjects[(i + rep) % subjects.length]);
-      for (const s of order) {
-        const many = workload.connections === undefined
-          ? undefined
-          : await Promise.all(Array.from({ length: workload.connections }, () => s.open()));
-        const target = many ?? open.get(s.name);
+      const targets = new Map();
+      for (const s of subjects) {
+        targets.set(
+          s.name,
+          workload.connections === undefined
+            ? open.get(s.name)
+            : await Promise.all(Array.from({ length: workload.connections }, () => s.open())),
+        );
+      }
+      const runs = subjects.map((s) => {
         const run = s.raw ? rawRun(workload) : workload.run;
-        const rate = await measure(() => run(target), durationMs);
-        if (many) { for (const c of many) await c.close(); }
+        const target = targets.get(s.name);
+        return () => run(target);
+      });
+      for (const run of runs) await slice(run, Math.min(200, durationMs / 4)); // warm-up
+      const counts = subjects.map(() => 0);
+      const times = subjects.map(() => 0);
+      for (let turn = 0; turn < SLICES; turn++) {
+        // Rotate the order so no subject always runs first (or last) after another.
+        for (let k = 0; k < subjects.length; k++) {
+          const i = (k + turn + rep) % subjects.length;
+          const [count, ms] = await slice(runs[i], durationMs / SLICES);
+          counts[i] += count;
+          times[i] += ms;
+        }
+      }
+      subjects.forEach((s, i) => {
         const key = `${workload.name}|${s.name}`;
-        samples.set(key, [...(samples.get(key) ?? []), rate]);
+        samples.set(key, [...(samples.get(key) ?? []), (counts[i] * 1000) / times[i]]);
+      });
+      if (workload.connections !== undefined) {
+        for (const many of targets.values()) for (const c of many) await c.close();
       }
     }
   }
@@ -358,13 +384,13 @@ function printThroughput(subjects, samples, title) {
  * RSS; continue the server (SIGCONT), check every reply.
  *
  * @param client An open client.
- * @param runtime `rss()`, `gc()`, `signal(name)` for the server process.
- * @returns The RSS growth in bytes while the commands were queued.
+ * @param runtime `memory()` (rss and heapUsed), `gc()`, `signal(name)` for the server process.
+ * @returns The growth of RSS and of the JS heap in bytes while the commands were queued.
  */
-export async function probeMemory(client, { rss, gc, signal }) {
+export async function probeMemory(client, { memory, gc, signal }) {
   for (let i = 0; i < 1000; i++) if ((await client.get(SMALL_KEY)) !== SMALL) fail("GET");
   await settleMemory(gc);
-  const before = rss();
+  const before = memory();
   signal("SIGSTOP");
   let growth;
   try {
@@ -373,7 +399,8 @@ export async function probeMemory(client, { rss, gc, signal }) {
     // Let the writes run until the socket buffers are full and the rest waits.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await settleMemory(gc);
-    growth = rss() - before;
+    const after = memory();
+    growth = { rss: after.rss - before.rss, heap: after.heapUsed - before.heapUsed };
     signal("SIGCONT");
     const values = await Promise.all(calls);
     for (let i = 0; i < QUEUED; i += 997) if (values[i] !== SMALL) fail("GET after SIGCONT");

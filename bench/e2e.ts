@@ -82,7 +82,7 @@ export async function runE2eBench(durationMs = 1000): Promise<void> {
       title: `End to end on Deno ${Deno.version.deno} (V8 ${Deno.version.v8}), ` +
         `redis-server on port ${server.port}`,
     });
-    const memory: [string, number | string][] = [];
+    const memory: [string, { rss: number; heap: number } | string][] = [];
     for (const s of all.slice(1)) {
       memory.push([s.name, await memoryInChild(s.name, server.port, server.pid)]);
     }
@@ -92,7 +92,11 @@ export async function runE2eBench(durationMs = 1000): Promise<void> {
   }
 }
 
-async function memoryInChild(name: string, port: number, pid: number): Promise<number | string> {
+async function memoryInChild(
+  name: string,
+  port: number,
+  pid: number,
+): Promise<{ rss: number; heap: number } | string> {
   const command = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -109,7 +113,7 @@ async function memoryInChild(name: string, port: number, pid: number): Promise<n
   });
   const { code, stdout } = await command.output();
   const text = new TextDecoder().decode(stdout).trim();
-  return code === 0 ? Number(text) : `failed (${code})`;
+  return code === 0 ? JSON.parse(text) : `failed (${code})`;
 }
 
 async function memoryChild(name: string, port: number, pid: number): Promise<void> {
@@ -118,12 +122,12 @@ async function memoryChild(name: string, port: number, pid: number): Promise<voi
   const client = await subject.open();
   const gc = (globalThis as unknown as { gc: () => void }).gc;
   const growth = await probeMemory(client, {
-    rss: () => Deno.memoryUsage().rss,
+    memory: () => Deno.memoryUsage(),
     gc,
     signal: (signal: Deno.Signal) => Deno.kill(pid, signal),
   });
   await client.close();
-  console.log(growth);
+  console.log(JSON.stringify(growth));
 }
 
 if (import.meta.main) {

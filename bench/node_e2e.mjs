@@ -124,7 +124,7 @@ function memoryInChild(name, server) {
       ["--expose-gc", script, "--memory", name, String(server.port), String(server.pid)],
       { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
     );
-    return Number(out.trim());
+    return JSON.parse(out.trim());
   } catch (error) {
     return `failed (${error.status})`;
   }
@@ -136,14 +136,17 @@ async function memoryChild(name, port, pid) {
   if (subject === undefined) throw new Error(`no subject ${name}`);
   const client = await subject.open();
   const growth = await probeMemory(client, {
-    rss: () => process.memoryUsage().rss,
+    memory: () => process.memoryUsage(),
     gc: globalThis.gc,
     signal: (signal) => process.kill(pid, signal),
   });
   await client.close();
-  console.log(growth);
+  console.log(JSON.stringify(growth));
   process.exit(0);
 }
+
+// Interrupted: exit through process.exit, whose handler stops the server.
+for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => process.exit(130));
 
 if (process.argv[2] === "--memory") {
   await memoryChild(process.argv[3], Number(process.argv[4]), Number(process.argv[5]));

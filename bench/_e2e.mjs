@@ -418,13 +418,21 @@ async function settleMemory(gc) {
   }
 }
 
-/** Prints the memory probe's results: MB of RSS growth per subject. */
+/**
+ * Prints the memory probe's results: MB of RSS and JS heap growth per subject.
+ *
+ * @param results [subject name, growth or why the probe failed]
+ */
 export function printMemory(results) {
   console.log(
-    `\nRSS growth with ${QUEUED.toLocaleString("en-US")} GETs queued on a stopped server (MB)`,
+    `\nGrowth with ${QUEUED.toLocaleString("en-US")} GETs queued on a stopped server ` +
+      "(MB, after a full GC; one child process per client)",
   );
+  console.log(`  ${"".padEnd(20)}${"RSS".padStart(10)}${"JS heap".padStart(10)}`);
   for (const [name, growth] of results) {
-    const text = typeof growth === "number" ? `+${(growth / MIB).toFixed(1)}` : growth;
-    console.log(`  ${name.padEnd(20)}${text.padStart(10)}`);
+    const text = typeof growth === "string"
+      ? growth.padStart(10)
+      : [growth.rss, growth.heap].map((n) => `+${(n / MIB).toFixed(1)}`.padStart(10)).join("");
+    console.log(`  ${name.padEnd(20)}${text}`);
   }
 }

@@ -8,7 +8,7 @@
  * The workloads and the method are in bench/_e2e.mjs, shared with
  * bench/node_e2e.mjs.
  *
- * Run: `deno run -A bench/e2e.ts [durationMs]`
+ * Run: `deno run -A bench/e2e.ts [durationMs | memory]` (`memory`: the memory probe alone)
  *
  * @module
  */
@@ -70,18 +70,20 @@ function subjects(port: number) {
 }
 
 /** Runs the throughput tables, then the memory probe; prints both. */
-export async function runE2eBench(durationMs = 1000): Promise<void> {
+export async function runE2eBench(durationMs = 1000, memoryOnly = false): Promise<void> {
   const server = await startRedis();
   try {
     const all = subjects(server.port);
     const seeder = await all[1].open();
     await seed(seeder);
     await seeder.close();
-    await runThroughput(all, {
-      durationMs,
-      title: `End to end on Deno ${Deno.version.deno} (V8 ${Deno.version.v8}), ` +
-        `redis-server on port ${server.port}`,
-    });
+    if (!memoryOnly) {
+      await runThroughput(all, {
+        durationMs,
+        title: `End to end on Deno ${Deno.version.deno} (V8 ${Deno.version.v8}), ` +
+          `redis-server on port ${server.port}`,
+      });
+    }
     const memory: [string, { rss: number; heap: number } | string][] = [];
     for (const s of all.slice(1)) {
       memory.push([s.name, await memoryInChild(s.name, server.port, server.pid)]);
@@ -135,6 +137,7 @@ if (import.meta.main) {
     await memoryChild(Deno.args[1], Number(Deno.args[2]), Number(Deno.args[3]));
     Deno.exit(0);
   } else {
-    await runE2eBench(Number(Deno.args[0] ?? 1000));
+    const memoryOnly = Deno.args[0] === "memory";
+    await runE2eBench(memoryOnly ? 0 : Number(Deno.args[0] ?? 1000), memoryOnly);
   }
 }

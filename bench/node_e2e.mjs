@@ -8,7 +8,7 @@
  * client. The workloads and the method are in bench/_e2e.mjs, shared with
  * bench/e2e.ts (Deno).
  *
- * Run: `node bench/node_e2e.mjs [durationMs]` (or `npm run bench --prefix scripts`).
+ * Run: `node bench/node_e2e.mjs [durationMs | memory]` (`memory`: the memory probe alone) (or `npm run bench --prefix scripts`).
  * It builds npm/ when stale and installs the peers into
  * scripts/bench-peers/node_modules on first use; CI never runs it.
  *
@@ -103,11 +103,14 @@ async function runNodeE2eBench(durationMs) {
     const seeder = await subjects[1].open();
     await seed(seeder);
     await seeder.close();
-    await runThroughput(subjects, {
-      durationMs,
-      title: `End to end on Node ${process.version}, redwire from npm/, ${versions.join(", ")}, ` +
-        `redis-server on port ${server.port}`,
-    });
+    if (durationMs > 0) {
+      await runThroughput(subjects, {
+        durationMs,
+        title:
+          `End to end on Node ${process.version}, redwire from npm/, ${versions.join(", ")}, ` +
+          `redis-server on port ${server.port}`,
+      });
+    }
     const memory = subjects.slice(1).map((s) => [s.name, memoryInChild(s.name, server)]);
     printMemory(memory);
   } finally {
@@ -151,5 +154,6 @@ for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => process.e
 if (process.argv[2] === "--memory") {
   await memoryChild(process.argv[3], Number(process.argv[4]), Number(process.argv[5]));
 } else {
-  await runNodeE2eBench(Number(process.argv[2] ?? 1000));
+  // "memory": the memory probe alone.
+  await runNodeE2eBench(process.argv[2] === "memory" ? 0 : Number(process.argv[2] ?? 1000));
 }

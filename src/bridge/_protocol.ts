@@ -6,35 +6,16 @@
  * @module
  */
 
-/**
- * The subprotocol every redwire client offers and the bridge selects.
- *
- * @example
- * ```ts
- * import { BRIDGE_PROTOCOL } from "./_protocol.ts";
- *
- * const offered = ["redwire", "token.czNjcmV0"];
- * console.log(offered.includes(BRIDGE_PROTOCOL)); // true
- * ```
- */
-export const BRIDGE_PROTOCOL = "redwire";
-/** Prefix of the subprotocol that carries the token. */
-const TOKEN_PREFIX = "token.";
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
+// The contract's constants live with the client's side of it, in one place.
+import { BRIDGE_PROTOCOL, tokenFromSubprotocols } from "../transport/bridge_handshake.ts";
+
+export { BRIDGE_PROTOCOL };
 
 /**
  * The subprotocols a WebSocket upgrade offers, in order.
  *
  * @param request The upgrade request.
  * @returns The offered subprotocols; empty when none are.
- *
- * @example
- * ```ts
- * import { offeredProtocols } from "./_protocol.ts";
- *
- * const headers = { "sec-websocket-protocol": "redwire,token.czNjcmV0" };
- * console.log(offeredProtocols(new Request("http://bridge/", { headers }))); // ["redwire", "token.czNjcmV0"]
- * ```
  */
 export function offeredProtocols(request: Request): string[] {
   const header = request.headers.get("sec-websocket-protocol") ?? "";
@@ -46,23 +27,7 @@ export function offeredProtocols(request: Request): string[] {
  *
  * @param request The upgrade request.
  * @returns The decoded token bytes, or `undefined` when there is none or it is not base64url.
- *
- * @example
- * ```ts
- * import { offeredTokenBytes } from "./_protocol.ts";
- *
- * const headers = { "sec-websocket-protocol": "redwire, token.czNjcmV0" };
- * const bytes = offeredTokenBytes(new Request("http://bridge/", { headers }));
- * console.log(new TextDecoder().decode(bytes)); // "s3cret"
- * ```
  */
 export function offeredTokenBytes(request: Request): Uint8Array<ArrayBuffer> | undefined {
-  const offered = offeredProtocols(request).find((name) => name.startsWith(TOKEN_PREFIX));
-  if (offered === undefined) return undefined;
-  const encoded = offered.slice(TOKEN_PREFIX.length);
-  if (encoded === "" || !BASE64URL.test(encoded) || encoded.length % 4 === 1) return undefined;
-  const binary = atob(encoded.replaceAll("-", "+").replaceAll("_", "/"));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+  return tokenFromSubprotocols(offeredProtocols(request));
 }

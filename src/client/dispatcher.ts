@@ -4,13 +4,13 @@
  *
  * @module
  */
+import { isBlockingCall } from "../commands/mod.ts";
 import {
   backoffDelay,
-  blockingTime,
   type CommandOptions,
+  type CommandRequest,
   type Connection,
   isRetryable,
-  type ReplySink,
   resolveRetryPolicy,
   type RetryDecision,
   type RetryPolicy,
@@ -21,13 +21,6 @@ import type { RedisArgument, Reply } from "../protocol/mod.ts";
 
 /**
  * Where a dispatcher gets connections: a pool (or anything lending leases).
- *
- * @example
- * ```ts
- * import { BlockingConnectionPool, type LeaseSource } from "@redwire/redis";
- *
- * const source: LeaseSource = new BlockingConnectionPool({ maxConnections: 4 });
- * ```
  */
 export interface LeaseSource {
   /** Lends a connection until the lease is released. */
@@ -38,13 +31,6 @@ export interface LeaseSource {
 
 /**
  * Retry settings of a dispatcher.
- *
- * @example
- * ```ts
- * import type { DispatchRetry } from "@redwire/redis";
- *
- * const retry: DispatchRetry = { retryOnTimeout: false, retryOnError: [], retry: { attempts: 2 } };
- * ```
  */
 export interface DispatchRetry extends RetryDecision {
   /** Backoff policy. */
@@ -70,7 +56,7 @@ class Batch {
  * One command on its way: it is its own reply sink, so the hot path
  * allocates no closures per command.
  */
-class Job implements ReplySink {
+class Job implements CommandRequest {
   attempt = 0;
   /** The connection the last attempt ran on, for `onError`. */
   connection: Connection | undefined = undefined;
@@ -100,16 +86,6 @@ const NO_OPTIONS: CommandOptions = Object.freeze({});
 /**
  * Sends commands over pooled connections: one lease and one write per tick's
  * burst, a dedicated lease for blocking commands, retries where allowed.
- *
- * @example
- * ```ts
- * import { BlockingConnectionPool, Dispatcher } from "@redwire/redis";
- *
- * const pool = new BlockingConnectionPool({ maxConnections: 4 });
- * const dispatcher = new Dispatcher(pool, { retryOnTimeout: false, retryOnError: [] });
- * await dispatcher.send(["PING"]);
- * await pool.disconnect();
- * ```
  */
 export class Dispatcher {
   #source: LeaseSource;
@@ -150,7 +126,7 @@ export class Dispatcher {
   }
 
   #enqueue(job: Job): void {
-    if (blockingTime(job.args) !== undefined) {
+    if (isBlockingCall(job.args)) {
       void this.#runDedicated(job);
       return;
     }
@@ -178,10 +154,9 @@ export class Dispatcher {
     for (const job of jobs) {
       job.connection = connection;
       job.batch = batch;
-      connection.dispatch(job.args, job.options, job);
     }
-    // The batch is complete: write it now rather than a tick later.
-    connection.flush();
+    // One write, now: the tick's burst is complete.
+    connection.batch(jobs);
   }
 
   async #runDedicated(job: Job): Promise<void> {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
 import type { Reply } from "../protocol/mod.ts";
 import type { TlsOptions, TransportFactory } from "../transport/mod.ts";
 import type { ErrorClass, RetryPolicy } from "./retry.ts";
@@ -72,17 +73,12 @@ export interface ConnectionOptions {
   maxDepth?: number;
   /** Receives RESP3 push frames and pub/sub messages (never the command FIFO). */
   onPush?: (frame: Reply[]) => void;
+  /** Reads time and sets timers (deadlines, pool chores); tests pass one they drive. @default the system clock */
+  clock?: Clock;
 }
 
 /**
  * Connection options with every default applied.
- *
- * @example
- * ```ts
- * import { resolveConnectionOptions } from "@redwire/redis";
- *
- * console.log(resolveConnectionOptions({}).port); // 6379
- * ```
  */
 export type ResolvedConnectionOptions =
   & Required<
@@ -119,6 +115,7 @@ const DEFAULTS = {
   maxPendingBytes: 64 * 1024 * 1024,
   maxBulkLength: 512 * 1024 * 1024,
   maxDepth: 64,
+  clock: SYSTEM_CLOCK,
 } as const;
 
 const COUNTS = ["port", "db", "maxPendingCommands", "maxPendingBytes", "maxBulkLength", "maxDepth"];
@@ -131,14 +128,6 @@ const NULLABLE_DURATIONS = ["socketTimeout", "socketConnectTimeout"];
  * @param options The user's options.
  * @returns The options with defaults applied.
  * @throws {RangeError} If a number is out of range, naming option and value.
- *
- * @example
- * ```ts
- * import { resolveConnectionOptions } from "@redwire/redis";
- *
- * const resolved = resolveConnectionOptions({ db: 3 });
- * console.log(resolved.db, resolved.socketTimeout); // 3 30000
- * ```
  */
 export function resolveConnectionOptions(
   options: ConnectionOptions = {},
@@ -182,13 +171,6 @@ function checkNumber(key: string, value: unknown, nullable: boolean): void {
  *
  * @param options Resolved or partial options.
  * @returns A printable address that never includes credentials.
- *
- * @example
- * ```ts
- * import { describeAddress } from "@redwire/redis";
- *
- * console.log(describeAddress({ host: "10.0.0.5", port: 6380 })); // "10.0.0.5:6380"
- * ```
  */
 export function describeAddress(
   options: Pick<ConnectionOptions, "host" | "port" | "path">,

@@ -5,7 +5,8 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Decoder, type DecoderOptions, type Reply } from "../mod.ts";
+import { Decoder, type DecoderOptions, encodeCommands, type Reply } from "../mod.ts";
+import { encodeCommandChunks } from "../src/protocol/mod.ts";
 
 const utf8 = new TextEncoder();
 const MIB = 1024 * 1024;
@@ -117,5 +118,56 @@ describe("Decoder with big values", () => {
       },
     );
     assert.deepEqual(replies, [first, second, first]);
+  });
+});
+
+describe("encodeCommandChunks", () => {
+  const join = (chunks: Uint8Array[]) => {
+    const out = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
+    let at = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    return out;
+  };
+
+  it("writes the bytes encodeCommands writes, big arguments as chunks of their own", () => {
+    const value = new Uint8Array(MIB).map((_, i) => i);
+    const text = "v".repeat(200_000);
+    const unicode = mixedText(100_000, 1);
+    const commands = [["SET", "a", value], ["PING"], ["SET", "b", text, "EX", 60], [
+      "SET",
+      "c",
+      unicode,
+    ], ["GET", "a"]];
+    const scratch = { buffer: new Uint8Array(0) };
+    const chunks = encodeCommandChunks(commands, scratch);
+    assert.deepEqual(join(chunks), encodeCommands(commands));
+    assert.ok(chunks.includes(value), "a big Uint8Array is copied");
+    const own = chunks.find((chunk) => chunk.length === text.length);
+    assert.equal(own?.buffer, scratch.buffer.buffer, "the first big string is not in the scratch");
+    assert.ok(chunks.some((chunk) => chunk.length === utf8.encode(unicode).length));
+  });
+
+  it("reuses the scratch buffer from one encoding to the next", () => {
+    const scratch = { buffer: new Uint8Array(0) };
+    const first = encodeCommandChunks([["SET", "k", "x".repeat(300_000)]], scratch);
+    const buffer = scratch.buffer;
+    const second = encodeCommandChunks([["SET", "k", "y".repeat(100_000)]], scratch);
+    assert.equal(scratch.buffer, buffer);
+    assert.equal(second[1].buffer, buffer.buffer);
+    assert.equal(first.length, 3);
+    assert.deepEqual(join(second), encodeCommands([["SET", "k", "y".repeat(100_000)]]));
+  });
+
+  it("fails like encodeCommands on a bad argument after a big one, and keeps working", () => {
+    const big = new Uint8Array(100_000);
+    assert.throws(
+      () => encodeCommandChunks([["SET", "k", big], ["SET", "k", Infinity]]),
+      /Argument 2 of command 1 is Infinity/,
+    );
+    const chunks = encodeCommandChunks([["SET", "k", big]]);
+    assert.deepEqual(join(chunks), encodeCommands([["SET", "k", big]]));
   });
 });

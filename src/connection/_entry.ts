@@ -1,6 +1,12 @@
 /** A command on its way through a connection, and the helpers that move it. */
 import { ReplyError } from "../errors.ts";
-import { encodeCommand, encodeCommands, type RedisArgument, type Reply } from "../protocol/mod.ts";
+import {
+  encodeCommand,
+  encodeCommandChunks,
+  type EncodeScratch,
+  type RedisArgument,
+  type Reply,
+} from "../protocol/mod.ts";
 import type { ReplySink } from "./command_request.ts";
 
 export interface Entry {
@@ -74,13 +80,14 @@ export function isPubSubArray(reply: Reply): boolean {
 }
 
 /**
- * Encodes a flush's commands into one buffer. A command with a bad argument
- * (found here, off the caller's stack) fails alone with the encoder's
- * TypeError; the others still leave.
+ * Encodes a flush's commands into chunks (big arguments apart, the first big
+ * string in `scratch`). A command with a bad argument (found here, off the
+ * caller's stack) fails alone with the encoder's TypeError; the others still
+ * leave.
  */
-export function encodeEntries(batch: Entry[]): [Entry[], Uint8Array] {
+export function encodeEntries(batch: Entry[], scratch: EncodeScratch): [Entry[], Uint8Array[]] {
   try {
-    return [batch, encodeCommands(batch.map((entry) => entry.args))];
+    return [batch, encodeCommandChunks(batch.map((entry) => entry.args), scratch)];
   } catch {
     const valid = batch.filter((entry) => {
       try {
@@ -91,7 +98,7 @@ export function encodeEntries(batch: Entry[]): [Entry[], Uint8Array] {
         return false;
       }
     });
-    return [valid, encodeCommands(valid.map((entry) => entry.args))];
+    return [valid, encodeCommandChunks(valid.map((entry) => entry.args), scratch)];
   }
 }
 

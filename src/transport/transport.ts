@@ -81,7 +81,11 @@ export interface Transport {
    * the bytes it keeps.
    */
   readonly readable: AsyncIterable<Uint8Array>;
-  /** Hands bytes to the runtime; resolves once they are accepted. Rejects with ConnectionError. */
+  /**
+   * Hands bytes to the runtime; resolves once they are accepted, when the
+   * caller may reuse their memory (a connection encodes its next big value
+   * into the same buffer). Rejects with ConnectionError.
+   */
   write(bytes: Uint8Array): Promise<void>;
   /** Closes the stream; calling it twice is harmless. */
   close(): void;

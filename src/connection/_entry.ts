@@ -14,6 +14,8 @@ export interface Entry {
   /** Estimated encoded size, for the maxPendingBytes bound. */
   size: number;
   sink: ReplySink;
+  /** Its index in the batch() call that sent it, passed to the sink. */
+  index: number;
   written: boolean;
   settled: boolean;
   /** Extra wait allowed for a blocking command, in ms (Infinity: forever). */
@@ -62,13 +64,42 @@ export function settle(entry: Entry, error: Error | undefined, reply?: Reply): v
   if (entry.settled) return;
   entry.settled = true;
   if (entry.onAbort) entry.signal?.removeEventListener("abort", entry.onAbort);
-  if (error === undefined) entry.sink.resolve(reply ?? null);
-  else entry.sink.reject(error);
+  if (error === undefined) entry.sink.resolve(reply ?? null, entry.index);
+  else entry.sink.reject(error, entry.index);
 }
 
-export function errorAsValue(error: unknown): Reply {
-  if (error instanceof ReplyError) return error;
-  throw error;
+/**
+ * The one sink of a `batch()`: replies land at their index, error replies
+ * in place; any other failure rejects the batch. One promise per batch, not
+ * two per command.
+ */
+export class BatchReplies implements ReplySink {
+  readonly promise: Promise<Reply[]>;
+  #replies: Reply[];
+  #remaining: number;
+  #done!: (replies: Reply[]) => void;
+  #fail!: (error: Error) => void;
+
+  constructor(count: number) {
+    this.#replies = new Array(count);
+    this.#remaining = count;
+    this.promise = new Promise<Reply[]>((resolve, reject) => {
+      this.#done = resolve;
+      this.#fail = reject;
+    });
+  }
+
+  resolve(reply: Reply, index: number): void {
+    this.#replies[index] = reply;
+    if (--this.#remaining === 0) this.#done(this.#replies);
+  }
+
+  reject(error: Error, index: number): void {
+    if (error instanceof ReplyError) return this.resolve(error, index);
+    // The first failure settles the batch; the promise ignores later ones.
+    this.#remaining = -1;
+    this.#fail(error);
+  }
 }
 
 export function isPubSubArray(reply: Reply): boolean {

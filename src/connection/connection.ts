@@ -9,10 +9,10 @@ import { ConnectionError, ProtocolError, ReplyError, TimeoutError } from "../err
 import { Decoder, type EncodeScratch, type RedisArgument, type Reply } from "../protocol/mod.ts";
 import { defaultTransport, type Transport } from "../transport/mod.ts";
 import {
+  BatchReplies,
   encodeEntries,
   type Entry,
   entryPromise,
-  errorAsValue,
   estimateSize,
   isPubSubArray,
   isSubscriptionCommand,
@@ -285,10 +285,15 @@ export class Connection {
       if (this.#state === "ready" && !this.#writing) this.#flush();
       return;
     }
-    const replies = (commands as RedisArgument[][]).map((args) =>
-      this.command(args, options).catch(errorAsValue)
-    );
-    return Promise.all(replies);
+    if (commands.length === 0) return Promise.resolve([]);
+    const replies = new BatchReplies(commands.length);
+    for (let i = 0; i < commands.length; i++) {
+      const entry = this.#entry(commands[i] as RedisArgument[], options);
+      entry.sink = replies;
+      entry.index = i;
+      this.#enqueue(entry);
+    }
+    return replies.promise;
   }
 
   /**
@@ -311,6 +316,7 @@ export class Connection {
       args,
       size: estimateSize(args),
       sink: NO_SINK,
+      index: 0,
       written: false,
       settled: false,
       extra: blockingTime(args) ?? 0,

@@ -305,15 +305,17 @@ function median(values) {
  * medians with their ratio to the raw socket and the spread of the three.
  *
  * @param subjects The raw subject first, then the clients.
- * @param options `durationMs` per measurement; `title` heads the table.
+ * @param options `durationMs` per measurement; `title` heads the table; `only`
+ *   keeps the workloads whose name contains it.
  * @returns The medians, by workload and subject.
  */
-export async function runThroughput(subjects, { durationMs, title }) {
+export async function runThroughput(subjects, { durationMs, title, only = "" }) {
+  const workloads = WORKLOADS.filter((w) => w.name.includes(only));
   const samples = new Map(); // "workload|subject" -> number[]
   const open = new Map();
   for (const s of subjects) open.set(s.name, await s.open());
   for (let rep = 0; rep < REPETITIONS; rep++) {
-    for (const workload of WORKLOADS) {
+    for (const workload of workloads) {
       const targets = new Map();
       for (const s of subjects) {
         targets.set(
@@ -350,11 +352,11 @@ export async function runThroughput(subjects, { durationMs, title }) {
     }
   }
   for (const c of open.values()) await c.close();
-  printThroughput(subjects, samples, title);
+  printThroughput(subjects, workloads, samples, title);
   return samples;
 }
 
-function printThroughput(subjects, samples, title) {
+function printThroughput(subjects, workloads, samples, title) {
   const width = 20;
   console.log(`\n${title}`);
   console.log(
@@ -362,7 +364,7 @@ function printThroughput(subjects, samples, title) {
       "spread = (max - min) / median of the three\n",
   );
   console.log("workload".padEnd(30) + subjects.map((s) => s.name.padStart(width)).join(""));
-  for (const w of WORKLOADS) {
+  for (const w of workloads) {
     const raw = median(samples.get(`${w.name}|${subjects[0].name}`));
     const cells = subjects.map((s) => {
       const values = samples.get(`${w.name}|${s.name}`);

@@ -8,7 +8,8 @@
  * The workloads and the method are in bench/_e2e.mjs, shared with
  * bench/node_e2e.mjs.
  *
- * Run: `deno run -A bench/e2e.ts [durationMs | memory]` (`memory`: the memory probe alone)
+ * Run: `deno run -A bench/e2e.ts [durationMs | memory] [workload]` (`memory`: the
+ * memory probe alone; a workload name part: only those workloads, no memory probe)
  *
  * @module
  */
@@ -70,7 +71,11 @@ function subjects(port: number) {
 }
 
 /** Runs the throughput tables, then the memory probe; prints both. */
-export async function runE2eBench(durationMs = 1000, memoryOnly = false): Promise<void> {
+export async function runE2eBench(
+  durationMs = 1000,
+  memoryOnly = false,
+  only = "",
+): Promise<void> {
   const server = await startRedis();
   try {
     const all = subjects(server.port);
@@ -80,12 +85,13 @@ export async function runE2eBench(durationMs = 1000, memoryOnly = false): Promis
     if (!memoryOnly) {
       await runThroughput(all, {
         durationMs,
+        only,
         title: `End to end on Deno ${Deno.version.deno} (V8 ${Deno.version.v8}), ` +
           `redis-server on port ${server.port}`,
       });
     }
     const memory: [string, { rss: number; heap: number } | string][] = [];
-    for (const s of all.slice(1)) {
+    for (const s of only === "" ? all.slice(1) : []) {
       memory.push([s.name, await memoryInChild(s.name, server.port, server.pid)]);
     }
     printMemory(memory);
@@ -138,6 +144,6 @@ if (import.meta.main) {
     Deno.exit(0);
   } else {
     const memoryOnly = Deno.args[0] === "memory";
-    await runE2eBench(memoryOnly ? 0 : Number(Deno.args[0] ?? 1000), memoryOnly);
+    await runE2eBench(memoryOnly ? 0 : Number(Deno.args[0] ?? 1000), memoryOnly, Deno.args[1]);
   }
 }

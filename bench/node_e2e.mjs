@@ -8,7 +8,9 @@
  * client. The workloads and the method are in bench/_e2e.mjs, shared with
  * bench/e2e.ts (Deno).
  *
- * Run: `node bench/node_e2e.mjs [durationMs | memory]` (`memory`: the memory probe alone) (or `npm run bench --prefix scripts`).
+ * Run: `node bench/node_e2e.mjs [durationMs | memory] [workload]` (`memory`: the
+ * memory probe alone; a workload name part: only those workloads, no memory probe),
+ * or `npm run bench:node --prefix scripts`.
  * It builds npm/ when stale and installs the peers into
  * scripts/bench-peers/node_modules on first use; CI never runs it.
  *
@@ -94,7 +96,7 @@ async function loadSubjects(port) {
 }
 
 /** @param {number} durationMs Time per measurement. */
-async function runNodeE2eBench(durationMs) {
+async function runNodeE2eBench(durationMs, only = "") {
   ensureInstalled(PEERS);
   buildIfStale();
   const server = await startRedis();
@@ -106,12 +108,15 @@ async function runNodeE2eBench(durationMs) {
     if (durationMs > 0) {
       await runThroughput(subjects, {
         durationMs,
+        only,
         title:
           `End to end on Node ${process.version}, redwire from npm/, ${versions.join(", ")}, ` +
           `redis-server on port ${server.port}`,
       });
     }
-    const memory = subjects.slice(1).map((s) => [s.name, memoryInChild(s.name, server)]);
+    const memory = (only === "" ? subjects.slice(1) : []).map((
+      s,
+    ) => [s.name, memoryInChild(s.name, server)]);
     printMemory(memory);
   } finally {
     server.stop();
@@ -155,5 +160,8 @@ if (process.argv[2] === "--memory") {
   await memoryChild(process.argv[3], Number(process.argv[4]), Number(process.argv[5]));
 } else {
   // "memory": the memory probe alone.
-  await runNodeE2eBench(process.argv[2] === "memory" ? 0 : Number(process.argv[2] ?? 1000));
+  await runNodeE2eBench(
+    process.argv[2] === "memory" ? 0 : Number(process.argv[2] ?? 1000),
+    process.argv[3],
+  );
 }

@@ -94,7 +94,7 @@ export async function runE2eBench(
     for (const s of only === "" ? all.slice(1) : []) {
       memory.push([s.name, await memoryInChild(s.name, server.port, server.pid)]);
     }
-    printMemory(memory);
+    if (memory.length > 0) printMemory(memory);
   } finally {
     await server.stop();
   }

@@ -117,7 +117,7 @@ async function runNodeE2eBench(durationMs, only = "") {
     const memory = (only === "" ? subjects.slice(1) : []).map((
       s,
     ) => [s.name, memoryInChild(s.name, server)]);
-    printMemory(memory);
+    if (memory.length > 0) printMemory(memory);
   } finally {
     server.stop();
   }

@@ -164,39 +164,7 @@ export async function seed(client) {
 export function clientSubjects({ Redis, Connection, IORedis, createClient }, port) {
   const url = `redis://127.0.0.1:${port}`;
   return [
-    {
-      name: "redwire",
-      open: () => {
-        const redis = new Redis(url);
-        return {
-          get: (k) => redis.get(k),
-          set: (k, v) => redis.set(k, v),
-          pipeline: (keys, value) => {
-            const p = redis.pipeline();
-            for (const k of keys) p.set(k, value).get(k);
-            return p.exec();
-          },
-          close: () => redis.close(),
-        };
-      },
-    },
-    {
-      name: "redwire Connection",
-      open: async () => {
-        const conn = new Connection(url);
-        await conn.connect();
-        return {
-          get: (k) => conn.command(["GET", k]),
-          set: (k, v) => conn.command(["SET", k, v]),
-          pipeline: (keys, value) => {
-            const commands = [];
-            for (const k of keys) commands.push(["SET", k, value], ["GET", k]);
-            return conn.batch(commands);
-          },
-          close: () => conn.close(),
-        };
-      },
-    },
+    ...redwireSubjects({ Redis, Connection }, port),
     ioredisSubject("ioredis", IORedis, port, false),
     ioredisSubject("ioredis auto", IORedis, port, true),
     {
@@ -213,6 +181,50 @@ export function clientSubjects({ Redis, Connection, IORedis, createClient }, por
             return m.execAsPipeline();
           },
           close: () => client.quit(),
+        };
+      },
+    },
+  ];
+}
+
+/**
+ * The redwire subjects: the pooled `Redis` client and one `Connection`.
+ * `suffix` names another build of redwire measured beside this one (a
+ * before/after comparison in one run: REDWIRE_BEFORE in the scripts).
+ */
+export function redwireSubjects({ Redis, Connection }, port, suffix = "") {
+  const url = `redis://127.0.0.1:${port}`;
+  return [
+    {
+      name: `redwire${suffix}`,
+      open: () => {
+        const redis = new Redis(url);
+        return {
+          get: (k) => redis.get(k),
+          set: (k, v) => redis.set(k, v),
+          pipeline: (keys, value) => {
+            const p = redis.pipeline();
+            for (const k of keys) p.set(k, value).get(k);
+            return p.exec();
+          },
+          close: () => redis.close(),
+        };
+      },
+    },
+    {
+      name: `redwire Connection${suffix}`,
+      open: async () => {
+        const conn = new Connection(url);
+        await conn.connect();
+        return {
+          get: (k) => conn.command(["GET", k]),
+          set: (k, v) => conn.command(["SET", k, v]),
+          pipeline: (keys, value) => {
+            const commands = [];
+            for (const k of keys) commands.push(["SET", k, value], ["GET", k]);
+            return conn.batch(commands);
+          },
+          close: () => conn.close(),
         };
       },
     },

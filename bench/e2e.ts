@@ -22,6 +22,7 @@ import {
   printMemory,
   probeMemory,
   rawSubject,
+  redwireSubjects,
   runThroughput,
   seed,
 } from "./_e2e.mjs";
@@ -63,10 +64,18 @@ async function connectRaw(port: number): Promise<RawConnection> {
   };
 }
 
+/**
+ * REDWIRE_BEFORE=<folder of another redwire checkout> measures that build too,
+ * as "redwire before": a before/after comparison within one run.
+ */
+const BEFORE = Deno.env.get("REDWIRE_BEFORE");
+const before = BEFORE === undefined ? undefined : await import(`${BEFORE}/mod.ts`);
+
 function subjects(port: number) {
   return [
     rawSubject(() => connectRaw(port)),
     ...clientSubjects({ Redis, Connection, IORedis, createClient }, port),
+    ...(before === undefined ? [] : redwireSubjects(before, port, " before")),
   ];
 }
 

@@ -29,6 +29,7 @@ import {
   printMemory,
   probeMemory,
   rawSubject,
+  redwireSubjects,
   runThroughput,
   seed,
 } from "./_e2e.mjs";
@@ -92,6 +93,12 @@ async function loadSubjects(port) {
     rawSubject(() => connectRaw(port)),
     ...clientSubjects({ Redis, Connection, IORedis, createClient }, port),
   ];
+  // REDWIRE_BEFORE=<another checkout, its npm/ built>: that build too, as "redwire before".
+  const before = process.env.REDWIRE_BEFORE;
+  if (before !== undefined) {
+    const build = await import(pathToFileURL(join(before, "npm", "esm", "mod.js")).href);
+    subjects.push(...redwireSubjects(build, port, " before"));
+  }
   return { subjects, versions };
 }
 

@@ -138,7 +138,7 @@ export class Connection {
     this.options = resolveConnectionOptions(
       typeof options === "string" ? parseRedisUrl(options) : options,
     );
-    this.address = describeAddress(this.options);
+    this.address = this.options.transport?.address ?? describeAddress(this.options);
     this.onPush = this.options.onPush;
     this.#decoder = new Decoder({
       decodeResponses: this.options.decodeResponses,
@@ -415,7 +415,19 @@ export class Connection {
     }
     this.#armTimer();
     this.#writing = true;
-    this.#transport!.write(bytes).then(() => {
+    let accepted: Promise<void>;
+    try {
+      accepted = this.#transport!.write(bytes);
+    } catch (error) {
+      // A transport that throws instead of rejecting took none of the bytes
+      // (a Worker's socket used from another request): the batch never
+      // left, so its commands count as not written and may be retried.
+      this.#writing = false;
+      for (const entry of entries) entry.written = false;
+      this.destroy(error instanceof Error ? error : new ConnectionError(String(error)));
+      return;
+    }
+    accepted.then(() => {
       this.#writing = false;
       if (this.#outbox.length > 0) this.#scheduleFlush();
       else this.#maybeFinishClose();
@@ -554,20 +566,17 @@ export class Connection {
     clearTimeout(this.#timer);
     this.#transport?.close();
     const reason = error?.message ?? "it was closed";
-    for (const entry of this.#outbox) {
-      settle(
-        entry,
-        new ConnectionError(`Command not sent: connection to ${this.address} closed (${reason})`, {
-          cause: error,
-        }),
-      );
-    }
+    for (const entry of this.#outbox) settle(entry, notSent(this.address, reason, error));
     this.#outbox = [];
     this.#outboxBytes = 0;
     let first = true;
     for (const entry of this.#fifo.drain()) {
       const own = first && (error instanceof TimeoutError || error instanceof ProtocolError);
       first = false;
+      if (!entry.written) {
+        settle(entry, notSent(this.address, reason, error));
+        continue;
+      }
       settle(
         entry,
         own ? error : new ConnectionError(
@@ -609,4 +618,10 @@ export class Connection {
   toString(): string {
     return `Connection(${this.address} db=${this.options.db} ${this.#state})`;
   }
+}
+
+function notSent(address: string, reason: string, cause: Error | undefined): ConnectionError {
+  return new ConnectionError(`Command not sent: connection to ${address} closed (${reason})`, {
+    cause,
+  });
 }

@@ -15,7 +15,7 @@
 
 export type { OpenOptions, TlsOptions, Transport, TransportFactory } from "./transport.ts";
 export { createAsyncContext, defaultTransport } from "./select.ts";
-export type { AsyncContext } from "./select.ts";
+export type { AsyncContext } from "./adapter.ts";
 export { webSocketTransport } from "./websocket.ts";
 export type {
   WebSocketClientOptions,

@@ -1,0 +1,104 @@
+/**
+ * Bundles the npm package (npm/, from `deno task build:npm`) the way users
+ * do, with esbuild and each platform's export conditions, and prints the
+ * minified and gzipped size of every bundle. With `--check` it also fails
+ * when a bundle for a platform without Node names a `node:*` module, or when
+ * the browser bundle is 40 KB or more gzipped.
+ *
+ * The bundles import the whole main entry (`export * from "@redwire/redis"`),
+ * so the sizes are an upper bound: an app that imports only `Redis` and
+ * `webSocketTransport` gets less.
+ *
+ * Usage: node bench/bundle_size.mjs [--check]
+ *
+ * @module
+ */
+
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+
+const ROOT = join(import.meta.dirname, "..");
+const NPM_DIR = join(ROOT, "npm");
+const WORK = join(ROOT, "npm-bundles"); // inside the clone, removed after the run
+const LIMIT_GZIP = 40 * 1024;
+const check = process.argv.includes("--check");
+
+/**
+ * Each target: esbuild's platform, its extra conditions, and the `node:*`
+ * names it may hold (workerd looks up node:async_hooks, which exists there
+ * with `nodejs_compat`; the lookup is no import and fails quietly without).
+ */
+const TARGETS = [
+  { name: "browser", platform: "browser", conditions: [], nodeAllowed: [] },
+  { name: "neutral", platform: "neutral", conditions: [], nodeAllowed: [] },
+  { name: "edge-light", platform: "browser", conditions: ["edge-light"], nodeAllowed: [] },
+  {
+    name: "workerd",
+    platform: "browser",
+    conditions: ["workerd", "worker"],
+    nodeAllowed: ["node:async_hooks"],
+  },
+  { name: "node", platform: "node", conditions: [], nodeAllowed: null },
+];
+
+const require = createRequire(join(ROOT, "scripts", "package.json"));
+const esbuild = require("esbuild");
+
+rmSync(WORK, { recursive: true, force: true });
+mkdirSync(join(WORK, "node_modules", "@redwire"), { recursive: true });
+symlinkSync(NPM_DIR, join(WORK, "node_modules", "@redwire", "redis"), "dir");
+writeFileSync(join(WORK, "entry.mjs"), 'export * from "@redwire/redis";\n');
+
+const problems = [];
+console.log("bundle (esbuild --bundle --minify)   minified     gzipped   node:* imports");
+try {
+  for (const target of TARGETS) {
+    const result = await esbuild.build({
+      absWorkingDir: WORK,
+      entryPoints: ["entry.mjs"],
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: target.platform,
+      conditions: target.conditions.length > 0 ? target.conditions : undefined,
+      mainFields: target.platform === "neutral" ? ["module", "main"] : undefined,
+      external: ["cloudflare:sockets"],
+      write: false,
+      logLevel: "silent",
+    }).catch((error) => ({ error }));
+    if ("error" in result) {
+      problems.push(`${target.name}: esbuild failed: ${result.error.message}`);
+      console.log(`${target.name.padEnd(36)} FAILED`);
+      continue;
+    }
+    const code = result.outputFiles[0].contents;
+    const text = new TextDecoder().decode(code);
+    const nodeNames = [...new Set(text.match(/\bnode:[a-z_]+(?:\/[a-z_]+)?/g) ?? [])];
+    const gzipped = gzipSync(code, { level: 9 }).length;
+    console.log(
+      `${target.name.padEnd(36)} ${kib(code.length).padStart(9)} ${kib(gzipped).padStart(11)}   ${
+        nodeNames.length === 0 ? "none" : nodeNames.join(" ")
+      }`,
+    );
+    const unexpected = nodeNames.filter((n) => target.nodeAllowed?.includes(n) === false);
+    if (unexpected.length > 0) {
+      problems.push(`${target.name}: the bundle names ${unexpected.join(", ")}`);
+    }
+    if (target.name === "browser" && gzipped >= LIMIT_GZIP) {
+      problems.push(`browser: ${kib(gzipped)} gzipped, over the ${kib(LIMIT_GZIP)} budget`);
+    }
+  }
+} finally {
+  rmSync(WORK, { recursive: true, force: true });
+}
+if (problems.length > 0) {
+  console.log(`\nproblems:\n  ${problems.join("\n  ")}`);
+  if (check) process.exit(1);
+}
+
+/** @param {number} bytes */
+function kib(bytes) {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}

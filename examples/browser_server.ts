@@ -88,7 +88,7 @@ try {
       stdout: "null",
       stderr: "null",
     }).spawn();
-    let timer: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const text = await Promise.race([
       reported,
       new Promise<never>((_, reject) => {

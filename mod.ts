@@ -21,6 +21,7 @@ export {
   Multi,
   Pipeline,
   Redis,
+  Sentinel,
   Subscription,
   Transaction,
 } from "./src/client/mod.ts";
@@ -89,15 +90,17 @@ export type {
   SemaphoreOptions,
   WaitSummary,
 } from "./src/pool/mod.ts";
-export { parseSentinelUrl, Sentinel, SentinelConnectionPool } from "./src/sentinel/mod.ts";
+export { parseSentinelUrl, SentinelConnectionPool } from "./src/sentinel/mod.ts";
 export type {
   FailoverEvent,
   FailoverListener,
   SentinelAddress,
   SentinelClientOptions,
   SentinelConfig,
+  SentinelDiscovery,
   SentinelOptions,
   SentinelPoolOptions,
+  SentinelSource,
   SentinelUrl,
 } from "./src/sentinel/mod.ts";
 export { Connection, parseRedisUrl, redactUrl, VERSION } from "./src/connection/mod.ts";
@@ -109,10 +112,6 @@ export type {
   ResolvedConnectionOptions,
   RetryPolicy,
 } from "./src/connection/mod.ts";
-// TODO(#10): internal; exported only while Connection.dispatch and Sentinel's
-// client hook still name them (both go with the narrower Connection).
-export type { ReplySink } from "./src/connection/mod.ts";
-export type { SentinelClientInit } from "./src/sentinel/mod.ts";
 export { Decoder, encodeCommand, encodeCommands } from "./src/protocol/mod.ts";
 export type { DecoderOptions, FrameHandler, RedisArgument, Reply } from "./src/protocol/mod.ts";
 export { defaultTransport, webSocketTransport } from "./src/transport/mod.ts";

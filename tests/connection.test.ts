@@ -618,13 +618,13 @@ describe("Connection push frames", () => {
     assert.deepEqual(pushes[1], ["invalidate", [tracked1]]);
   });
 
-  it("delivers RESP3 SUBSCRIBE confirmations and messages to onPush while commands still work", async () => {
+  it("delivers RESP3 SUBSCRIBE confirmations and messages to the subscriber while commands still work", async () => {
     const pushes: Reply[][] = [];
     await using subscriber = await open({ protocol: 3 });
-    subscriber.onPush = (frame) => pushes.push(frame);
+    subscriber.enterSubscriberMode((frame) => pushes.push(frame));
     await using publisher = await open();
     const channel = key("channel");
-    await bounded(subscriber.writeOnly([["SUBSCRIBE", channel]]));
+    assert.equal(await bounded(subscriber.command(["SUBSCRIBE", channel])), null);
     await eventually(() => pushes.length > 0);
     assert.deepEqual(pushes[0], ["subscribe", channel, 1]);
     assert.equal(await publisher.command(["PUBLISH", channel, "hello"]), 1);
@@ -634,14 +634,13 @@ describe("Connection push frames", () => {
     assert.equal(pushes.length, 2);
   });
 
-  it("treats RESP2 pub/sub arrays as pushes in subscriberMode, and other replies as replies", async () => {
+  it("treats RESP2 pub/sub arrays as pushes in subscriber mode, and other replies as replies", async () => {
     const pushes: Reply[][] = [];
     await using subscriber = await open();
-    subscriber.subscriberMode = true;
-    subscriber.onPush = (frame) => pushes.push(frame);
+    subscriber.enterSubscriberMode((frame) => pushes.push(frame));
     await using publisher = await open();
     const channel = key("resp2-channel");
-    await bounded(subscriber.writeOnly([["SUBSCRIBE", channel]]));
+    assert.equal(await bounded(subscriber.command(["SUBSCRIBE", channel])), null);
     await eventually(() => pushes.length > 0);
     assert.deepEqual(pushes[0], ["subscribe", channel, 1]);
     await publisher.command(["PUBLISH", channel, "hi"]);

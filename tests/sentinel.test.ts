@@ -7,7 +7,8 @@ import {
   ReadOnlyError,
   ReplicaNotFoundError,
 } from "../src/errors.ts";
-import { parseSentinelUrl, Sentinel, SentinelConnectionPool } from "../src/sentinel/mod.ts";
+import { Sentinel } from "../src/client/mod.ts";
+import { parseSentinelUrl, SentinelConnectionPool } from "../src/sentinel/mod.ts";
 import type { FailoverEvent } from "../src/sentinel/mod.ts";
 import {
   freePort,

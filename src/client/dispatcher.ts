@@ -4,13 +4,13 @@
  *
  * @module
  */
+import { isBlockingCall } from "../commands/mod.ts";
 import {
   backoffDelay,
-  blockingTime,
   type CommandOptions,
+  type CommandRequest,
   type Connection,
   isRetryable,
-  type ReplySink,
   resolveRetryPolicy,
   type RetryDecision,
   type RetryPolicy,
@@ -56,7 +56,7 @@ class Batch {
  * One command on its way: it is its own reply sink, so the hot path
  * allocates no closures per command.
  */
-class Job implements ReplySink {
+class Job implements CommandRequest {
   attempt = 0;
   /** The connection the last attempt ran on, for `onError`. */
   connection: Connection | undefined = undefined;
@@ -126,7 +126,7 @@ export class Dispatcher {
   }
 
   #enqueue(job: Job): void {
-    if (blockingTime(job.args) !== undefined) {
+    if (isBlockingCall(job.args)) {
       void this.#runDedicated(job);
       return;
     }
@@ -154,10 +154,9 @@ export class Dispatcher {
     for (const job of jobs) {
       job.connection = connection;
       job.batch = batch;
-      connection.dispatch(job.args, job.options, job);
     }
-    // The batch is complete: write it now rather than a tick later.
-    connection.flush();
+    // One write, now: the tick's burst is complete.
+    connection.batch(jobs);
   }
 
   async #runDedicated(job: Job): Promise<void> {

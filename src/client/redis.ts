@@ -5,7 +5,7 @@
  */
 import { type CommandOptions, type Connection, parseRedisUrl } from "../connection/mod.ts";
 import { BlockingConnectionPool, type ConnectionPool, type PoolOptions } from "../pool/mod.ts";
-import { registerSentinelClient, sentinelClientOptions } from "../sentinel/mod.ts";
+import { sentinelClientOptions } from "../sentinel/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { Commands, type RedisKey, type Transform } from "./commands/mod.ts";
 import { asIs } from "./commands/_transforms.ts";
@@ -270,6 +270,3 @@ export class Transaction extends Commands<"promise", never> {
     return new Multi((fn) => fn(this.#connection));
   }
 }
-
-// Sentinel sits below the client layer: it builds its clients through this.
-registerSentinelClient((init) => new Redis(init));

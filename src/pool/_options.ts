@@ -4,7 +4,7 @@
  * @module
  */
 import type { Connection, ConnectionOptions } from "../connection/mod.ts";
-import type { PoolLogger, PoolOptions } from "./connection_pool.ts";
+import type { PoolLogger, PoolOptions } from "./pool_options.ts";
 
 /** Pool options with every default applied, split from the connection options. */
 export interface ResolvedPoolOptions {

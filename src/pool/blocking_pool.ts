@@ -4,7 +4,8 @@
  * @module
  */
 import { withBlockingDefaults } from "./_options.ts";
-import { ConnectionPool, type PoolOptions } from "./connection_pool.ts";
+import { ConnectionPool } from "./connection_pool.ts";
+import type { PoolOptions } from "./pool_options.ts";
 
 /**
  * A {@linkcode ConnectionPool} whose acquirers wait, first come first

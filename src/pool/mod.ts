@@ -21,7 +21,7 @@ export type {
   PoolOptions,
   PoolStats,
   WaitSummary,
-} from "./connection_pool.ts";
+} from "./pool_options.ts";
 export { BlockingConnectionPool } from "./blocking_pool.ts";
 export { Lease } from "./lease.ts";
 export { PoolEvent } from "./pool_event.ts";

@@ -9,8 +9,29 @@ import { MasterNotFoundError, ReplicaNotFoundError, type SentinelAnswer } from "
 import { BlockingConnectionPool, type DisconnectOptions, type PoolOptions } from "../pool/mod.ts";
 import { type Address, addressKey, roleOf } from "./_replies.ts";
 import { SentinelManagedConnection } from "./_managed_connection.ts";
-import type { FailoverEvent } from "./failover_watch.ts";
-import type { Sentinel } from "./sentinel.ts";
+import type { FailoverEvent, FailoverListener } from "./failover_watch.ts";
+
+/**
+ * What a {@linkcode SentinelConnectionPool} asks of the sentinels: a
+ * `Sentinel` (or `SentinelDiscovery`) is one.
+ *
+ * @example
+ * ```ts
+ * import { Sentinel, type SentinelSource } from "@redwire/redis";
+ *
+ * const source: SentinelSource = new Sentinel([["127.0.0.1", 26379]]);
+ * ```
+ */
+export interface SentinelSource {
+  /** The sentinels, in the order they are asked. */
+  readonly sentinels: [host: string, port: number][];
+  /** Where the master of `name` is now. */
+  discoverMaster(name: string): Promise<[host: string, port: number]>;
+  /** The usable replicas of `name`. */
+  discoverReplicas(name: string): Promise<[host: string, port: number][]>;
+  /** Calls `listener` with each failover step for `name`; returns what stops it. */
+  onFailover(name: string, listener: FailoverListener): () => void;
+}
 
 /**
  * Options of {@linkcode SentinelConnectionPool}: the data nodes' connection
@@ -26,8 +47,8 @@ import type { Sentinel } from "./sentinel.ts";
  * ```
  */
 export interface SentinelPoolOptions extends Omit<PoolOptions, "host" | "port" | "path"> {
-  /** The sentinels to ask. */
-  sentinel: Sentinel;
+  /** The sentinels to ask (a `Sentinel`). */
+  sentinel: SentinelSource;
   /** The master group name the sentinels monitor, such as `"mymaster"`. */
   serviceName: string;
   /** Connect to the master, or to replicas in turn. @default "master" */
@@ -73,7 +94,7 @@ const PROMOTION_POLL = 20;
  */
 export class SentinelConnectionPool extends BlockingConnectionPool {
   /** The sentinels this pool asks. */
-  readonly sentinel: Sentinel;
+  readonly sentinel: SentinelSource;
   /** The master group name. */
   readonly serviceName: string;
   /** Whether connections go to the master or to replicas. */

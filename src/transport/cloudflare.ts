@@ -16,7 +16,7 @@ import { ConnectionError } from "../errors.ts";
 import type { OpenOptions, Transport } from "./transport.ts";
 
 /** The part of a `cloudflare:sockets` socket this adapter uses. */
-interface WorkerSocket {
+export interface WorkerSocket {
   readonly readable: ReadableStream<Uint8Array>;
   readonly writable: WritableStream<Uint8Array>;
   readonly opened: Promise<unknown>;
@@ -24,11 +24,14 @@ interface WorkerSocket {
   close(): Promise<void>;
 }
 
+/** `connect()` of `cloudflare:sockets`, as far as this adapter calls it. */
+export type WorkerConnect = (
+  address: { hostname: string; port: number },
+  options: { secureTransport: "off" | "on"; allowHalfOpen: boolean },
+) => WorkerSocket;
+
 interface CloudflareSockets {
-  connect(
-    address: { hostname: string; port: number },
-    options: { secureTransport: "off" | "on"; allowHalfOpen: boolean },
-  ): WorkerSocket;
+  connect: WorkerConnect;
 }
 
 let sockets: Promise<CloudflareSockets> | undefined;
@@ -50,6 +53,7 @@ function loadSockets(): Promise<CloudflareSockets> {
  * slow reader holds the sender back.
  *
  * @param options Where and how to connect.
+ * @param connect `connect()` to use instead of the one of `cloudflare:sockets` (for tests).
  * @returns An open transport.
  * @throws {ConnectionError} If the connection or the TLS handshake fails,
  * or the options ask for what Workers cannot do.
@@ -63,17 +67,20 @@ function loadSockets(): Promise<CloudflareSockets> {
  * transport.close();
  * ```
  */
-export async function openCloudflareTransport(options: OpenOptions): Promise<Transport> {
+export async function openCloudflareTransport(
+  options: OpenOptions,
+  connect?: WorkerConnect,
+): Promise<Transport> {
   options.signal?.throwIfAborted();
   const where = options.path ?? `${options.host}:${options.port}`;
   const unsupported = unsupportedReason(options);
   if (unsupported !== undefined) {
     throw new ConnectionError(`Cannot connect to ${where}: ${unsupported}`);
   }
-  const { connect } = await loadSockets();
+  const open = connect ?? (await loadSockets()).connect;
   let socket: WorkerSocket;
   try {
-    socket = connect({ hostname: options.host, port: options.port }, {
+    socket = open({ hostname: options.host, port: options.port }, {
       secureTransport: options.tls === undefined ? "off" : "on",
       allowHalfOpen: false,
     });

@@ -17,10 +17,10 @@ export type { OpenOptions, TlsOptions, Transport, TransportFactory } from "./tra
 export { createAsyncContext, defaultTransport } from "./select.ts";
 export type { AsyncContext } from "./adapter.ts";
 export { webSocketTransport } from "./websocket.ts";
+export type { WebSocketTransportOptions } from "./websocket.ts";
 export type {
   WebSocketClientOptions,
   WebSocketConstructor,
   WebSocketEvent,
   WebSocketLike,
-  WebSocketTransportOptions,
-} from "./websocket.ts";
+} from "./websocket_types.ts";

@@ -14,10 +14,12 @@ import type {
   FindKeys,
   KeySpec,
   KeySpecFlag,
+  RequestPolicy,
+  ResponsePolicy,
 } from "./command_spec.ts";
 
 const UNKNOWN = Object.freeze({ kind: "unknown" as const });
-const ASCII = new TextDecoder();
+const UTF8 = new TextDecoder();
 
 function decodeKeySpec(row: KeySpecRow): KeySpec {
   if (row.length === 1) return { flags: row[0], begin: UNKNOWN, find: UNKNOWN };
@@ -36,7 +38,11 @@ type Entries = Map<string, CommandSpec | CommandRow>;
 
 function decodeRow(row: CommandRow, container: string | undefined): CommandSpec {
   const [name, arity, flags, since, specs, policies, subs] = row;
-  const [request, response] = policies ? policies.split("/") : [];
+  // The generator writes only names listed in REQUEST_POLICIES / RESPONSE_POLICIES.
+  const [request, response] = (policies ? policies.split("/") : []) as [
+    RequestPolicy?,
+    ResponsePolicy?,
+  ];
   const full = container === undefined ? name : `${container} ${name}`;
   return Object.freeze({
     name: full,
@@ -108,7 +114,7 @@ function table(): SpecMap {
 function find(map: ReadonlyMap<string, CommandSpec>, arg: RedisArgument): CommandSpec | undefined {
   // Typed methods send uppercase names: one Map lookup, no new string.
   if (typeof arg === "string") return map.get(arg) ?? map.get(arg.toUpperCase());
-  if (arg instanceof Uint8Array) return map.get(ASCII.decode(arg).toUpperCase());
+  if (arg instanceof Uint8Array) return map.get(UTF8.decode(arg).toUpperCase());
   return undefined;
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Connection, ConnectionOptions } from "../connection/mod.ts";
+import type { PooledConnection } from "./pooled_connection.ts";
 
 /**
  * Where leak reports go: `console` fits.
@@ -40,7 +41,7 @@ export interface PoolLogger {
  * await using pool = new BlockingConnectionPool(options);
  * ```
  */
-export interface PoolOptions extends ConnectionOptions {
+export interface PoolOptions<C extends PooledConnection = Connection> extends ConnectionOptions {
   /** Most connections open at once. @default 2 ** 31 (ConnectionPool), 50 (BlockingConnectionPool) */
   maxConnections?: number;
   /** Connections kept open even when idle: opened in the background after the first acquire, never evicted below this. @default 0 */
@@ -58,7 +59,7 @@ export interface PoolOptions extends ConnectionOptions {
   /** Longest wait for a free connection; `0` fails at once with PoolExhaustedError; `null` waits forever. @default 0 (ConnectionPool), 20000 (BlockingConnectionPool) */
   timeout?: number | null;
   /** Makes (and may connect) each connection instead of `new Connection(options)`; Sentinel pools use it. */
-  connectionFactory?: () => Promise<Connection>;
+  connectionFactory?: () => Promise<C>;
   /** Log leak reports to `console.warn` (or to `logger`). @default false */
   logLeaks?: boolean;
   /** Receives leak reports; setting it turns logging on. */

@@ -9,7 +9,10 @@
  * so the sizes are an upper bound: an app that imports only `Redis` and
  * `webSocketTransport` gets less.
  *
- * Usage: node bench/bundle_size.mjs [--check]
+ * With `--junit=path` it writes the two checks as test cases (no `node:*`
+ * where a runtime lacks Node; the browser budget).
+ *
+ * Usage: node bench/bundle_size.mjs [--check] [--junit=path]
  *
  * @module
  */
@@ -24,6 +27,7 @@ const NPM_DIR = join(ROOT, "npm");
 const WORK = join(ROOT, "npm-bundles"); // inside the clone, removed after the run
 const LIMIT_GZIP = 40 * 1024;
 const check = process.argv.includes("--check");
+const junitPath = process.argv.find((a) => a.startsWith("--junit="))?.slice("--junit=".length);
 
 /**
  * Each target: esbuild's platform, its extra conditions, and the `node:*`
@@ -52,6 +56,11 @@ symlinkSync(NPM_DIR, join(WORK, "node_modules", "@redwire", "redis"), "dir");
 writeFileSync(join(WORK, "entry.mjs"), 'export * from "@redwire/redis";\n');
 
 const problems = [];
+/** Problems by check, for the JUnit report. */
+const checks = {
+  "no node:* in bundles for runtimes without Node": [],
+  "browser bundle under 40 KiB gzipped": [],
+};
 console.log("bundle (esbuild --bundle --minify)   minified     gzipped   node:* imports");
 try {
   for (const target of TARGETS) {
@@ -70,6 +79,7 @@ try {
     }).catch((error) => ({ error }));
     if ("error" in result) {
       problems.push(`${target.name}: esbuild failed: ${result.error.message}`);
+      checks["no node:* in bundles for runtimes without Node"].push(problems.at(-1));
       console.log(`${target.name.padEnd(36)} FAILED`);
       continue;
     }
@@ -85,13 +95,26 @@ try {
     const unexpected = nodeNames.filter((n) => target.nodeAllowed?.includes(n) === false);
     if (unexpected.length > 0) {
       problems.push(`${target.name}: the bundle names ${unexpected.join(", ")}`);
+      checks["no node:* in bundles for runtimes without Node"].push(problems.at(-1));
     }
     if (target.name === "browser" && gzipped >= LIMIT_GZIP) {
       problems.push(`browser: ${kib(gzipped)} gzipped, over the ${kib(LIMIT_GZIP)} budget`);
+      checks["browser bundle under 40 KiB gzipped"].push(problems.at(-1));
     }
   }
 } finally {
   rmSync(WORK, { recursive: true, force: true });
+}
+if (junitPath !== undefined) {
+  const escape = (text) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const cases = Object.entries(checks).map(([name, found]) =>
+    `  <testcase classname="bundles" name="${escape(name)}">` +
+    (found.length === 0 ? "" : `<failure message="${escape(found.join("; "))}"/>`) + "</testcase>"
+  );
+  writeFileSync(
+    junitPath,
+    `<?xml version="1.0"?>\n<testsuite name="bundles">\n${cases.join("\n")}\n</testsuite>\n`,
+  );
 }
 if (problems.length > 0) {
   console.log(`\nproblems:\n  ${problems.join("\n  ")}`);

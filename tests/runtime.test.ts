@@ -123,3 +123,15 @@ describe("Connection over a transport whose write throws", () => {
     assert.equal(await redis.incr("sync-throw"), 1, "ran once, on a new connection");
   });
 });
+
+describe("defaultTransport of a web build on a runtime with sockets", () => {
+  it("says the bundle lacks the adapter and which condition to bundle with", async () => {
+    const open = transportFor("node", {});
+    await assert.rejects(open({ host: "127.0.0.1", port: 1 }), (error: unknown) => {
+      assert.ok(error instanceof ConnectionError);
+      assert.match(error.message, /bundle with the "node" condition/);
+      assert.match(error.message, /webSocketTransport/);
+      return true;
+    });
+  });
+});

@@ -60,9 +60,14 @@ export function transportFor(runtime: RuntimeKind, adapters: AdapterTable): Tran
 
 function noSocketApi(runtime: RuntimeKind, options: OpenOptions): ConnectionError {
   const where = options.path ?? `${options.host}:${options.port}`;
+  // A runtime with sockets whose bundle was built for the web (a bundler
+  // that did not pass the `node` / `workerd` export condition).
+  const why = CHAINS[runtime].length > 0
+    ? `this build of redwire (the browser / worker one, chosen by the bundler's export conditions) has no socket adapter for ${runtime}; bundle with the "${runtime}" condition, or`
+    : `this runtime (${runtime}) offers redwire no TCP socket API;`;
   return new ConnectionError(
-    `Cannot connect to ${where}: this runtime (${runtime}) offers redwire no TCP socket API. ` +
-      'Reach Redis through a redwire bridge: new Redis({ transport: webSocketTransport("wss://your-bridge/redis", { token }) }) ' +
+    `Cannot connect to ${where}: ${why} ` +
+      'reach Redis through a redwire bridge: new Redis({ transport: webSocketTransport("wss://your-bridge/redis", { token }) }) ' +
       "with serveBridge() from @redwire/redis/bridge running next to Redis",
   );
 }

@@ -31,7 +31,10 @@ export type {
   BitFieldOperation,
   BitRange,
   Bulk,
+  ClientEventListener,
+  ClientEventMap,
   ClientKillFilter,
+  ClientStatus,
   ClientTrackingOptions,
   ClusterShard,
   CommandInfo,
@@ -160,7 +163,20 @@ export type {
   SentinelSource,
   SentinelUrl,
 } from "./src/sentinel/mod.ts";
-export { Connection, parseRedisUrl, redactUrl, VERSION } from "./src/connection/mod.ts";
+export {
+  Connection,
+  parseRedisUrl,
+  redactUrl,
+  TRACING_CHANNELS,
+  VERSION,
+} from "./src/connection/mod.ts";
+export type {
+  BatchTraceContext,
+  CommandTraceContext,
+  ConnectTraceContext,
+  PoolAcquireTraceContext,
+  TraceTarget,
+} from "./src/connection/mod.ts";
 export type {
   CommandOptions,
   ConnectionOptions,

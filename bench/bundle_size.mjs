@@ -31,7 +31,7 @@ const junitPath = process.argv.find((a) => a.startsWith("--junit="))?.slice("--j
 
 /**
  * Each target: esbuild's platform, its extra conditions, and the `node:*`
- * names it may hold (workerd looks up node:async_hooks, which exists there
+ * names it may hold (workerd looks up node:async_hooks and node:diagnostics_channel, which exist there
  * with `nodejs_compat`; the lookup is no import and fails quietly without).
  */
 const TARGETS = [

@@ -52,8 +52,9 @@ const DESCRIPTION =
  * @param {{ version: string, license?: string }} deno
  * @param {{ subpath: string, name: string }[]} entries
  * @param {Record<string, string>} dependencies
+ * @param {Record<string, string>} [peerDependencies]
  */
-export function writePackageJson(deno, entries, dependencies) {
+export function writePackageJson(deno, entries, dependencies, peerDependencies = {}) {
   /** @type {Record<string, unknown>} */
   const exports = {};
   for (const { subpath, name } of entries) {
@@ -85,6 +86,7 @@ export function writePackageJson(deno, entries, dependencies) {
   exports["./package.json"] = "./package.json";
   const main = entries.find((e) => e.subpath === ".").name;
   const names = Object.keys(dependencies).sort();
+  const peers = Object.keys(peerDependencies).sort();
   const pkg = {
     name: PACKAGE_NAME,
     version: deno.version,
@@ -118,10 +120,17 @@ export function writePackageJson(deno, entries, dependencies) {
         ),
       }
       : {}),
+    // Each peer serves one optional entry point (`./otel`): the core needs none.
+    ...(peers.length > 0
+      ? {
+        peerDependencies: Object.fromEntries(peers.map((n) => [n, peerDependencies[n]])),
+        peerDependenciesMeta: Object.fromEntries(peers.map((n) => [n, { optional: true }])),
+      }
+      : {}),
   };
   writeJson(join(NPM_DIR, "package.json"), pkg);
   // TypeScript's legacy `moduleResolution: node10` ignores `exports`; a
-  // folder per subpath (`redwire/bridge`) shows it the CommonJS build.
+  // folder per subpath (`@redwire/redis/bridge`) shows it the CommonJS build.
   for (const { subpath, name } of entries.filter((e) => e.subpath !== ".")) {
     const folder = join(NPM_DIR, subpath);
     const up = relative(folder, NPM_DIR).split(sep).join("/");

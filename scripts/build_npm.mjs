@@ -55,6 +55,13 @@ const DENO_ONLY = ["src/transport/deno.ts", "src/bridge/deno.ts"];
 const KNOWN_DEPENDENCIES = { ws: "^8.18.0" };
 
 /**
+ * npm packages an entry point imports that the user installs: each one
+ * imported becomes a peer dependency at this range (the OpenTelemetry API
+ * must be the application's own copy, or its global registry is not shared).
+ */
+const KNOWN_PEER_DEPENDENCIES = { "@opentelemetry/api": "^1.4.0" };
+
+/**
  * Dependencies loaded through a computed `import(name)`, which no import
  * graph can see: each is added when the package contains the module that
  * loads it, and that module must still name the package.
@@ -101,7 +108,7 @@ async function main() {
   await emitJavaScript(modules, "esm");
   await emitJavaScript(modules, "cjs");
   emitDeclarations(ts, entries.map((e) => e.file), TWINS);
-  writePackageJson(deno, entries, graph.dependencies);
+  writePackageJson(deno, entries, graph.dependencies, graph.peerDependencies);
   writeFileSync(
     join(NPM_DIR, "README.md"),
     npmReadme(readFileSync(join(ROOT, "README.md"), "utf8")),
@@ -115,7 +122,8 @@ async function main() {
   console.log(
     `npm/ built in ${seconds}s: ${PACKAGE_NAME}@${deno.version}, ${graph.modules.length} modules, ` +
       `entries ${entries.map((e) => e.subpath).join(" ")}, ` +
-      `dependencies ${JSON.stringify(graph.dependencies)}`,
+      `dependencies ${JSON.stringify(graph.dependencies)}, ` +
+      `peer dependencies ${JSON.stringify(graph.peerDependencies)}`,
   );
 }
 
@@ -164,10 +172,10 @@ function classify(specifier) {
     );
   }
   const [, name, path = ""] = match;
-  if (!(name in KNOWN_DEPENDENCIES)) {
+  if (!(name in KNOWN_DEPENDENCIES) && !(name in KNOWN_PEER_DEPENDENCIES)) {
     fail(
       `src imports the npm package "${name}"; add it with its version range to ` +
-        "KNOWN_DEPENDENCIES in scripts/build_npm.mjs",
+        "KNOWN_DEPENDENCIES (or KNOWN_PEER_DEPENDENCIES) in scripts/build_npm.mjs",
     );
   }
   return { kind: "package", name, path };
@@ -182,14 +190,19 @@ function classify(specifier) {
 async function moduleGraph(entryFiles) {
   /** @type {Record<string, string>} */
   const dependencies = {};
+  /** @type {Record<string, string>} */
+  const peerDependencies = {};
   const externals = {
     name: "externals",
     setup(build) {
       build.onResolve({ filter: /.*/ }, (args) => {
         const found = classify(args.path);
         if (found.kind === "relative") return undefined;
-        if (found.kind === "package") {
+        if (found.kind === "package" && found.name in KNOWN_DEPENDENCIES) {
           dependencies[found.name] = KNOWN_DEPENDENCIES[found.name];
+        }
+        if (found.kind === "package" && found.name in KNOWN_PEER_DEPENDENCIES) {
+          peerDependencies[found.name] = KNOWN_PEER_DEPENDENCIES[found.name];
         }
         return { path: args.path, external: true };
       });
@@ -234,7 +247,7 @@ async function moduleGraph(entryFiles) {
     }
     dependencies[name] = KNOWN_DEPENDENCIES[name];
   }
-  return { modules, dependencies };
+  return { modules, dependencies, peerDependencies };
 }
 
 /**

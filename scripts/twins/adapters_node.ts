@@ -15,4 +15,5 @@ export const ADAPTERS: AdapterTable = {
   asyncLocalStorage: () =>
     builtinModule<{ AsyncLocalStorage: AsyncLocalStorageClass }>("node:async_hooks")
       ?.AsyncLocalStorage,
+  diagnosticsChannel: () => builtinModule("node:diagnostics_channel"),
 };

@@ -4,6 +4,14 @@
  *
  * @module
  */
+import {
+  type ConnectTraceContext,
+  traced,
+  type TraceTarget,
+  traceTarget,
+  tracing,
+} from "../connection/mod.ts";
+import type { TracingChannel } from "../transport/mod.ts";
 import type { Maintenance } from "./_maintenance.ts";
 import type { ResolvedPoolOptions } from "./_options.ts";
 import type { Registry } from "./_registry.ts";
@@ -13,10 +21,14 @@ import type { Permit, Semaphore } from "./semaphore.ts";
 
 /** What the connector tells its pool. */
 export interface ConnectorHooks<C extends PooledConnection> {
+  /** A connection attempt starts (for the "connecting" event). */
+  connecting(attempt: number, reconnect: boolean): void;
+  /** The pool's fields for tracing contexts. */
+  target(): TraceTarget;
   /** A connection was made and registered (for the "create" event). */
   created(connection: C): void;
-  /** A background task failed (for the "error" event). */
-  failed(error: Error, during: "warmUp" | "healthCheck"): void;
+  /** A connection for an acquirer, or a background task, failed (for the "error" event). */
+  failed(error: Error, during: "connect" | "warmUp" | "healthCheck"): void;
   /** The error for work refused because the pool is closed. */
   closedError(): Error;
 }
@@ -47,6 +59,10 @@ export class Connector<C extends PooledConnection> {
   #warmUps = new Set<Promise<Error | undefined>>();
   #backoff = 0;
   #after = 0;
+  /** Attempts failed since the last success: the next attempt's number is this + 1. */
+  #failures = 0;
+  /** A connection broke or an attempt failed since the last success. */
+  #lost = false;
 
   constructor(options: ResolvedPoolOptions<C>, parts: ConnectorParts<C>, hooks: ConnectorHooks<C>) {
     this.#options = options;
@@ -87,6 +103,9 @@ export class Connector<C extends PooledConnection> {
    */
   connectFor(permit: Permit, signal: AbortSignal | undefined): Promise<SlotView<C>> {
     const connecting = this.create();
+    connecting.catch((error) => {
+      if (!this.#registry.closed) this.#hooks.failed(toError(error), "connect");
+    });
     if (signal === undefined) {
       return connecting.catch((error) => {
         permit.release();
@@ -113,20 +132,32 @@ export class Connector<C extends PooledConnection> {
     });
   }
 
+  /** Notes that a connection broke: the next connection is a reconnect. */
+  lost(): void {
+    this.#lost = true;
+  }
+
   /** Opens one connection and registers it (state "new": the caller places it). */
   async create(): Promise<SlotView<C>> {
     this.#connecting++;
     const registry = this.#registry;
     const generation = registry.generation;
-    let connection: C | undefined;
+    const attempt = this.#failures + 1;
+    this.#hooks.connecting(attempt, this.#lost);
+    let connection: C;
     try {
-      connection = await this.#factory();
-      if (connection.state !== "ready") await connection.connect();
+      const channel = tracing().connect;
+      connection = channel?.hasSubscribers
+        ? await this.#tracedOpen(channel, attempt)
+        : await this.#open(undefined);
     } catch (error) {
-      connection?.destroy(error instanceof Error ? error : undefined);
+      this.#failures++;
+      this.#lost = true;
       this.#done();
       throw error;
     }
+    this.#failures = 0;
+    this.#lost = false;
     const lifetime = this.#options.maxLifetime;
     // Up to 10% sooner at random, so connections made together do not all retire together.
     const expiresAt = lifetime === null
@@ -141,6 +172,31 @@ export class Connector<C extends PooledConnection> {
     }
     if (lifetime !== null) this.#maintenance.wakeBy(expiresAt);
     return slot;
+  }
+
+  /** Makes and connects one connection; on failure it is destroyed. */
+  async #open(trace: ConnectTraceContext | undefined): Promise<C> {
+    let connection: C | undefined;
+    try {
+      connection = await this.#factory();
+      // A factory (Sentinel) picks the server: the context names the one chosen.
+      if (trace !== undefined) {
+        const where = traceTarget(connection.address, {});
+        trace.serverAddress = where.serverAddress;
+        if (where.serverPort === undefined) delete trace.serverPort;
+        else trace.serverPort = where.serverPort;
+      }
+      if (connection.state !== "ready") await connection.connect();
+      return connection;
+    } catch (error) {
+      connection?.destroy(error instanceof Error ? error : undefined);
+      throw error;
+    }
+  }
+
+  #tracedOpen(channel: TracingChannel<ConnectTraceContext>, attempt: number): Promise<C> {
+    const context = { ...this.#hooks.target(), attempt, reconnect: this.#lost };
+    return traced(channel, context, () => this.#open(context));
   }
 
   /** Resolves once no connection is being made (close() waits for this). */
@@ -210,4 +266,8 @@ export class Connector<C extends PooledConnection> {
       this.#warmUps.add(done);
     }
   }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -24,4 +24,5 @@ export const ADAPTERS: AdapterTable = {
     builtinModule<{ AsyncLocalStorage: AsyncLocalStorageClass }>("node:async_hooks")
       ?.AsyncLocalStorage ??
       (globalThis as { AsyncLocalStorage?: AsyncLocalStorageClass }).AsyncLocalStorage,
+  diagnosticsChannel: () => builtinModule("node:diagnostics_channel"),
 };

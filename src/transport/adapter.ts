@@ -51,4 +51,6 @@ export interface AsyncLocalStorageClass {
 export type AdapterTable = Partial<Record<AdapterName, () => Promise<SocketAdapter>>> & {
   /** Finds the runtime's `AsyncLocalStorage`; absent or `undefined` where there is none. */
   asyncLocalStorage?: () => AsyncLocalStorageClass | undefined;
+  /** Finds `node:diagnostics_channel`; absent or `undefined` where there is none. */
+  diagnosticsChannel?: () => unknown;
 };

@@ -7,12 +7,18 @@
  */
 import type { Redis } from "../client/mod.ts";
 import type { RedisCluster } from "../cluster/mod.ts";
-import { NoConnectionError } from "../errors.ts";
+import { NoConnectionError, RedisError } from "../errors.ts";
 import { createAsyncContext } from "../transport/mod.ts";
 import { type ContextFrame, ContextScope } from "./_context_scope.ts";
 
 const scope = new ContextScope<Redis | RedisCluster>(
   createAsyncContext<ContextFrame<Redis | RedisCluster>>(),
+  () =>
+    new RedisError(
+      "withConnection() refused: another withConnection() run is still pending, and this runtime has no " +
+        "AsyncLocalStorage to keep them apart (browsers, Vercel Edge, Cloudflare Workers without nodejs_compat). " +
+        "Pass the client explicitly, or finish one run before starting the next",
+    ),
 );
 const stack: (Redis | RedisCluster)[] = [];
 let globalDefault: Redis | RedisCluster | undefined;
@@ -28,16 +34,19 @@ function checkClient(client: unknown, caller: string): void {
  * and callbacks included; the outer one is current again when `fn` settles,
  * also when it throws. Concurrent calls never see each other's client.
  *
- * This rests on the runtime's `AsyncLocalStorage` (Deno, Node, Bun, and
- * workers with Node compatibility). Where there is none, a plain stack
- * stands in: the client is current from the call until `fn`'s promise
- * settles, for all code running meanwhile — correct for code that does not
- * interleave `withConnection` calls, wrong for code that does.
+ * This rests on the runtime's `AsyncLocalStorage`: Deno, Node 20.16+, Bun,
+ * and Cloudflare Workers with `nodejs_compat` isolate concurrent runs.
+ * Browsers, the Vercel Edge Runtime and Workers without `nodejs_compat`
+ * have none: there a plain stack stands in, and a `withConnection` call
+ * made while an asynchronous run is pending throws instead of sharing the
+ * stack (two requests would see each other's client). Nest runs only
+ * synchronously there, or pass clients explicitly.
  *
  * @param client The client to make current.
  * @param fn Runs with `client` current; receives it too.
  * @returns What `fn` returns.
  * @throws {TypeError} If `client` is not a client.
+ * @throws {RedisError} Without AsyncLocalStorage, if another run is pending.
  * @throws What `fn` throws.
  *
  * @example Nested contexts

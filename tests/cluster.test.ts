@@ -240,6 +240,11 @@ describe("RedisCluster on a 6-node cluster", () => {
       await Promise.all(keys.map((key) => incrBy.run([key], [1]))),
       keys.map(() => 6),
     );
+    await cluster.scriptFlush(); // a pipeline loads its scripts before it sends
+    const pipe = cluster.pipeline();
+    const script = pipe.registerScript<number>("return redis.call('INCRBY', KEYS[1], ARGV[1])");
+    for (const key of keys) script.run([key], [10]);
+    assert.deepEqual(await pipe.exec(), keys.map(() => 16));
   });
 
   it("iterates keys across every primary", async () => {

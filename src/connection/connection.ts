@@ -41,11 +41,14 @@ const SCRATCH_KEEP = 2 * 1024 * 1024;
  * transport may split a write, so two in flight could interleave).
  */
 function writeChunks(transport: Transport, chunks: Uint8Array[]): Promise<void> {
-  if (chunks.length === 1) return transport.write(chunks[0]);
-  return chunks.reduce(
-    (written: Promise<void>, chunk) => written.then(() => transport.write(chunk)),
-    Promise.resolve(),
-  );
+  // The first write is called synchronously, so a transport that throws
+  // (instead of rejecting) throws here, before any byte left.
+  let written = transport.write(chunks[0]!);
+  for (let i = 1; i < chunks.length; i++) {
+    const chunk = chunks[i]!;
+    written = written.then(() => transport.write(chunk));
+  }
+  return written;
 }
 
 /**
@@ -120,7 +123,7 @@ export class Connection {
     this.options = resolveConnectionOptions(
       typeof options === "string" ? parseRedisUrl(options) : options,
     );
-    this.address = describeAddress(this.options);
+    this.address = this.options.transport?.address ?? describeAddress(this.options);
     this.#clock = this.options.clock;
     this.#createdAt = this.#lastUsedAt = this.#clock.now();
     this.#receivePush = this.options.onPush;
@@ -411,7 +414,25 @@ export class Connection {
     }
     this.#armTimer();
     this.#writing = true;
-    writeChunks(this.#transport!, chunks).then(() => {
+    let accepted: Promise<void>;
+    try {
+      accepted = writeChunks(this.#transport!, chunks);
+    } catch (error) {
+      // A transport that throws instead of rejecting took none of the bytes
+      // (a Worker's socket used from another request): the batch never
+      // left, so its commands count as not written and may be retried.
+      this.#writing = false;
+      for (const entry of entries) entry.written = false;
+      const failure = error instanceof Error ? error : new ConnectionError(String(error));
+      if (replyless !== undefined) {
+        for (const entry of replyless) {
+          settle(entry, notSent(this.address, failure.message, failure));
+        }
+      }
+      this.destroy(failure);
+      return;
+    }
+    accepted.then(() => {
       this.#releaseScratch();
       this.#writing = false;
       if (replyless !== undefined) {
@@ -562,20 +583,17 @@ export class Connection {
     this.#clock.clearTimeout(this.#timer);
     this.#transport?.close();
     const reason = error?.message ?? "it was closed";
-    for (const entry of this.#outbox) {
-      settle(
-        entry,
-        new ConnectionError(`Command not sent: connection to ${this.address} closed (${reason})`, {
-          cause: error,
-        }),
-      );
-    }
+    for (const entry of this.#outbox) settle(entry, notSent(this.address, reason, error));
     this.#outbox = [];
     this.#outboxBytes = 0;
     let first = true;
     for (const entry of this.#fifo.drain()) {
       const own = first && (error instanceof TimeoutError || error instanceof ProtocolError);
       first = false;
+      if (!entry.written) {
+        settle(entry, notSent(this.address, reason, error));
+        continue;
+      }
       settle(
         entry,
         own ? error : new ConnectionError(
@@ -617,4 +635,10 @@ export class Connection {
   toString(): string {
     return `Connection(${this.address} db=${this.options.db} ${this.#state})`;
   }
+}
+
+function notSent(address: string, reason: string, cause: Error | undefined): ConnectionError {
+  return new ConnectionError(`Command not sent: connection to ${address} closed (${reason})`, {
+    cause,
+  });
 }

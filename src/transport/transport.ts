@@ -103,4 +103,11 @@ export interface Transport {
  * };
  * ```
  */
-export type TransportFactory = (options: OpenOptions) => Promise<Transport>;
+export type TransportFactory = ((options: OpenOptions) => Promise<Transport>) & {
+  /**
+   * What connections opened by this factory name in their messages instead
+   * of `host:port`, such as `bridge wss://bridge.example.com/redis` (never a
+   * credential). @default `host:port` of the connection options
+   */
+  readonly address?: string;
+};

@@ -78,13 +78,19 @@ function camel(name: string): string {
   return name.replace(/[-_ ]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** As {@linkcode toRecord}, with `kebab-case` keys in camelCase (XINFO, MEMORY STATS ...). */
+/**
+ * As {@linkcode toRecord}, with `kebab-case` keys in camelCase (XINFO, MEMORY
+ * STATS ...) and RESP3 sets as arrays, so both protocols give one shape.
+ */
 export function toFields<T>(reply: Reply): T {
   const record = emptyRecord<Reply>();
+  const put = (key: Reply, value: Reply) => {
+    record[camel(text(key))] = value instanceof Set ? [...value] : value;
+  };
   if (reply instanceof Map) {
-    for (const [key, value] of reply) record[camel(text(key))] = value;
+    for (const [key, value] of reply) put(key, value);
   } else if (Array.isArray(reply)) {
-    for (let i = 0; i + 1 < reply.length; i += 2) record[camel(text(reply[i]!))] = reply[i + 1]!;
+    for (let i = 0; i + 1 < reply.length; i += 2) put(reply[i]!, reply[i + 1]!);
   }
   return record as T;
 }

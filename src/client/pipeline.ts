@@ -223,7 +223,9 @@ export class Pipeline<V extends Bulk = string, R extends unknown[] = []>
    * @returns The typed replies, one per queued command, in order.
    * @throws {ReplyError} The first error reply, unless raiseOnError is false.
    */
+  /** Sends every queued command; error replies stay in place among the replies. */
   exec(options: { raiseOnError: false }): Promise<SettledReplies<R>>;
+  /** Sends every queued command; resolves the tuple of their replies. */
   exec(options?: ExecOptions): Promise<R>;
   async exec(options: ExecOptions = {}): Promise<R | SettledReplies<R>> {
     const queued = this.take();
@@ -259,7 +261,9 @@ export class Multi<V extends Bulk = string, R extends unknown[] = []>
    * @throws {ReplyError} EXECABORT when a command was rejected while queuing, or
    *   the first error reply unless raiseOnError is false.
    */
+  /** Runs the transaction; error replies stay in place among the replies. */
   exec(options: { raiseOnError: false }): Promise<SettledReplies<R> | null>;
+  /** Runs the transaction; resolves the tuple of replies, or null when a watched key changed. */
   exec(options?: ExecOptions): Promise<R | null>;
   async exec(options: ExecOptions = {}): Promise<R | SettledReplies<R> | null> {
     const queued = this.take();

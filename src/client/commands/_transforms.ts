@@ -105,8 +105,17 @@ export function toArray<T>(reply: Reply): T[] {
   return (reply instanceof Set ? [...reply] : reply) as T[];
 }
 
-/** A scored member, as WITHSCORES and ZPOP replies give them. */
-export interface Scored<V> {
+/**
+ * A sorted-set member with its score, as WITHSCORES, ZPOP and ZSCAN give them.
+ *
+ * @example
+ * ```ts
+ * import type { ScoredMember } from "@redwire/redis";
+ *
+ * const entry: ScoredMember = { member: "alice", score: 42 };
+ * ```
+ */
+export interface ScoredMember<V = string> {
   /** The member. */
   member: V;
   /** Its score. */
@@ -114,7 +123,7 @@ export interface Scored<V> {
 }
 
 /** WITHSCORES replies: flat pairs (RESP2) or nested pairs (RESP3). */
-export function toScored<V>(reply: Reply): Scored<V>[] {
+export function toScored<V>(reply: Reply): ScoredMember<V>[] {
   const items = reply as Reply[];
   if (items.length > 0 && Array.isArray(items[0])) {
     return (items as Reply[][]).map(([member, score]) => ({
@@ -122,7 +131,7 @@ export function toScored<V>(reply: Reply): Scored<V>[] {
       score: toNumber(score!),
     }));
   }
-  const scored: Scored<V>[] = [];
+  const scored: ScoredMember<V>[] = [];
   for (let i = 0; i + 1 < items.length; i += 2) {
     scored.push({ member: items[i] as V, score: toNumber(items[i + 1]!) });
   }
@@ -130,7 +139,7 @@ export function toScored<V>(reply: Reply): Scored<V>[] {
 }
 
 /** ZRANK/ZREVRANK WITHSCORE is 7.2+; on 7.0 a pair `[member, score]` or null. */
-export function toScoredOne<V>(reply: Reply): Scored<V> | null {
+export function toScoredOne<V>(reply: Reply): ScoredMember<V> | null {
   if (reply === null || (Array.isArray(reply) && reply.length === 0)) return null;
   return toScored<V>(reply)[0] ?? null;
 }
@@ -166,7 +175,7 @@ export function toKeyElements<V>(reply: Reply): { key: string; elements: V[] } |
 }
 
 /** ZMPOP / BZMPOP: `{ key, members }` or null. */
-export function toKeyMembers<V>(reply: Reply): { key: string; members: Scored<V>[] } | null {
+export function toKeyMembers<V>(reply: Reply): { key: string; members: ScoredMember<V>[] } | null {
   if (reply === null) return null;
   const [key, members] = reply as Reply[];
   return { key: text(key!), members: toScored<V>(members!) };

@@ -31,7 +31,10 @@ export type {
   BitFieldOperation,
   BitRange,
   Bulk,
+  ClientEventListener,
+  ClientEventMap,
   ClientKillFilter,
+  ClientStatus,
   ClientTrackingOptions,
   ClusterShard,
   CommandInfo,
@@ -99,7 +102,6 @@ export type {
 export type {
   Chain,
   ClientCommands,
-  CommandBase,
   Commands,
   MultiChain,
   PipelineChain,
@@ -139,6 +141,7 @@ export type {
   DestroyReason,
   DisconnectOptions,
   ListenerOptions,
+  PooledConnection,
   PoolEventMap,
   PoolLogger,
   PoolOptions,
@@ -159,7 +162,20 @@ export type {
   SentinelSource,
   SentinelUrl,
 } from "./src/sentinel/mod.ts";
-export { Connection, parseRedisUrl, redactUrl, VERSION } from "./src/connection/mod.ts";
+export {
+  Connection,
+  parseRedisUrl,
+  redactUrl,
+  TRACING_CHANNELS,
+  VERSION,
+} from "./src/connection/mod.ts";
+export type {
+  BatchTraceContext,
+  CommandTraceContext,
+  ConnectTraceContext,
+  PoolAcquireTraceContext,
+  TraceTarget,
+} from "./src/connection/mod.ts";
 export type {
   CommandOptions,
   ConnectionOptions,
@@ -203,3 +219,4 @@ export {
   TimeoutError,
 } from "./src/errors.ts";
 export type { ConnectionErrorOptions, SentinelAnswer } from "./src/errors.ts";
+export type { Clock } from "./src/clock.ts";

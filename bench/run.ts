@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   bridge: async () => (await import("./bridge.ts")).runBridgeBench(),
   failover: async () => (await import("./failover.ts")).runFailoverBench(),
   typecheck: async () => (await import("./typecheck.ts")).runTypecheckBench(),
+  observability: async () => (await import("./observability.ts")).runObservabilityBench(),
 };
 
 const wanted = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHES);

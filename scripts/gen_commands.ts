@@ -193,6 +193,8 @@ function timeoutRule(command: Command): [at: number | string, unitMs: number] {
       `${command.name}: blocking, but no timeout argument in COMMAND DOCS`,
     );
   }
+  // Redis documents blocking timeouts in seconds as doubles (BLPOP, BZMPOP)
+  // and in milliseconds as integers (WAIT, XREAD BLOCK); anything else stops here.
   const unit = arg.type === "double" ? 1000 : arg.type === "integer" ? 1 : NaN;
   if (Number.isNaN(unit)) {
     throw new Error(`${command.name}: timeout of type ${arg.type}`);
@@ -222,6 +224,7 @@ function specRow(
 ): string {
   const flags = hex(bits(spec.flags, keyFlags));
   if ("unknown" in spec) return `[${flags}]`;
+  if (!(spec.find.keystep >= 1)) throw new Error(`A key spec with keystep ${spec.find.keystep}`);
   const begin = "index" in spec.begin
     ? `${spec.begin.index},0`
     : `${JSON.stringify(spec.begin.keyword)},${spec.begin.startfrom}`;
@@ -232,10 +235,13 @@ function specRow(
   return `[${flags},${begin},${find}]`;
 }
 
+function tip(tips: readonly string[], kind: "request_policy" | "response_policy"): string {
+  return tips.find((t) => t.startsWith(kind + ":"))?.slice(kind.length + 1) ?? "";
+}
+
 function policies(tips: readonly string[]): string {
-  const tip = (kind: string) => tips.find((t) => t.startsWith(kind))?.slice(kind.length) ?? "";
-  const request = tip("request_policy:");
-  const response = tip("response_policy:");
+  const request = tip(tips, "request_policy");
+  const response = tip(tips, "response_policy");
   return request || response ? JSON.stringify(`${request}/${response}`) : "0";
 }
 
@@ -299,6 +305,8 @@ function tableSource(version: string, commands: Command[]): string {
     flags: collect(commands, (c) => c.flags),
     keyFlags: collect(commands, (c) => c.specs.flatMap((s) => s.flags)),
   };
+  const requests = collect(commands, (c) => [tip(c.tips, "request_policy")].filter(Boolean));
+  const responses = collect(commands, (c) => [tip(c.tips, "response_policy")].filter(Boolean));
   if (tables.flags.length > 31) {
     throw new Error("More than 31 command flags: widen the bitmask");
   }
@@ -314,6 +322,12 @@ export const FLAG_NAMES = ${JSON.stringify(tables.flags)} as const;
 
 /** Key spec flag names; flag \`KEY_FLAG_NAMES[i]\` is bit \`1 << i\` of a key spec's flags. */
 export const KEY_FLAG_NAMES = ${JSON.stringify(tables.keyFlags)} as const;
+
+/** The request policies of the table's commands (tips \`request_policy:<name>\`). */
+export const REQUEST_POLICIES = ${JSON.stringify(requests)} as const;
+
+/** The response policies of the table's commands (tips \`response_policy:<name>\`). */
+export const RESPONSE_POLICIES = ${JSON.stringify(responses)} as const;
 
 /** Every command, sorted by name; see {@linkcode CommandRow} for the layout. */
 export const COMMAND_ROWS: readonly CommandRow[] = [

@@ -597,7 +597,14 @@ describe("Redis.close", () => {
     await redis.ping();
     const popped = redis.blpop(list, 0.3);
     const counted = redis.incr(key("close-incr"));
-    await sleep(20);
+    await eventually(
+      async () => {
+        const info = String(await redis.sendCommand(["INFO", "clients"]));
+        return Number(/blocked_clients:(\d+)/.exec(info)?.[1]) >= 1;
+      },
+      3000,
+      "BLPOP to block at the server",
+    );
     const closing = redis.close();
     assert.equal(await bounded(popped), null);
     assert.equal(await bounded(counted), 1);

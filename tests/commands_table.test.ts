@@ -241,8 +241,9 @@ describe("keyPositions", () => {
       const args = samplesByDocs.get(command.name) ?? [];
       const samples = [
         ...(KEY_SAMPLES[command.name] ?? []),
-        sampleFromDocs(command.name, args, false),
-        sampleFromDocs(command.name, args, true),
+        sampleFromDocs(command.name, args, { full: false }),
+        sampleFromDocs(command.name, args, { full: true }),
+        sampleFromDocs(command.name, args, { full: true, last: true }),
       ];
       for (const sample of samples) {
         const expected = await serverKeys(sample);

@@ -7,15 +7,23 @@
 import { isBlockingCall } from "../commands/mod.ts";
 import {
   backoffDelay,
+  type BatchTraceContext,
   type CommandOptions,
   type CommandRequest,
+  type CommandTraceContext,
   type Connection,
   isRetryable,
   resolveRetryPolicy,
   type RetryDecision,
   type RetryPolicy,
   sleep,
+  traced,
+  type TraceTarget,
+  traceTarget,
+  tracing,
 } from "../connection/mod.ts";
+import type { TracingChannel } from "../transport/mod.ts";
+import { commandContext } from "./_trace.ts";
 import type { AcquireOptions, Lease } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 
@@ -27,6 +35,8 @@ export interface LeaseSource {
   acquire(options?: AcquireOptions): Promise<Lease>;
   /** Lends an idle connection at once, or `undefined` when that would need a wait. */
   tryAcquire?(): Lease | undefined;
+  /** The fields of tracing contexts: server, database, pool name. */
+  traceTarget?(): TraceTarget;
 }
 
 /**
@@ -43,12 +53,19 @@ export interface DispatchRetry extends RetryDecision {
 class Batch {
   remaining: number;
   lease: Lease;
+  /** The `redwire:batch` context, when someone listens. */
+  trace: BatchTraceContext | undefined = undefined;
   constructor(remaining: number, lease: Lease) {
     this.remaining = remaining;
     this.lease = lease;
   }
   settled(): void {
-    if (--this.remaining === 0) this.lease.release();
+    if (--this.remaining !== 0) return;
+    this.lease.release();
+    if (this.trace === undefined) return;
+    const channel = tracing().batch!;
+    channel.asyncStart.publish(this.trace);
+    channel.asyncEnd.publish(this.trace);
   }
 }
 
@@ -61,6 +78,8 @@ class Job implements CommandRequest {
   /** The connection the last attempt ran on, for `onError`. */
   connection: Connection | undefined = undefined;
   batch: Batch | undefined = undefined;
+  /** The `redwire:command` context, when someone listens. */
+  trace: CommandTraceContext | undefined = undefined;
   constructor(
     readonly args: RedisArgument[],
     readonly options: CommandOptions,
@@ -128,10 +147,28 @@ export class Dispatcher {
     options: CommandOptions = NO_OPTIONS,
     transform?: (reply: Reply) => T,
   ): Promise<T> {
+    const channel = tracing().command;
+    if (channel?.hasSubscribers) return this.#tracedSend(channel, args, options, transform);
     return new Promise<T>((resolve, reject) => {
       const done = resolve as (reply: unknown) => void;
       this.#enqueue(new Job(args, options, done, reject, transform, this.#fail));
     });
+  }
+
+  #tracedSend<T>(
+    channel: TracingChannel<CommandTraceContext>,
+    args: RedisArgument[],
+    options: CommandOptions,
+    transform: ((reply: Reply) => T) | undefined,
+  ): Promise<T> {
+    const context = commandContext(args, this.#source.traceTarget?.());
+    return traced(channel, context, () =>
+      new Promise<T>((resolve, reject) => {
+        const done = resolve as (reply: unknown) => void;
+        const job = new Job(args, options, done, reject, transform, this.#fail);
+        job.trace = context;
+        this.#enqueue(job);
+      }));
   }
 
   #enqueue(job: Job): void {
@@ -160,12 +197,36 @@ export class Dispatcher {
   #runBatch(jobs: Job[], lease: Lease): void {
     const connection = lease.connection;
     const batch = new Batch(jobs.length, lease);
+    const channel = tracing().batch;
+    if (jobs[0]!.trace !== undefined || channel?.hasSubscribers) {
+      this.#traceBatch(jobs, batch, channel);
+    }
     for (const job of jobs) {
       job.connection = connection;
       job.batch = batch;
     }
     // One write, now: the tick's burst is complete.
     connection.batch(jobs);
+  }
+
+  /** Gives the tick's command contexts their batch size, and opens its batch context. */
+  #traceBatch(
+    jobs: Job[],
+    batch: Batch,
+    channel: TracingChannel<BatchTraceContext> | undefined,
+  ): void {
+    if (jobs.length > 1) {
+      for (const job of jobs) {
+        if (job.trace) job.trace.batchSize = jobs.length;
+      }
+    }
+    if (!channel?.hasSubscribers) return;
+    const connection = batch.lease.connection;
+    const target = this.#source.traceTarget?.() ??
+      traceTarget(connection.address, connection.options);
+    batch.trace = { ...target, kind: "auto", batchSize: jobs.length };
+    channel.start.publish(batch.trace);
+    channel.end.publish(batch.trace);
   }
 
   async #runDedicated(job: Job): Promise<void> {

@@ -79,11 +79,30 @@ export class Subscription {
 }
 
 /**
+ * What a subscriber reports to its client (its `subscriptionsLost` and
+ * `subscriptionsRestored` events).
+ *
+ * @example
+ * ```ts
+ * import type { SubscriberHooks } from "./pubsub.ts";
+ *
+ * const hooks: SubscriberHooks = { onLost: (error) => console.warn(error.message) };
+ * ```
+ */
+export interface SubscriberHooks {
+  /** The subscriber connection broke while subscriptions were active; they are being restored. */
+  onLost?(error: Error): void;
+  /** Every subscription is active again after `onLost`. */
+  onRestored?(): void;
+}
+
+/**
  * The subscriber side of a client: a dedicated connection holding every
  * subscription, replaced (and every subscription restored) when it dies.
  */
 export class Subscriber {
   #acquire: () => Promise<Lease>;
+  #hooks: SubscriberHooks;
   #lease: Lease | undefined;
   #session: SubscriberSession | undefined;
   #opening: Promise<SubscriberSession> | undefined;
@@ -99,12 +118,14 @@ export class Subscriber {
    * Prepares the subscriber side; nothing connects until the first subscription.
    *
    * @param acquire Lends the dedicated connection.
+   * @param hooks Told when subscriptions are lost and restored.
    * @param bytes Hand messages to handlers as the connection decoded them
    *   (`Uint8Array` with `decodeResponses: false`) instead of as text.
    */
-  constructor(acquire: () => Promise<Lease>, bytes = false) {
+  constructor(acquire: () => Promise<Lease>, hooks: SubscriberHooks = {}, bytes = false) {
     this.#bytes = bytes;
     this.#acquire = acquire;
+    this.#hooks = hooks;
   }
 
   /**
@@ -188,7 +209,10 @@ export class Subscriber {
       this.#session = undefined;
       this.#opening = undefined;
       lease.release();
-      if (error !== undefined && !this.#closed) void this.#restore();
+      if (error !== undefined && !this.#closed && this.#hasSubscriptions()) {
+        this.#hooks.onLost?.(error);
+        void this.#restore();
+      }
     });
     return session;
   }
@@ -202,6 +226,7 @@ export class Subscriber {
         const patterns = [...this.#handlers.pattern.keys()];
         if (channels.length) await session.subscribe("channel", channels);
         if (patterns.length) await session.subscribe("pattern", patterns);
+        this.#hooks.onRestored?.();
         return;
       } catch {
         await sleep(backoffDelay(Math.min(attempt, 10), policy) + 10);

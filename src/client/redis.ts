@@ -3,7 +3,15 @@
  *
  * @module
  */
-import { type CommandOptions, type Connection, parseRedisUrl } from "../connection/mod.ts";
+import {
+  type CommandOptions,
+  type Connection,
+  parseRedisUrl,
+  traced,
+  type TraceTarget,
+  traceTarget,
+  tracing,
+} from "../connection/mod.ts";
 import { BlockingConnectionPool, type ConnectionPool, type PoolOptions } from "../pool/mod.ts";
 import { sentinelClientOptions } from "../sentinel/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
@@ -20,6 +28,13 @@ import { ClientCommands } from "./commands/iterators.ts";
 import { NoScriptError } from "../errors.ts";
 import { checkClientOptions } from "./_client_options.ts";
 import { Dispatcher } from "./dispatcher.ts";
+import {
+  type ClientEventListener,
+  type ClientEventMap,
+  ClientEvents,
+  type ClientStatus,
+} from "./events.ts";
+import { commandContext } from "./_trace.ts";
 import { Multi, Pipeline } from "./pipeline.ts";
 import { type MessageHandler, Subscriber, type Subscription } from "./pubsub.ts";
 
@@ -87,7 +102,10 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
   #subscriber: Subscriber;
   #options: RedisOptions;
   #bytes: Redis<false> | undefined;
+  #events = new ClientEvents();
+  #unwatchPool: () => void;
   #closed = false;
+  #target = (): TraceTarget => this.pool.traceTarget();
 
   /**
    * Prepares a client; connections open on the first command.
@@ -112,10 +130,11 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
       retryOnError: resolved.retryOnError ?? [],
       retry: resolved.retry,
     });
-    this.#subscriber = new Subscriber(
-      () => this.pool.acquire(),
-      resolved.decodeResponses === false,
-    );
+    this.#subscriber = new Subscriber(() => this.pool.acquire(), {
+      onLost: (error) => this.#events.emit("subscriptionsLost", error),
+      onRestored: () => this.#events.emit("subscriptionsRestored"),
+    }, resolved.decodeResponses === false);
+    this.#unwatchPool = this.#events.watchPool(this.pool);
   }
 
   /** Sends a typed command through the dispatcher. */
@@ -202,7 +221,7 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
    * @returns An empty pipeline; call `exec()` to send it.
    */
   pipeline(): Pipeline<Decoded<D>> {
-    return new Pipeline((fn) => this.#dispatcher.withConnection(fn));
+    return new Pipeline((fn) => this.#dispatcher.withConnection(fn), this.#target);
   }
 
   /**
@@ -211,7 +230,7 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
    * @returns An empty transaction; call `exec()` to run it atomically.
    */
   multi(): Multi<Decoded<D>> {
-    return new Multi((fn) => this.#dispatcher.withConnection(fn));
+    return new Multi((fn) => this.#dispatcher.withConnection(fn), this.#target);
   }
 
   /**
@@ -288,6 +307,52 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
     // close(), not disconnect(): a disconnected pool reconnects on the next
     // command, which would open connections nobody closes.
     if (this.#ownsPool) await this.pool.close();
+    this.#unwatchPool();
+    this.#events.closed();
+  }
+
+  /**
+   * Where the client is in its life: `"wait"` (nothing connected yet),
+   * `"connecting"`, `"ready"`, `"reconnecting"` (a connection broke or an
+   * attempt failed; the next command connects again) or `"closed"`.
+   */
+  get status(): ClientStatus {
+    return this.#events.status;
+  }
+
+  /**
+   * Listens to a client event: `connect`, `ready`, `error`, `reconnecting`,
+   * `close`, `subscriptionsLost`, `subscriptionsRestored` (arguments typed by
+   * {@linkcode ClientEventMap}).
+   *
+   * @param event The event.
+   * @param listener Called with the event's arguments.
+   * @returns This client, to chain.
+   *
+   * @example
+   * ```ts
+   * import { Redis } from "@redwire/redis";
+   *
+   * await using redis = new Redis();
+   * redis.on("error", (error) => console.error(`redis: ${error.message}`))
+   *   .on("ready", () => console.log("redis ready"));
+   * ```
+   */
+  on<K extends keyof ClientEventMap>(event: K, listener: ClientEventListener<K>): this {
+    this.#events.on(event, listener);
+    return this;
+  }
+
+  /**
+   * Stops listening to a client event.
+   *
+   * @param event The event.
+   * @param listener The listener given to `on`.
+   * @returns This client, to chain.
+   */
+  off<K extends keyof ClientEventMap>(event: K, listener: ClientEventListener<K>): this {
+    this.#events.off(event, listener);
+    return this;
   }
 
   /** Closes the client; `await using redis = new Redis()` calls this. */
@@ -328,7 +393,7 @@ export class Transaction<V extends Bulk = string> extends ClientCommands<V> {
   /** Sends a typed command on the watched connection. */
   protected async call<T>(args: RedisArgument[], transform: Transform<T>): Promise<T> {
     checkArguments(args);
-    return transform(await this.#connection.command(args));
+    return transform(await this.#send(args));
   }
 
   /** EVALSHA; on NOSCRIPT, SCRIPT LOAD once and EVALSHA again. */
@@ -356,13 +421,23 @@ export class Transaction<V extends Bulk = string> extends ClientCommands<V> {
     return this.call(args, asIs<Reply>);
   }
 
+  /** Sends on the watched connection, traced when someone listens. */
+  #send(args: RedisArgument[]): Promise<Reply> {
+    const channel = tracing().command;
+    if (!channel?.hasSubscribers) return this.#connection.command(args);
+    const context = commandContext(args, this.#target());
+    return traced(channel, context, () => this.#connection.command(args));
+  }
+
+  #target = (): TraceTarget => traceTarget(this.#connection.address, this.#connection.options);
+
   /**
    * Starts the MULTI/EXEC block on the watched connection.
    *
    * @returns A transaction whose `exec()` resolves `null` if a watched key changed.
    */
   multi(): Multi<V> {
-    return new Multi((fn) => fn(this.#connection));
+    return new Multi((fn) => fn(this.#connection), this.#target);
   }
 }
 

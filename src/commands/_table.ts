@@ -13,6 +13,12 @@ export const FLAG_NAMES = ["admin","allow_busy","asking","blocking","denyoom","d
 /** Key spec flag names; flag `KEY_FLAG_NAMES[i]` is bit `1 << i` of a key spec's flags. */
 export const KEY_FLAG_NAMES = ["OW","RM","RO","RW","access","delete","incomplete","insert","not_key","update","variable_flags"] as const;
 
+/** The request policies of the table's commands (tips `request_policy:<name>`). */
+export const REQUEST_POLICIES = ["all_nodes","all_shards","multi_shard","special"] as const;
+
+/** The response policies of the table's commands (tips `response_policy:<name>`). */
+export const RESPONSE_POLICIES = ["agg_logical_and","agg_min","agg_sum","all_succeeded","one_succeeded","special"] as const;
+
 /** Every command, sorted by name; see {@linkcode CommandRow} for the layout. */
 export const COMMAND_ROWS: readonly CommandRow[] = [
   ["ACL",-2,0x0,"6.0.0",0,0,[

@@ -3,13 +3,19 @@
  *
  * @module
  */
-import type { FLAG_NAMES, KEY_FLAG_NAMES } from "./_table.ts";
+import type { FLAG_NAMES, KEY_FLAG_NAMES, REQUEST_POLICIES, RESPONSE_POLICIES } from "./_table.ts";
 
 /** A command flag as the server names it, such as `"readonly"`, `"blocking"` or `"noscript"`. */
 export type CommandFlag = typeof FLAG_NAMES[number];
 
 /** A key spec flag as the server names it, such as `"RW"`, `"access"` or `"not_key"`. */
 export type KeySpecFlag = typeof KEY_FLAG_NAMES[number];
+
+/** How a command is spread over a cluster's nodes, as the server names it (`"all_shards"`, ...). */
+export type RequestPolicy = typeof REQUEST_POLICIES[number];
+
+/** How the replies of a spread command become one, as the server names it (`"agg_sum"`, ...). */
+export type ResponsePolicy = typeof RESPONSE_POLICIES[number];
 
 /**
  * Where the search for a key spec's first key starts: a fixed argument
@@ -64,9 +70,9 @@ export interface CommandSpec {
   /** Where the keys are, in the server's order; empty for a keyless command. */
   readonly keySpecs: readonly KeySpec[];
   /** The `request_policy` tip as the server names it (`"all_shards"`, `"multi_shard"`, ...). */
-  readonly requestPolicy: string | undefined;
+  readonly requestPolicy: RequestPolicy | undefined;
   /** The `response_policy` tip as the server names it (`"agg_sum"`, `"all_succeeded"`, ...). */
-  readonly responsePolicy: string | undefined;
+  readonly responsePolicy: ResponsePolicy | undefined;
   /** The Redis version that added the command, such as `"6.2.0"`. */
   readonly since: string;
   /** A container's subcommands by uppercase name (`"LIST"` under CLIENT); undefined otherwise. */

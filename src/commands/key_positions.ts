@@ -21,18 +21,19 @@ export interface KeyPositionOptions {
 }
 
 const NOT_KEY = keySpecFlagBit("not_key");
-const ASCII = new TextDecoder();
+const INCOMPLETE = keySpecFlagBit("incomplete");
+const UTF8 = new TextDecoder();
 const INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
 
 function upper(arg: RedisArgument | undefined): string {
   if (typeof arg === "string") return arg.toUpperCase();
-  return arg instanceof Uint8Array ? ASCII.decode(arg).toUpperCase() : "";
+  return arg instanceof Uint8Array ? UTF8.decode(arg).toUpperCase() : "";
 }
 
 function count(arg: RedisArgument | undefined): number {
   if (typeof arg === "number") return arg;
   if (typeof arg === "bigint") return Number(arg);
-  const text = arg instanceof Uint8Array ? ASCII.decode(arg) : arg ?? "";
+  const text = arg instanceof Uint8Array ? UTF8.decode(arg) : arg ?? "";
   return INTEGER.test(text) ? Number(text) : NaN;
 }
 
@@ -100,7 +101,7 @@ function lastKey(
   find: Exclude<FindKeys, { kind: "unknown" }>,
   args: readonly RedisArgument[],
   first: number,
-) {
+): number {
   if (find.kind === "keynum") {
     return first + find.firstKey + count(args[first + find.keyNumIndex]) - 1;
   }
@@ -112,7 +113,8 @@ function lastKey(
 
 /** Adds one key spec's keys to `out`; false when the arguments do not fit the spec. */
 function addKeys(spec: KeySpec, args: readonly RedisArgument[], out: number[]): boolean {
-  const { begin, find } = spec;
+  const begin = spec.begin;
+  const find = spec.find;
   if (begin.kind === "unknown" || find.kind === "unknown") return true;
   const at = begin.kind === "index"
     ? begin.index
@@ -122,7 +124,9 @@ function addKeys(spec: KeySpec, args: readonly RedisArgument[], out: number[]): 
   const last = lastKey(find, args, at);
   const first = find.kind === "keynum" ? at + find.firstKey : at;
   if (!(last >= first) || last >= args.length) return false;
-  for (let i = first; i <= last; i += find.keyStep) out.push(i);
+  // The generator refuses a step below 1; the guard keeps a bad table from looping forever.
+  const step = find.keyStep > 0 ? find.keyStep : 1;
+  for (let i = first; i <= last; i += step) out.push(i);
   return true;
 }
 
@@ -149,13 +153,17 @@ export function keyPositions(
   options?: KeyPositionOptions,
 ): number[] {
   const command = lookupCommand(args);
-  if (command === undefined || command.keySpecs.length === 0) return [];
-  const rule = KEY_RULES.get(command.name);
-  if (rule !== undefined) return rule(args);
+  if (command === undefined) return [];
+  const specs = command.keySpecs;
   const out: number[] = [];
-  const notKeys = options?.notKeys === true;
-  for (const spec of command.keySpecs) {
-    if ((spec.flags & NOT_KEY) !== 0 && !notKeys) continue;
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
+    // Only SORT, SORT_RO and MIGRATE get here; every other command skips the rule lookup.
+    if (spec.begin.kind === "unknown" || (spec.flags & INCOMPLETE) !== 0) {
+      const rule = KEY_RULES.get(command.name);
+      if (rule !== undefined) return rule(args);
+    }
+    if ((spec.flags & NOT_KEY) !== 0 && options?.notKeys !== true) continue;
     if (!addKeys(spec, args, out)) return [];
   }
   return out;

@@ -14,21 +14,29 @@ import type {
   FindKeys,
   KeySpec,
   KeySpecFlag,
+  RequestPolicy,
+  ResponsePolicy,
 } from "./command_spec.ts";
 
 const UNKNOWN = Object.freeze({ kind: "unknown" as const });
-const ASCII = new TextDecoder();
+const NO_KEYS: readonly KeySpec[] = Object.freeze([]);
+const UTF8 = new TextDecoder();
 
 function decodeKeySpec(row: KeySpecRow): KeySpec {
-  if (row.length === 1) return { flags: row[0], begin: UNKNOWN, find: UNKNOWN };
+  if (row.length === 1) return Object.freeze({ flags: row[0], begin: UNKNOWN, find: UNKNOWN });
   const [flags, at, startFrom, find, a, b, c] = row;
-  const begin: BeginSearch = typeof at === "number"
-    ? { kind: "index", index: at }
-    : { kind: "keyword", keyword: at, startFrom };
-  const keys: FindKeys = find === "r"
-    ? { kind: "range", lastKey: a, keyStep: b, limit: c }
-    : { kind: "keynum", keyNumIndex: a, firstKey: b, keyStep: c };
-  return { flags, begin, find: keys };
+  // Specs are shared by every client in the process: frozen, so no caller can change another's.
+  const begin: BeginSearch = Object.freeze(
+    typeof at === "number"
+      ? { kind: "index", index: at }
+      : { kind: "keyword", keyword: at, startFrom },
+  );
+  const keys: FindKeys = Object.freeze(
+    find === "r"
+      ? { kind: "range", lastKey: a, keyStep: b, limit: c }
+      : { kind: "keynum", keyNumIndex: a, firstKey: b, keyStep: c },
+  );
+  return Object.freeze({ flags, begin, find: keys });
 }
 
 /** One level of the table by name: rows until first read, then their decoded specs. */
@@ -36,13 +44,17 @@ type Entries = Map<string, CommandSpec | CommandRow>;
 
 function decodeRow(row: CommandRow, container: string | undefined): CommandSpec {
   const [name, arity, flags, since, specs, policies, subs] = row;
-  const [request, response] = policies ? policies.split("/") : [];
+  // The generator writes only names listed in REQUEST_POLICIES / RESPONSE_POLICIES.
+  const [request, response] = (policies ? policies.split("/") : []) as [
+    RequestPolicy?,
+    ResponsePolicy?,
+  ];
   const full = container === undefined ? name : `${container} ${name}`;
   return Object.freeze({
     name: full,
     arity,
     flags,
-    keySpecs: specs ? Object.freeze(specs.map(decodeKeySpec)) : [],
+    keySpecs: specs ? Object.freeze(specs.map(decodeKeySpec)) : NO_KEYS,
     requestPolicy: request || undefined,
     responsePolicy: response || undefined,
     since,
@@ -108,7 +120,7 @@ function table(): SpecMap {
 function find(map: ReadonlyMap<string, CommandSpec>, arg: RedisArgument): CommandSpec | undefined {
   // Typed methods send uppercase names: one Map lookup, no new string.
   if (typeof arg === "string") return map.get(arg) ?? map.get(arg.toUpperCase());
-  if (arg instanceof Uint8Array) return map.get(ASCII.decode(arg).toUpperCase());
+  if (arg instanceof Uint8Array) return map.get(UTF8.decode(arg).toUpperCase());
   return undefined;
 }
 

@@ -53,6 +53,8 @@ export type {
   FindKeys,
   KeySpec,
   KeySpecFlag,
+  RequestPolicy,
+  ResponsePolicy,
 } from "./command_spec.ts";
 export {
   allCommands,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Clock } from "../clock.ts";
 import { ConnectionError, ProtocolError, ReplyError, TimeoutError } from "../errors.ts";
 import { Decoder, type RedisArgument, type Reply } from "../protocol/mod.ts";
 import { defaultTransport, type Transport } from "../transport/mod.ts";
@@ -68,8 +69,9 @@ export class Connection {
   /** Where this connection goes: `host:port` or the socket path. */
   readonly address: string;
 
-  #createdAt: number = Date.now();
-  #lastUsedAt: number = Date.now();
+  #clock: Clock;
+  #createdAt: number;
+  #lastUsedAt: number;
   /** Receives push frames (RESP3) and, in subscriber mode, pub/sub arrays. */
   #receivePush: ((frame: Reply[]) => void) | undefined;
   /** RESP2 pub/sub arrays are frames, not replies (see enterSubscriberMode). */
@@ -83,7 +85,7 @@ export class Connection {
   #outboxBytes = 0;
   #flushScheduled = false;
   #writing = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: unknown;
   #timerAt = Infinity;
   #connecting: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
@@ -103,6 +105,8 @@ export class Connection {
       typeof options === "string" ? parseRedisUrl(options) : options,
     );
     this.address = describeAddress(this.options);
+    this.#clock = this.options.clock;
+    this.#createdAt = this.#lastUsedAt = this.#clock.now();
     this.#receivePush = this.options.onPush;
     this.#decoder = new Decoder({
       decodeResponses: this.options.decodeResponses,
@@ -159,7 +163,7 @@ export class Connection {
     this.#state = "connecting";
     const controller = new AbortController();
     const limit = this.options.socketConnectTimeout;
-    const timer = limit === null ? undefined : setTimeout(() => {
+    const timer = limit === null ? undefined : this.#clock.setTimeout(() => {
       const error = new TimeoutError(
         `Connecting to ${this.address} timed out after ${limit} ms (check the server is up, or raise socketConnectTimeout)`,
       );
@@ -183,7 +187,7 @@ export class Connection {
       this.#transport = transport;
       void this.#readLoop(transport);
       await this.#handshake();
-      this.#createdAt = this.#lastUsedAt = Date.now();
+      this.#createdAt = this.#lastUsedAt = this.#clock.now();
       // close() may have been called meanwhile: then stay "closing".
       if (this.#state === "connecting") this.#state = "ready";
       this.#scheduleFlush();
@@ -192,7 +196,7 @@ export class Connection {
       this.destroy(failure as Error);
       throw failure;
     } finally {
-      clearTimeout(timer);
+      this.#clock.clearTimeout(timer);
     }
   }
 
@@ -371,7 +375,7 @@ export class Connection {
       if (this.#state === "closing") this.#maybeFinishClose();
       return;
     }
-    const now = Date.now();
+    const now = this.#clock.now();
     let replyless: Entry[] | undefined;
     for (const entry of entries) {
       entry.written = true;
@@ -409,17 +413,20 @@ export class Connection {
       // A timer left by an answered command (a blocking one, or one with a
       // longer per-command timeout) may be due later than this head.
       if (this.#timerAt <= head.deadline) return;
-      clearTimeout(this.#timer);
+      this.#clock.clearTimeout(this.#timer);
     }
     this.#timerAt = head.deadline;
-    this.#timer = setTimeout(this.#onTimer, Math.max(0, head.deadline - Date.now()));
+    this.#timer = this.#clock.setTimeout(
+      this.#onTimer,
+      Math.max(0, head.deadline - this.#clock.now()),
+    );
   }
 
   #onTimer = (): void => {
     this.#timer = undefined;
     const head = this.#fifo.peek();
     if (head === undefined) return;
-    if (head.deadline <= Date.now()) {
+    if (head.deadline <= this.#clock.now()) {
       const waited = (head.timeout ?? 0) + (head.extra === Infinity ? 0 : head.extra);
       this.destroy(
         new TimeoutError(
@@ -471,7 +478,7 @@ export class Connection {
     if (reply instanceof ReplyError) settle(entry, reply);
     else settle(entry, undefined, reply);
     if (this.#fifo.size === 0) {
-      this.#lastUsedAt = Date.now();
+      this.#lastUsedAt = this.#clock.now();
       if (this.#state === "closing") this.#maybeFinishClose();
     } else if (this.#timer === undefined) {
       this.#armTimer();
@@ -506,7 +513,7 @@ export class Connection {
     if (this.#state !== "closing" || this.#writing || this.pending > 0) return;
     this.#state = "closed";
     // An armed deadline would keep the process alive after a clean close.
-    clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#transport?.close();
     this.#finished(undefined);
@@ -523,7 +530,7 @@ export class Connection {
     this.#state = "closed";
     this.#broken = error !== undefined;
     this.#closeError = error;
-    clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     this.#transport?.close();
     const reason = error?.message ?? "it was closed";
     for (const entry of this.#outbox) {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
 import type { Reply } from "../protocol/mod.ts";
 import type { TlsOptions, TransportFactory } from "../transport/mod.ts";
 import type { ErrorClass, RetryPolicy } from "./retry.ts";
@@ -70,8 +71,10 @@ export interface ConnectionOptions {
   maxBulkLength?: number;
   /** Deepest reply nesting accepted from the server. @default 64 */
   maxDepth?: number;
-  /** Receives RESP3 push frames and pub/sub messages (never the command FIFO). */
+  /** Receives RESP3 push frames (never the command FIFO), until `enterSubscriberMode` names another receiver. */
   onPush?: (frame: Reply[]) => void;
+  /** Reads time and sets timers (deadlines, pool chores); tests pass one they drive. @default the system clock */
+  clock?: Clock;
 }
 
 /**
@@ -112,6 +115,7 @@ const DEFAULTS = {
   maxPendingBytes: 64 * 1024 * 1024,
   maxBulkLength: 512 * 1024 * 1024,
   maxDepth: 64,
+  clock: SYSTEM_CLOCK,
 } as const;
 
 const COUNTS = ["port", "db", "maxPendingCommands", "maxPendingBytes", "maxBulkLength", "maxDepth"];

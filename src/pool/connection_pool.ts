@@ -5,15 +5,24 @@
  *
  * @module
  */
-import { Connection, parseRedisUrl } from "../connection/mod.ts";
+import {
+  Connection,
+  parseRedisUrl,
+  type PoolAcquireTraceContext,
+  traced,
+  type TraceTarget,
+  traceTarget,
+  tracing,
+} from "../connection/mod.ts";
 import { ConnectionError, PoolExhaustedError, PoolTimeoutError } from "../errors.ts";
 import { Connector } from "./_connector.ts";
 import { Maintenance } from "./_maintenance.ts";
 import { type ResolvedPoolOptions, resolvePoolOptions } from "./_options.ts";
 import { Registry } from "./_registry.ts";
-import type { Slot } from "./_slot.ts";
+import type { SlotView } from "./_slot.ts";
 import { WaitTimes } from "./_wait_times.ts";
 import type { AcquireOptions, DisconnectOptions, PoolOptions, PoolStats } from "./pool_options.ts";
+import type { PooledConnection } from "./pooled_connection.ts";
 import { Lease } from "./lease.ts";
 import {
   type AnyEventListener,
@@ -22,18 +31,21 @@ import {
   type PoolEventMap,
 } from "./pool_event.ts";
 import { type Permit, Semaphore } from "./semaphore.ts";
+import type { TracingChannel } from "../transport/mod.ts";
 
-const EVENT_BITS: Record<string, number> = {
+/** One bit per event type, set once someone listens: events nobody listens to are never built. */
+const EVENT_BITS = {
   create: 1,
   acquire: 2,
   release: 4,
   destroy: 8,
   error: 16,
   leak: 32,
-};
+  connecting: 64,
+} as const;
 const NO_OPTIONS: AcquireOptions = {};
 
-type Listener = AnyEventListener | ((event: PoolEvent<never>) => void) | null;
+type Listener = AnyEventListener | ((event: PoolEvent<never, never>) => void) | null;
 
 /**
  * A pool of connections to one server. At `maxConnections` lent, a
@@ -63,13 +75,14 @@ type Listener = AnyEventListener | ((event: PoolEvent<never>) => void) | null;
  * console.log(pool.stats());
  * ```
  */
-export class ConnectionPool extends EventTarget implements AsyncDisposable {
-  #o: ResolvedPoolOptions;
+export class ConnectionPool<C extends PooledConnection = Connection> extends EventTarget
+  implements AsyncDisposable {
+  #options: ResolvedPoolOptions<C>;
   #permits: Semaphore;
-  #registry: Registry;
-  #maintenance: Maintenance;
+  #registry: Registry<C>;
+  #maintenance: Maintenance<C>;
   #configuredAddress: string;
-  #connector: Connector;
+  #connector: Connector<C>;
   #lastAddress: string | undefined;
   #listening = 0;
   #inUse = 0;
@@ -77,8 +90,9 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
   #released = 0;
   #timedOut = 0;
   #waitTimes = new WaitTimes();
-  #releaseLease = (lease: Lease): void => this.#releaseLeaseOf(lease);
-  #toLease = (slot: Slot): Lease => this.#leaseOf(slot);
+  #target: [string, TraceTarget] | undefined;
+  #releaseLease = (lease: Lease<C>): void => this.#releaseLeaseOf(lease);
+  #toLease = (slot: SlotView<C>): Lease<C> => this.#leaseOf(slot);
 
   /**
    * Prepares a pool; no connection is made until the first acquire (or `warmUp()`).
@@ -86,40 +100,54 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * @param options Connection options and pool options.
    * @throws {RangeError} If an option is out of range, naming option and value.
    */
-  constructor(options: PoolOptions = {}) {
+  constructor(options: PoolOptions<C> = {}) {
     super();
-    const o = this.#o = resolvePoolOptions(options);
+    const resolved = this.#options = resolvePoolOptions(options);
     // Checks the connection options now rather than at the first connect.
-    const probe = new Connection(o.connection);
-    const factoryOnly = o.connectionFactory !== undefined && o.connection.host === undefined &&
-      o.connection.port === undefined && o.connection.path === undefined;
+    const probe = new Connection(resolved.connection);
+    const factory = resolved.connectionFactory;
+    const factoryOnly = factory !== undefined && resolved.connection.host === undefined &&
+      resolved.connection.port === undefined && resolved.connection.path === undefined;
     this.#configuredAddress = factoryOnly ? "(connectionFactory)" : probe.address;
-    this.#permits = new Semaphore(o.maxConnections, {
+    this.#permits = new Semaphore(resolved.maxConnections, {
       timeoutError: (waited) => this.#timeoutError(waited),
+      clock: resolved.clock,
     });
-    this.#registry = new Registry(o, {
+    this.#registry = new Registry(resolved, {
       destroyed: (connection, reason, error) => {
-        if (this.#listening & 8) this.#emit("destroy", { connection, reason, error });
+        if (reason === "broken" || reason === "health") this.#connector.lost();
+        if (this.#listening & EVENT_BITS.destroy) {
+          this.#emit("destroy", { connection, reason, error });
+        }
       },
       idled: () => this.#maintenance.idled(),
       lost: () => this.#connector.refill(),
     });
-    this.#maintenance = new Maintenance(o, this.#registry, {
+    this.#maintenance = new Maintenance(resolved, this.#registry, {
       refill: () => this.#connector.refill(),
       leak: (slot, heldFor) => this.#reportLeak(slot, heldFor),
     });
-    const parts = {
+    this.#connector = new Connector(resolved, {
+      // Without a factory the pool holds plain Connections: C is its default,
+      // the one type argument a pool without a factory can have.
+      factory: factory ??
+        (() => Promise.resolve(new Connection(resolved.connection) as unknown as C)),
       registry: this.#registry,
       permits: this.#permits,
       maintenance: this.#maintenance,
-    };
-    this.#connector = new Connector(o, parts, {
+    }, {
+      connecting: (attempt, reconnect) => {
+        if (this.#listening & EVENT_BITS.connecting) {
+          this.#emit("connecting", { attempt, reconnect });
+        }
+      },
+      target: () => this.traceTarget(),
       created: (connection) => {
         this.#lastAddress = connection.address;
-        if (this.#listening & 1) this.#emit("create", { connection });
+        if (this.#listening & EVENT_BITS.create) this.#emit("create", { connection });
       },
       failed: (error, during) => {
-        if (this.#listening & 16) this.#emit("error", { error, during });
+        if (this.#listening & EVENT_BITS.error) this.#emit("error", { error, during });
       },
       closedError: () => this.#closedError(),
     });
@@ -155,6 +183,26 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     return this.#lastAddress ?? this.#configuredAddress;
   }
 
+  /** The pool's name in tracing contexts and metrics: the `poolName` option, or `address/db`. */
+  get name(): string {
+    return this.#options.poolName ?? `${this.address}/${this.#options.connection.db ?? 0}`;
+  }
+
+  /**
+   * The fields every tracing context about this pool carries: server
+   * address and port, database, pool name, client name (never credentials).
+   *
+   * @returns The fields; the same object until the pool's address changes.
+   */
+  traceTarget(): TraceTarget {
+    const address = this.address;
+    // A factory pool (Sentinel) follows its server: a new address, new fields.
+    if (this.#target?.[0] === address) return this.#target[1];
+    const target = traceTarget(address, this.#options.connection, this.name);
+    this.#target = [address, target];
+    return target;
+  }
+
   /**
    * Lends a connection as a {@linkcode Lease}: `await using` releases it.
    *
@@ -164,7 +212,9 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * @throws {PoolTimeoutError} If none came free within the timeout.
    * @throws {ConnectionError} If a new connection could not be made, or the pool is closed.
    */
-  acquire(options: AcquireOptions = NO_OPTIONS): Promise<Lease> {
+  acquire(options: AcquireOptions = NO_OPTIONS): Promise<Lease<C>> {
+    const channel = tracing().poolAcquire;
+    if (channel?.hasSubscribers) return this.#tracedBorrow(channel, options, this.#toLease);
     return this.#borrow(options, this.#toLease);
   }
 
@@ -175,9 +225,9 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    *
    * @returns A lease, or `undefined`.
    */
-  tryAcquire(): Lease | undefined {
+  tryAcquire(): Lease<C> | undefined {
     if (this.#registry.closed || !this.#connector.started) return undefined;
-    if (this.#registry.idle.length === 0) return undefined;
+    if (this.#registry.idleCount === 0) return undefined;
     const permit = this.#permits.tryAcquire();
     if (permit === null) return undefined;
     const slot = this.#registry.takeIdle();
@@ -187,9 +237,34 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
       return undefined;
     }
     this.#waitTimes.record(0);
-    const stack = this.#o.leakDetectionThreshold === null ? undefined : captureStack();
+    const stack = this.#options.leakDetectionThreshold === null ? undefined : captureStack();
     this.#lend(slot, permit, 0, stack);
+    const channel = tracing().poolAcquire;
+    if (channel?.hasSubscribers) this.#publishImmediate(channel);
     return this.#leaseOf(slot);
+  }
+
+  /** An acquire that took no wait: the four events in a row, as for a resolved promise. */
+  #publishImmediate(channel: TracingChannel<PoolAcquireTraceContext>): void {
+    const context = { ...this.traceTarget(), waited: 0, timedOut: false, aborted: false };
+    channel.start.publish(context);
+    channel.end.publish(context);
+    channel.asyncStart.publish(context);
+    channel.asyncEnd.publish(context);
+  }
+
+  #tracedBorrow<T>(
+    channel: TracingChannel<PoolAcquireTraceContext>,
+    options: AcquireOptions,
+    wrap: (slot: SlotView<C>) => T,
+  ): Promise<T> {
+    const context = { ...this.traceTarget(), waited: 0, timedOut: false, aborted: false };
+    return traced(channel, context, () =>
+      this.#borrow(options, wrap, context).catch((error) => {
+        context.timedOut = error instanceof PoolTimeoutError;
+        context.aborted = options.signal?.aborted === true && error === options.signal.reason;
+        throw error;
+      }));
   }
 
   /**
@@ -202,7 +277,9 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * @throws {PoolTimeoutError} If none came free within the timeout.
    * @throws {ConnectionError} If a new connection could not be made, or the pool is closed.
    */
-  getConnection(options: AcquireOptions = NO_OPTIONS): Promise<Connection> {
+  getConnection(options: AcquireOptions = NO_OPTIONS): Promise<C> {
+    const channel = tracing().poolAcquire;
+    if (channel?.hasSubscribers) return this.#tracedBorrow(channel, options, connectionOf);
     return this.#borrow(options, connectionOf);
   }
 
@@ -213,7 +290,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * @throws {TypeError} If it is not lent by this pool, was already released,
    * or is held by a lease (release the lease instead). No count changes.
    */
-  release(connection: Connection): void {
+  release(connection: C): void {
     const slot = this.#registry.slots.get(connection);
     if (slot === undefined || slot.state !== "lent") {
       throw new TypeError(
@@ -246,9 +323,11 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    */
   stats(): PoolStats {
     return {
-      maxConnections: this.#o.maxConnections,
+      maxConnections: this.#options.maxConnections,
+      minIdle: this.#options.minIdle,
+      maxIdle: this.#options.maxIdle,
       created: this.#registry.created,
-      idle: this.#registry.idle.length,
+      idle: this.#registry.idleCount,
       inUse: this.#inUse,
       connecting: this.#connector.connecting,
       waiting: this.#permits.waiting,
@@ -269,14 +348,9 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * @returns Resolves once those connections are closed.
    */
   async disconnect(options: DisconnectOptions = {}): Promise<void> {
-    this.#connector.started = false;
+    this.#connector.stop();
     const closing = this.#registry.drainIdle("disconnect");
-    if (options.inUse) {
-      for (const slot of this.#registry.slots.values()) {
-        slot.generation = -1; // never re-pooled when it comes back
-        closing.push(slot.connection.close().catch(noop));
-      }
-    }
+    if (options.inUse) closing.push(...this.#registry.closeAll());
     this.#maintenance.rearm();
     await Promise.all(closing);
   }
@@ -299,7 +373,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * @returns Resolves once the idle connections are closed.
    */
   markStale(): Promise<void> {
-    this.#registry.generation++;
+    this.#registry.markStale();
     const closing = this.#registry.drainIdle("stale");
     this.#connector.refill();
     this.#maintenance.rearm();
@@ -313,7 +387,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    */
   async close(): Promise<void> {
     if (!this.#registry.closed) {
-      this.#registry.closed = true;
+      this.#registry.close();
       this.#permits.rejectWaiters(
         new ConnectionError(
           `The pool for ${this.address} was closed while waiting for a connection`,
@@ -333,7 +407,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
 
   /** A description without credentials, such as `ConnectionPool(127.0.0.1:6379 2/20 in use)`. */
   override toString(): string {
-    return `${this.constructor.name}(${this.address} ${this.#inUse}/${this.#o.maxConnections} in use)`;
+    return `${this.constructor.name}(${this.address} ${this.#inUse}/${this.#options.maxConnections} in use)`;
   }
 
   /**
@@ -345,7 +419,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    */
   override addEventListener<K extends keyof PoolEventMap>(
     type: K,
-    listener: ((event: PoolEvent<K>) => void) | null,
+    listener: ((event: PoolEvent<K, C>) => void) | null,
     options?: ListenerOptions,
   ): void;
   /**
@@ -366,7 +440,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     options?: ListenerOptions,
   ): void {
     // Events nobody listens to are never built: the hot path allocates nothing for them.
-    this.#listening |= EVENT_BITS[type] ?? 0;
+    this.#listening |= EVENT_BITS[type as keyof typeof EVENT_BITS] ?? 0;
     super.addEventListener(type, listener as AnyEventListener | null, options);
   }
 
@@ -379,7 +453,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    */
   override removeEventListener<K extends keyof PoolEventMap>(
     type: K,
-    listener: ((event: PoolEvent<K>) => void) | null,
+    listener: ((event: PoolEvent<K, C>) => void) | null,
     options?: ListenerOptions,
   ): void;
   /**
@@ -407,13 +481,17 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * a free permit and a ready idle connection, or a waiter granted a permit
    * inside the release() that freed it, which hands it that connection.
    */
-  #borrow<T>(options: AcquireOptions, wrap: (slot: Slot) => T): Promise<T> {
+  #borrow<T>(
+    options: AcquireOptions,
+    wrap: (slot: SlotView<C>) => T,
+    trace?: PoolAcquireTraceContext,
+  ): Promise<T> {
     // Captured here, synchronously, so the stack shows the caller.
-    const stack = this.#o.leakDetectionThreshold === null ? undefined : captureStack();
+    const stack = this.#options.leakDetectionThreshold === null ? undefined : captureStack();
     const signal = options.signal;
     if (this.#registry.closed) return Promise.reject(this.#closedError());
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!this.#connector.started) this.#start();
+    this.#connector.start();
     const permit = this.#permits.tryAcquire();
     if (permit !== null) {
       this.#waitTimes.record(0);
@@ -424,12 +502,13 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
       }
       return this.#prepare(permit, slot, signal, stack, 0).then(wrap);
     }
-    const timeout = options.timeout === undefined ? this.#o.timeout : options.timeout;
+    const timeout = options.timeout === undefined ? this.#options.timeout : options.timeout;
     if (timeout === 0) return Promise.reject(this.#exhaustedError());
     return new Promise<T>((resolve, reject) => {
       this.#permits.queue(
         (granted, waited) => {
           this.#waitTimes.record(waited);
+          if (trace !== undefined) trace.waited = waited;
           const slot = this.#registry.takeIdle();
           if (slot !== undefined && !this.#connector.needsCheck(slot)) {
             this.#lend(slot, granted, waited, stack);
@@ -448,20 +527,14 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     });
   }
 
-  #start(): void {
-    this.#connector.started = true;
-    // After the current acquirer took its permit: warm-up takes what is left.
-    if (this.#o.minIdle > 0) queueMicrotask(() => this.#connector.refill());
-  }
-
   /** The slow path for a permit holder: health-check idle ones, or connect a new one. */
   async #prepare(
     permit: Permit,
-    first: Slot | undefined,
+    first: SlotView<C> | undefined,
     signal: AbortSignal | undefined,
     stack: string | undefined,
     waited: number,
-  ): Promise<Slot> {
+  ): Promise<SlotView<C>> {
     let slot = first;
     const connector = this.#connector;
     while (slot !== undefined && !(await connector.healthy(slot))) slot = this.#registry.takeIdle();
@@ -476,28 +549,29 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     return slot;
   }
 
-  #lend(slot: Slot, permit: Permit, waited: number, stack: string | undefined): void {
-    slot.state = "lent";
-    slot.permit = permit;
+  #lend(slot: SlotView<C>, permit: Permit, waited: number, stack: string | undefined): void {
     this.#inUse++;
     this.#acquired++;
-    const threshold = this.#o.leakDetectionThreshold;
-    if (threshold !== null) {
-      slot.acquiredAt = Date.now();
-      slot.stack = stack;
-      slot.leakReported = false;
-      this.#maintenance.wakeBy(slot.acquiredAt + threshold);
+    const threshold = this.#options.leakDetectionThreshold;
+    if (threshold === null) {
+      this.#registry.lend(slot, permit);
+    } else {
+      const now = this.#options.clock.now();
+      this.#registry.lend(slot, permit, now, stack);
+      this.#maintenance.wakeBy(now + threshold);
     }
-    if (this.#listening & 2) this.#emit("acquire", { connection: slot.connection, waited });
+    if (this.#listening & EVENT_BITS.acquire) {
+      this.#emit("acquire", { connection: slot.connection, waited });
+    }
   }
 
-  #leaseOf(slot: Slot): Lease {
+  #leaseOf(slot: SlotView<C>): Lease<C> {
     const lease = new Lease(slot.connection, this.#releaseLease);
-    slot.holder = lease;
+    this.#registry.hold(slot, lease);
     return lease;
   }
 
-  #releaseLeaseOf(lease: Lease): void {
+  #releaseLeaseOf(lease: Lease<C>): void {
     const slot = this.#registry.slots.get(lease.connection);
     if (slot === undefined || slot.holder !== lease) {
       throw new TypeError(
@@ -507,39 +581,38 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     this.#giveBack(slot);
   }
 
-  #giveBack(slot: Slot): void {
-    const permit = slot.permit!;
-    slot.permit = null;
-    slot.holder = null;
-    slot.stack = undefined;
+  #giveBack(slot: SlotView<C>): void {
     this.#inUse--;
     this.#released++;
-    const reason = this.#registry.retireReason(slot);
-    if (reason === undefined) this.#registry.idleAgain(slot);
-    if (this.#listening & 4) this.#emit("release", { connection: slot.connection });
+    const { permit, retired: reason } = this.#registry.giveBack(slot);
+    if (this.#listening & EVENT_BITS.release) {
+      this.#emit("release", { connection: slot.connection });
+    }
     if (reason !== undefined) this.#registry.discard(slot, reason);
     // Last: this hands the permit to the longest waiter, who takes the idle connection.
     permit.release();
     if (reason !== undefined) this.#connector.refill();
   }
 
-  #reportLeak(slot: Slot, heldFor: number): void {
+  #reportLeak(slot: SlotView<C>, heldFor: number): void {
     const stack = slot.stack ?? "(no stack)";
-    if (this.#listening & 32) this.#emit("leak", { connection: slot.connection, heldFor, stack });
-    this.#o.logger?.warn(
+    if (this.#listening & EVENT_BITS.leak) {
+      this.#emit("leak", { connection: slot.connection, heldFor, stack });
+    }
+    this.#options.logger?.warn(
       `Possible connection leak: ${slot.connection} has been lent for ${heldFor} ms ` +
-        `(leakDetectionThreshold ${this.#o.leakDetectionThreshold} ms) without being released; ` +
+        `(leakDetectionThreshold ${this.#options.leakDetectionThreshold} ms) without being released; ` +
         `acquired at:\n${stack}`,
     );
   }
 
-  #emit<K extends keyof PoolEventMap>(type: K, detail: PoolEventMap[K]): void {
-    this.dispatchEvent(new PoolEvent(type, detail));
+  #emit<K extends keyof PoolEventMap>(type: K, detail: PoolEventMap<C>[K]): void {
+    this.dispatchEvent(new PoolEvent<K, C>(type, detail));
   }
 
   #exhaustedError(): PoolExhaustedError {
-    const max = this.#o.maxConnections;
-    const hint = this.#o.timeout === 0
+    const max = this.#options.maxConnections;
+    const hint = this.#options.timeout === 0
       ? "raise maxConnections or use BlockingConnectionPool"
       : "raise maxConnections or pass a timeout";
     return new PoolExhaustedError(
@@ -549,7 +622,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
 
   #timeoutError(waited: number): PoolTimeoutError {
     this.#timedOut++;
-    const max = this.#o.maxConnections;
+    const max = this.#options.maxConnections;
     return new PoolTimeoutError(
       `Timed out after ${waited} ms waiting for a connection: ${max} of ${max} in use on ${this.address} ` +
         "(raise maxConnections or timeout, or release connections sooner)",
@@ -563,7 +636,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
 
 function noop(): void {}
 
-function connectionOf(slot: Slot): Connection {
+function connectionOf<C extends PooledConnection>(slot: SlotView<C>): C {
   return slot.connection;
 }
 

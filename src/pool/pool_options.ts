@@ -4,6 +4,7 @@
  * @module
  */
 import type { Connection, ConnectionOptions } from "../connection/mod.ts";
+import type { PooledConnection } from "./pooled_connection.ts";
 
 /**
  * Where leak reports go: `console` fits.
@@ -40,7 +41,7 @@ export interface PoolLogger {
  * await using pool = new BlockingConnectionPool(options);
  * ```
  */
-export interface PoolOptions extends ConnectionOptions {
+export interface PoolOptions<C extends PooledConnection = Connection> extends ConnectionOptions {
   /** Most connections open at once. @default 2 ** 31 (ConnectionPool), 50 (BlockingConnectionPool) */
   maxConnections?: number;
   /** Connections kept open even when idle: opened in the background after the first acquire, never evicted below this. @default 0 */
@@ -58,11 +59,13 @@ export interface PoolOptions extends ConnectionOptions {
   /** Longest wait for a free connection; `0` fails at once with PoolExhaustedError; `null` waits forever. @default 0 (ConnectionPool), 20000 (BlockingConnectionPool) */
   timeout?: number | null;
   /** Makes (and may connect) each connection instead of `new Connection(options)`; Sentinel pools use it. */
-  connectionFactory?: () => Promise<Connection>;
+  connectionFactory?: () => Promise<C>;
   /** Log leak reports to `console.warn` (or to `logger`). @default false */
   logLeaks?: boolean;
   /** Receives leak reports; setting it turns logging on. */
   logger?: PoolLogger;
+  /** Names the pool in tracing contexts and metrics (`db.client.connection.pool.name`). @default "address/db", such as "127.0.0.1:6379/0" */
+  poolName?: string;
 }
 
 /**
@@ -140,6 +143,10 @@ export interface WaitSummary {
 export interface PoolStats {
   /** The cap on open connections. */
   maxConnections: number;
+  /** The `minIdle` option: idle connections kept open. */
+  minIdle: number;
+  /** The `maxIdle` option: most idle connections kept. */
+  maxIdle: number;
   /** Connections made. */
   created: number;
   /** Connections idle in the pool. */

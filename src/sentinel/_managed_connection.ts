@@ -22,8 +22,6 @@ import type { RedisArgument, Reply } from "../protocol/mod.ts";
  * transactions (`batch(commands)`, `command`) keep the ReadOnlyError in place.
  */
 export class SentinelManagedConnection extends Connection {
-  /** The pool's stale-marking count when this connection was made. */
-  epoch = 0;
   #onReadOnly: (connection: SentinelManagedConnection) => void;
 
   /**

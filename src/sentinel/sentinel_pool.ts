@@ -4,7 +4,13 @@
  *
  * @module
  */
-import { Connection, type ConnectionOptions } from "../connection/mod.ts";
+import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
+import {
+  Connection,
+  type ConnectionOptions,
+  type TraceTarget,
+  traceTarget,
+} from "../connection/mod.ts";
 import { MasterNotFoundError, ReplicaNotFoundError, type SentinelAnswer } from "../errors.ts";
 import { BlockingConnectionPool, type DisconnectOptions, type PoolOptions } from "../pool/mod.ts";
 import { type Address, addressKey, roleOf } from "./_replies.ts";
@@ -100,10 +106,13 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
   /** Whether connections go to the master or to replicas. */
   readonly role: "master" | "replica";
   #data: ConnectionOptions;
+  #clock: Clock;
   #watchFailover: boolean;
   #masterFallback: boolean;
   #holdLimit: number;
   #epoch = 0;
+  /** The stale-marking count when each adopted connection was made. */
+  #epochOf = new WeakMap<Connection, number>();
   #current: string | undefined;
   #trusted = false;
   #rotation = 0;
@@ -124,6 +133,8 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
     const make: { pool?: SentinelConnectionPool } = {};
     super({
       ...poolPart(options),
+      // Stable across failovers, unlike the address: metrics keep one series.
+      poolName: options.poolName ?? `${serviceName}:${role}/${options.db ?? 0}`,
       connectionFactory: () => make.pool!.#make(),
     });
     make.pool = this;
@@ -134,6 +145,7 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
     this.serviceName = serviceName;
     this.role = role;
     this.#data = dataPart(options);
+    this.#clock = this.#data.clock ?? SYSTEM_CLOCK;
     this.#watchFailover = watchFailover;
     this.#masterFallback = masterFallback;
     const limit = this.#data.socketConnectTimeout;
@@ -167,6 +179,18 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
     return super.disconnect(options);
   }
 
+  /**
+   * The fields of tracing contexts: the node the sentinels chose (as
+   * `serverAddress` / `serverPort` and `node`), the data nodes' database and
+   * client name, and the pool's name.
+   *
+   * @returns The fields, without credentials.
+   */
+  override traceTarget(): TraceTarget {
+    const address = this.address;
+    return { ...traceTarget(address, this.#data, this.name), node: address };
+  }
+
   /** A description without credentials. */
   override toString(): string {
     return `SentinelConnectionPool(${this.serviceName} ${this.role} at ${this.address})`;
@@ -188,7 +212,7 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
     // A failover the sentinels announced: wait for its promoted replica
     // rather than write to a master about to be demoted (those writes would be lost).
     for (let hold = this.#hold; hold !== undefined; hold = this.#hold) {
-      if (Date.now() >= hold.until) {
+      if (this.#clock.now() >= hold.until) {
         this.#hold = undefined; // the failover took too long: ask the sentinels as usual
         break;
       }
@@ -196,7 +220,7 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
         const connection = await this.#tryMaster(hold.promoted);
         if (connection !== undefined) return this.#adopt(connection, hold.promoted);
       }
-      await this.#nextEvent(hold.promoted ? PROMOTION_POLL : hold.until - Date.now());
+      await this.#nextEvent(hold.promoted ? PROMOTION_POLL : hold.until - this.#clock.now());
     }
     const address = await this.#discoverMaster();
     const connection = await this.#open(address);
@@ -319,7 +343,7 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
       this.#trusted = true;
     }
     const epoch = this.#epoch;
-    if (connection instanceof SentinelManagedConnection) connection.epoch = epoch;
+    this.#epochOf.set(connection, epoch);
     connection.onClose((error) => {
       if (error !== undefined && epoch === this.#epoch) void this.markStale();
     });
@@ -329,7 +353,7 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
   #staleIfCurrent(connection: SentinelManagedConnection): void {
     // One READONLY (or one broken connection) is enough; the others on
     // connections from before are already condemned.
-    if (connection.epoch === this.#epoch) void this.markStale();
+    if (this.#epochOf.get(connection) === this.#epoch) void this.markStale();
   }
 
   #asked(): string {
@@ -355,7 +379,7 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
         this.#hold = {
           previous,
           promoted: event.master ?? hold?.promoted,
-          until: hold?.until ?? Date.now() + this.#holdLimit,
+          until: hold?.until ?? this.#clock.now() + this.#holdLimit,
         };
         if (hold === undefined) void this.markStale();
         break;
@@ -376,10 +400,11 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
   /** Resolves at the next failover event, or after `ms`. */
   #nextEvent(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = Number.isFinite(ms) ? setTimeout(done, Math.max(0, ms)) : undefined;
+      const clock = this.#clock;
+      const timer = Number.isFinite(ms) ? clock.setTimeout(done, Math.max(0, ms)) : undefined;
       const wake = this.#wake;
       function done(): void {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         const at = wake.indexOf(done);
         if (at >= 0) wake.splice(at, 1);
         resolve();
@@ -411,6 +436,7 @@ const POOL_KEYS = [
   "logLeaks",
   "logger",
   "healthCheckInterval",
+  "poolName",
 ] as const;
 
 const OWN_KEYS = ["sentinel", "serviceName", "role", "watchFailover", "masterFallback"];
@@ -419,6 +445,8 @@ const OWN_KEYS = ["sentinel", "serviceName", "role", "watchFailover", "masterFal
 function poolPart(options: SentinelPoolOptions): PoolOptions {
   const picked: Record<string, unknown> = {};
   for (const key of POOL_KEYS) if (options[key] !== undefined) picked[key] = options[key];
+  // The pool's chores keep the connections' time.
+  if (options.clock !== undefined) picked.clock = options.clock;
   return picked as PoolOptions;
 }
 

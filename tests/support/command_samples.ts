@@ -152,20 +152,28 @@ const VALUES: Record<string, string> = {
 /**
  * Builds one argument list from a command's documented arguments: only the
  * required ones, or every optional one too with each repeatable one twice.
- * Keys are named k1, k2, ...; every oneof takes its first choice.
+ * Keys are named k1, k2, ...; every oneof takes its first choice, or its
+ * last with `last`.
  *
  * @param name The table name, such as `"OBJECT FREQ"`.
  * @param args The command's documented arguments.
- * @param full Include optional arguments.
+ * @param options `full` to include the optional arguments, `last` for the last choices.
  * @returns The argument list, starting with the command name.
  */
-export function sampleFromDocs(name: string, args: DocArgument[], full: boolean): string[] {
+export function sampleFromDocs(
+  name: string,
+  args: DocArgument[],
+  options: { full: boolean; last?: boolean },
+): string[] {
+  const full = options.full;
   const out = name.split(" ");
   let keys = 0;
   const emit = (arg: DocArgument): void => {
     if (arg.token !== undefined) out.push(arg.token);
     if (arg.type === "pure-token") return;
-    if (arg.type === "oneof") return emit(arg.children[0]!);
+    if (arg.type === "oneof") {
+      return emit(arg.children[options.last ? arg.children.length - 1 : 0]!);
+    }
     if (arg.type === "block") return arg.children.forEach(visit);
     out.push(arg.type === "key" ? `k${++keys}` : VALUES[arg.type] ?? "s");
   };

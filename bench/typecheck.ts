@@ -229,19 +229,26 @@ function source(calls: readonly string[], nonce: string): string {
     "}\n";
 }
 
-async function measure(calls: readonly string[]): Promise<{ seconds: number; mb: number }> {
+/** Wall and CPU (user + system) seconds and peak memory of one `deno check`. */
+interface Run {
+  seconds: number;
+  cpu: number;
+  mb: number;
+}
+
+async function measure(calls: readonly string[]): Promise<Run> {
   const file = await Deno.makeTempFile({ suffix: ".ts" });
   try {
     await Deno.writeTextFile(file, source(calls, crypto.randomUUID()));
     const out = await new Deno.Command("/usr/bin/time", {
-      args: ["-f", "%e %M", Deno.execPath(), "check", "--quiet", file],
+      args: ["-f", "%e %U %S %M", Deno.execPath(), "check", "--quiet", file],
       stdout: "piped",
       stderr: "piped",
     }).output();
     const stderr = new TextDecoder().decode(out.stderr).trim().split("\n");
     if (!out.success) throw new Error(`deno check failed:\n${stderr.join("\n")}`);
-    const [seconds, kb] = stderr[stderr.length - 1]!.split(" ").map(Number);
-    return { seconds: seconds!, mb: Math.round(kb! / 1024) };
+    const [seconds, user, system, kb] = stderr[stderr.length - 1]!.split(" ").map(Number);
+    return { seconds: seconds!, cpu: user! + system!, mb: Math.round(kb! / 1024) };
   } finally {
     await Deno.remove(file);
   }
@@ -262,8 +269,7 @@ export async function runTypecheckBench(): Promise<void> {
     runs.one.push(await measure(CALLS.slice(0, 1)));
     runs.all.push(await measure(CALLS.slice(0, 200)));
   }
-  const best = (list: { seconds: number; mb: number }[]) =>
-    list.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
+  const best = (list: Run[]) => list.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
   const [one, all] = [best(runs.one), best(runs.all)];
   console.log("deno check (fresh file each run; wall seconds, peak RSS)");
   console.log(`  1 call                        ${one.seconds.toFixed(2)} s   ${one.mb} MB`);

@@ -261,10 +261,7 @@ export async function runTypecheckBench(): Promise<void> {
   }
   // Alternate the two files and keep each one's best run: on a shared
   // machine the load, not the types, makes most of the spread.
-  const runs = {
-    one: [] as { seconds: number; mb: number }[],
-    all: [] as { seconds: number; mb: number }[],
-  };
+  const runs = { one: [] as Run[], all: [] as Run[] };
   for (let i = 0; i < 2; i++) {
     runs.one.push(await measure(CALLS.slice(0, 1)));
     runs.all.push(await measure(CALLS.slice(0, 200)));

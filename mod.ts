@@ -150,6 +150,16 @@ export type {
   WaitSummary,
 } from "./src/pool/mod.ts";
 export { parseSentinelUrl, SentinelConnectionPool } from "./src/sentinel/mod.ts";
+export { keySlot, RedisCluster } from "./src/cluster/mod.ts";
+export type {
+  AddressMap,
+  ClusterMulti,
+  ClusterPipeline,
+  ClusterStats,
+  LoadBalancing,
+  NodeRole,
+  RedisClusterOptions,
+} from "./src/cluster/mod.ts";
 export type {
   FailoverEvent,
   FailoverListener,
@@ -204,6 +214,7 @@ export {
   BusyError,
   BusyLoadingError,
   ConnectionError,
+  CrossSlotError,
   MasterNotFoundError,
   NoConnectionError,
   NoPermissionError,

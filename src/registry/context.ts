@@ -6,12 +6,13 @@
  * @module
  */
 import type { Redis } from "../client/mod.ts";
+import type { RedisCluster } from "../cluster/mod.ts";
 import { NoConnectionError, RedisError } from "../errors.ts";
 import { createAsyncContext } from "../transport/mod.ts";
 import { type ContextFrame, ContextScope } from "./_context_scope.ts";
 
-const scope = new ContextScope<Redis>(
-  createAsyncContext<ContextFrame<Redis>>(),
+const scope = new ContextScope<Redis | RedisCluster>(
+  createAsyncContext<ContextFrame<Redis | RedisCluster>>(),
   () =>
     new RedisError(
       "withConnection() refused: another withConnection() run is still pending, and this runtime has no " +
@@ -19,8 +20,8 @@ const scope = new ContextScope<Redis>(
         "Pass the client explicitly, or finish one run before starting the next",
     ),
 );
-const stack: Redis[] = [];
-let globalDefault: Redis | undefined;
+const stack: (Redis | RedisCluster)[] = [];
+let globalDefault: Redis | RedisCluster | undefined;
 
 function checkClient(client: unknown, caller: string): void {
   if (client === undefined || client === null || typeof client !== "object") {
@@ -62,7 +63,10 @@ function checkClient(client: unknown, caller: string): void {
  * });
  * ```
  */
-export function withConnection<R>(client: Redis, fn: (client: Redis) => R): R {
+export function withConnection<C extends Redis | RedisCluster, R>(
+  client: C,
+  fn: (client: C) => R,
+): R {
   checkClient(client, "withConnection()");
   return scope.run(client, () => fn(client));
 }
@@ -87,7 +91,7 @@ export function withConnection<R>(client: Redis, fn: (client: Redis) => R): R {
  * }
  * ```
  */
-export function pushConnection(client: Redis): void {
+export function pushConnection(client: Redis | RedisCluster): void {
   checkClient(client, "pushConnection()");
   stack.push(client);
 }
@@ -95,6 +99,7 @@ export function pushConnection(client: Redis): void {
 /**
  * Pops the client pushed last by {@linkcode pushConnection}.
  *
+ * @typeParam C The kind of client the stack holds (`Redis` unless you push clusters).
  * @returns The popped client.
  * @throws {RangeError} If the stack is empty (pushes and pops must pair).
  *
@@ -106,14 +111,14 @@ export function pushConnection(client: Redis): void {
  * await popConnection().close();
  * ```
  */
-export function popConnection(): Redis {
+export function popConnection<C extends Redis | RedisCluster = Redis>(): C {
   const client = stack.pop();
   if (client === undefined) {
     throw new RangeError(
       "popConnection(): the connection stack is empty; each popConnection() needs an earlier pushConnection()",
     );
   }
-  return client;
+  return client as C;
 }
 
 /**
@@ -134,7 +139,9 @@ export function popConnection(): Redis {
  * await resolveConnection().ping();
  * ```
  */
-export function useConnection(client: Redis | null): Redis | undefined {
+export function useConnection(
+  client: Redis | RedisCluster | null,
+): Redis | RedisCluster | undefined {
   if (client !== null) checkClient(client, "useConnection()");
   const previous = globalDefault;
   globalDefault = client ?? undefined;
@@ -145,6 +152,7 @@ export function useConnection(client: Redis | null): Redis | undefined {
  * The current connection: the innermost `withConnection`'s client, else
  * the top of the push stack, else the global default.
  *
+ * @typeParam C The kind of client the context holds (`Redis` unless you put clusters there).
  * @returns The client, or `undefined` when there is none.
  *
  * @example Reading the current connection
@@ -154,8 +162,9 @@ export function useConnection(client: Redis | null): Redis | undefined {
  * console.log(currentConnection() === undefined); // true, when none is set
  * ```
  */
-export function currentConnection(): Redis | undefined {
-  return scope.get() ?? stack.at(-1) ?? globalDefault;
+export function currentConnection<C extends Redis | RedisCluster = Redis>(): C | undefined {
+  // The context holds what the application put in; C names which kind (Redis by default).
+  return (scope.get() ?? stack.at(-1) ?? globalDefault) as C | undefined;
 }
 
 /**
@@ -163,6 +172,7 @@ export function currentConnection(): Redis | undefined {
  * Classes that take an optional client (like RQ's `Queue`) call this.
  *
  * @param explicit A client passed by the caller.
+ * @typeParam C The kind of client expected (`Redis` unless you put clusters in the context).
  * @returns `explicit ?? currentConnection()`.
  * @throws {NoConnectionError} If no client is given and none is current; the
  *   message says how to provide one.
@@ -179,8 +189,10 @@ export function currentConnection(): Redis | undefined {
  * }
  * ```
  */
-export function resolveConnection(explicit?: Redis | null): Redis {
-  const client = explicit ?? currentConnection();
+export function resolveConnection<C extends Redis | RedisCluster = Redis>(
+  explicit?: C | null,
+): C {
+  const client = explicit ?? currentConnection<C>();
   if (client !== undefined) return client;
   throw new NoConnectionError(
     "No Redis connection: pass a client explicitly, run the code inside " +

@@ -41,6 +41,7 @@ import {
 } from "@redwire/redis";
 import { serveBridge } from "@redwire/redis/bridge";
 import {
+  makeCertificates,
   type RedisServer,
   type SentinelTopology,
   startRedis,
@@ -160,9 +161,12 @@ describe("DESIGN §3: the client", () => {
 
 describe("DESIGN §3: TLS", () => {
   let server: RedisServer;
+  let mutual: RedisServer;
   before(async () => {
     server = await startRedis({ tls: true });
+    mutual = await startRedis({ tls: true, tlsAuthClients: true });
   });
+  after(() => mutual.stop());
   after(() => server.stop());
 
   it("tls: TlsOptions verifies with caCerts; tls: true rejects an unknown CA", TEST, async () => {
@@ -192,6 +196,16 @@ describe("DESIGN §3: TLS", () => {
     );
     await using lease = await pool.acquire();
     assert.equal(await lease.connection.command(["PING"]), "PONG");
+  });
+
+  it("tls: { caCerts, cert, key } presents a client certificate", TEST, async () => {
+    const certs = await makeCertificates();
+    await using redis = new Redis({
+      host: mutual.host,
+      port: mutual.tlsPort,
+      tls: { caCerts: [certs.caCert.pem], cert: certs.clientCert.pem, key: certs.clientKey.pem },
+    });
+    assert.equal(await redis.ping(), "PONG");
   });
 });
 
@@ -246,6 +260,13 @@ describe("DESIGN §3: pools", () => {
     controller.abort();
     await assert.rejects(waiting);
     held.release();
+  });
+
+  it("ConnectionPool.acquire({ signal, timeout }) too", TEST, async () => {
+    await using pool = new ConnectionPool({ host, port, maxConnections: 20 });
+    const signal = AbortSignal.timeout(5000);
+    await using lease = await pool.acquire({ signal, timeout: 1000 });
+    assert.equal(await lease.connection.command(["PING"]), "PONG");
   });
 
   it("BlockingConnectionPool waits up to timeout, then PoolTimeoutError", TEST, async () => {
@@ -531,7 +552,8 @@ describe("DESIGN §3: edge (webSocketTransport through serveBridge)", () => {
     await using redis = new Redis({
       host,
       port,
-      transport: webSocketTransport(url, { token, WebSocket }),
+      // Node 20 has no global WebSocket: only there is the constructor passed.
+      transport: webSocketTransport(url, globalThis.WebSocket ? { token } : { token, WebSocket }),
     });
     await redis.set("edge", "ok");
     assert.equal(await redis.get("edge"), "ok");
@@ -635,6 +657,7 @@ describe("DESIGN §5: Sentinel", () => {
     assert.equal(typeof port, "number");
     const replicas = await sentinel.discoverReplicas("mymaster");
     assert.equal(replicas.length, 1);
+    await assert.rejects(sentinel.discoverMaster("nosuch"), MasterNotFoundError);
     await using fromConfig = Sentinel.fromConfig({
       instances: topology.addresses,
       socketTimeout: 500,

@@ -44,6 +44,8 @@ import {
   makeCertificates,
   type RedisServer,
   type SentinelTopology,
+  stall,
+  startFakePeer,
   startRedis,
   startSentinelTopology,
 } from "./support/mod.ts";
@@ -393,7 +395,7 @@ describe("DESIGN §3/§4: pool lifecycle behaviour", () => {
       pool.addEventListener("leak", (event) => leaks.push(event.detail.stack));
       const held = await pool.getConnection();
       await eventually(() => leaks.length > 0, 5000, "a leak report");
-      assert.match(leaks[0], /contract\.test\.ts/);
+      assert.match(leaks[0], /contract\.test\./);
       pool.release(held);
       await using aging = new ConnectionPool({ host, port, maxLifetime: 30 });
       const reasons: string[] = [];
@@ -407,6 +409,29 @@ describe("DESIGN §3/§4: pool lifecycle behaviour", () => {
         5000,
         "a connection retired past maxLifetime",
       );
+    },
+  );
+
+  it(
+    "socketConnectTimeout bounds connect and handshake: TimeoutError, not written (§4)",
+    TEST,
+    async () => {
+      const peer = await startFakePeer(stall);
+      try {
+        await using redis = new Redis({
+          host: peer.host,
+          port: peer.port,
+          socketConnectTimeout: 200,
+        });
+        await assert.rejects(bounded(redis.ping()), (error) => {
+          assert.ok(error instanceof TimeoutError, String(error));
+          assert.equal(error.written, false);
+          assert.ok(error.message.includes(`${peer.host}:${peer.port}`), error.message);
+          return true;
+        });
+      } finally {
+        await peer.close();
+      }
     },
   );
 
@@ -477,7 +502,10 @@ describe("DESIGN §3: named connections and the connection context", () => {
     [server, other] = await Promise.all([startRedis(), startRedis()]);
   });
   after(async () => {
+    // connect(client) does not own a client it was given: close them here.
+    const clients = connections.names().map((name) => connections.get(name));
     await connections.reset();
+    await Promise.all(clients.map((client) => client.close()));
     await Promise.all([server.stop(), other.stop()]);
   });
 

@@ -151,6 +151,16 @@ export type {
   WaitSummary,
 } from "./src/pool/mod.ts";
 export { parseSentinelUrl, SentinelConnectionPool } from "./src/sentinel/mod.ts";
+export { keySlot, RedisCluster } from "./src/cluster/mod.ts";
+export type {
+  AddressMap,
+  ClusterMulti,
+  ClusterPipeline,
+  ClusterStats,
+  LoadBalancing,
+  NodeRole,
+  RedisClusterOptions,
+} from "./src/cluster/mod.ts";
 export type {
   FailoverEvent,
   FailoverListener,
@@ -205,6 +215,7 @@ export {
   BusyError,
   BusyLoadingError,
   ConnectionError,
+  CrossSlotError,
   MasterNotFoundError,
   NoConnectionError,
   NoPermissionError,

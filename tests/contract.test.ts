@@ -13,9 +13,11 @@ import {
   type ConnectionOptions,
   ConnectionPool,
   connections,
+  CrossSlotError,
   currentConnection,
   encodeCommand,
   encodeCommands,
+  keySlot,
   MasterNotFoundError,
   type NamedPipeline,
   NoConnectionError,
@@ -28,6 +30,7 @@ import {
   pushConnection,
   ReadOnlyError,
   Redis,
+  RedisCluster,
   RedisError,
   ReplicaNotFoundError,
   ReplyError,
@@ -49,6 +52,7 @@ import {
   startRedis,
   startSentinelTopology,
 } from "./support/mod.ts";
+import { type ClusterTopology, startClusterTopology } from "./support/cluster_topology.ts";
 import { runtimeWebSocket } from "./support/ws.ts";
 import { bounded, eventually } from "./support/wait.ts";
 
@@ -731,5 +735,74 @@ describe("DESIGN §8: the commands example", () => {
     assert.equal(await incrBy.run(["counter"], [5]), 5);
     await redis.scriptFlush();
     assert.equal(await bounded(incrBy.run(["counter"], [5])), 10);
+  });
+});
+
+describe("DESIGN §7: Redis Cluster", () => {
+  let topology: ClusterTopology;
+  before(async () => {
+    topology = await startClusterTopology({ primaries: 3, replicasPerPrimary: 0 });
+  });
+  after(() => topology.stop());
+
+  it("the §7 snippet", TEST, async () => {
+    const password = undefined;
+    const [[h1, p1], [h2, p2]] = topology.addresses;
+    await using cluster = new RedisCluster([[h1, p1], [h2, p2]], {
+      password,
+      maxConnections: 20, /* per node */
+      readFromReplicas: false,
+      maxRedirects: 16,
+      addressMap: (host, port) => [host, port], /* NAT / containers */
+    });
+    await using byUrl = new RedisCluster(`redis+cluster://${h1}:${p1},${h2}:${p2}`);
+    await cluster.set("k", "v");
+    assert.equal(await cluster.get("k"), "v");
+    assert.equal(await byUrl.get("k"), "v");
+    await cluster.mset({ a: "1", b: "2" });
+    assert.deepEqual(await cluster.mget(["a", "b", "c"]), ["1", "2", null]);
+    assert.deepEqual(await cluster.mget([]), []);
+    const [, b] = await cluster.pipeline().set("a", "1").get("b").exec();
+    assert.equal(b, "2");
+    assert.deepEqual(await cluster.multi().incr("{u1}:a").incr("{u1}:b").exec(), [1, 1]);
+    await assert.rejects(cluster.multi().incr("a").incr("b").exec(), CrossSlotError);
+    const watched = await cluster.watch(["{u1}:a"], async (tx) => {
+      const current = Number(await tx.get("{u1}:a"));
+      return await tx.multi().set("{u1}:a", String(current + 1)).exec();
+    });
+    assert.ok(watched);
+    assert.equal(await cluster.get("{u1}:a"), "2");
+    const sharded: string[] = [];
+    const handler = (message: string) => void sharded.push(message);
+    const ssub = await cluster.ssubscribe("ch{7}", handler);
+    await eventually(async () => (await cluster.spublish("ch{7}", "m")) > 0 && sharded.length > 0);
+    await ssub.unsubscribe();
+    const news: string[] = [];
+    const sub = await cluster.subscribe("news", (message) => void news.push(message));
+    await eventually(async () => (await cluster.publish("news", "n")) > 0 && news.length > 0);
+    await sub.unsubscribe();
+    await cluster.mset({ "u:1": "x" });
+    await cluster.set("u:2", "y");
+    const keys: string[] = [];
+    for await (const key of cluster.scanIterator({ match: "u:*" })) keys.push(key);
+    assert.deepEqual(keys.sort(), ["u:1", "u:2"]);
+    const lua = "return redis.call('INCRBY', KEYS[1], ARGV[1])";
+    assert.equal(await cluster.registerScript(lua).run(["counter"], [5]), 5);
+    const primaries = await cluster.nodes("primary");
+    assert.equal(primaries.length, 3);
+    assert.match(String(primaries[0]), /127\.0\.0\.1:\d+/);
+    assert.deepEqual(await cluster.nodes("replica"), []);
+    assert.equal((await cluster.nodes("all")).length, 3);
+    const stats = cluster.stats();
+    assert.equal(typeof stats.topologyRefreshes, "number");
+    assert.equal(typeof stats.redirects.moved + typeof stats.redirects.ask, "numbernumber");
+    assert.equal(typeof stats.retries.tryAgain + typeof stats.retries.clusterDown, "numbernumber");
+    assert.equal(typeof stats.nodes[`${h1}:${p1}`].inUse, "number");
+    assert.equal(keySlot("{user1000}.following"), 3443);
+    assert.equal(keySlot(new TextEncoder().encode("{user1000}.following")), 3443);
+    assert.throws(() => new RedisCluster([]), TypeError);
+    connections.connect(cluster, { name: "sessions" });
+    assert.equal(connections.get("sessions"), cluster);
+    await connections.disconnect("sessions");
   });
 });

@@ -75,7 +75,6 @@ export type {
   ScanMatchOptions,
   ScanOptions,
   ScoreBound,
-  Scored,
   ScoredMember,
   SetOptions,
   SettledReplies,

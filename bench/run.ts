@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   e2e: async () => (await import("./e2e.ts")).runE2eBench(),
   bridge: async () => (await import("./bridge.ts")).runBridgeBench(),
   failover: async () => (await import("./failover.ts")).runFailoverBench(),
+  typecheck: async () => (await import("./typecheck.ts")).runTypecheckBench(),
   observability: async () => (await import("./observability.ts")).runObservabilityBench(),
   bundle: () => runNodeScript("bench/bundle_size.mjs"),
 };

@@ -165,7 +165,6 @@ const TYPES = [
   "ScanMatchOptions",
   "ScanOptions",
   "ScoreBound",
-  "Scored",
   "ScoredMember",
   "Script",
   "SemaphoreOptions",

@@ -36,7 +36,7 @@ import { ClusterCommands } from "./cluster.ts";
 
 export { CommandBase } from "./_base.ts";
 export type { Bulk, Chain, RedisKey, Result, ResultKind, ResultKinds } from "./_base.ts";
-export type { Scored, Transform } from "./_transforms.ts";
+export type { Transform } from "./_transforms.ts";
 export { checkArguments, closestName, commandName, describeValue } from "./_validate.ts";
 export { Script } from "./scripting.ts";
 

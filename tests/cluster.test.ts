@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { keySlot, parseClusterUrl, RedisCluster } from "../src/cluster/mod.ts";
 import { parseShards, parseSlots } from "../src/cluster/_slot_map.ts";
-import { ConnectionError, CrossSlotError } from "../src/errors.ts";
+import { ConnectionError, CrossSlotError, TimeoutError } from "../src/errors.ts";
+import { stall, startFakePeer } from "./support/fake_peer.ts";
 import { connections, pipeline, resolveConnection, withConnection } from "../src/registry/mod.ts";
 import { type ClusterTopology, startClusterTopology } from "./support/cluster_topology.ts";
 import { freePort, type RedisServer, startRedis } from "./support/redis_server.ts";
@@ -28,6 +29,13 @@ describe("RedisCluster options", () => {
     assert.throws(() => new RedisCluster([]), TypeError);
     assert.throws(() => new RedisCluster([["h", 0]]), TypeError);
     assert.throws(() => new RedisCluster([["h", 7000]], { maxRedirects: -1 }), RangeError);
+  });
+  it("refuses commands that would change a pooled connection's state, before any I/O", async () => {
+    await using cluster = new RedisCluster([["127.0.0.1", 1]]);
+    for (const name of ["MULTI", "WATCH", "SSUBSCRIBE", "READONLY", "ASKING", "SELECT"]) {
+      const error = await rejection(cluster.sendCommand([name, "x"]), TypeError);
+      assert.match(error.message, new RegExp(`^${name} would change`));
+    }
   });
   it("reads several hosts, credentials and TLS from a cluster URL", () => {
     const { nodes, options } = parseClusterUrl("rediss+cluster://joe:p%40ss@h1:7000,[::1]:7001,h3");
@@ -97,6 +105,24 @@ describe("RedisCluster bad input", () => {
     });
     const error = await rejection(cluster.get("k"), ConnectionError);
     for (const port of ports) assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+  });
+
+  it("keeps a command's deadline while the topology cannot be read", async () => {
+    const peer = await startFakePeer(stall); // accepts, never answers: the handshake hangs
+    try {
+      await using cluster = new RedisCluster([["127.0.0.1", peer.port]], {
+        socketConnectTimeout: 2_000, // close() waits for the hung connect to give up
+      });
+      const started = Date.now();
+      const error = await rejection(
+        cluster.sendCommand(["GET", "k"], { timeout: 300 }),
+        TimeoutError,
+      );
+      assert.ok(Date.now() - started < 1500, `settled after ${Date.now() - started} ms`);
+      assert.match(error.message, /not sent/);
+    } finally {
+      await peer.close();
+    }
   });
 
   it("says a server without cluster mode needs Redis", async () => {
@@ -214,6 +240,11 @@ describe("RedisCluster on a 6-node cluster", () => {
       await Promise.all(keys.map((key) => incrBy.run([key], [1]))),
       keys.map(() => 6),
     );
+    await cluster.scriptFlush(); // a pipeline loads its scripts before it sends
+    const pipe = cluster.pipeline();
+    const script = pipe.registerScript<number>("return redis.call('INCRBY', KEYS[1], ARGV[1])");
+    for (const key of keys) script.run([key], [10]);
+    assert.deepEqual(await pipe.exec(), keys.map(() => 16));
   });
 
   it("iterates keys across every primary", async () => {
@@ -281,6 +312,31 @@ describe("RedisCluster on a 6-node cluster", () => {
     await cluster.publish("plain", "hello");
     await eventually(() => classic.length === 1, 2000, "classic message");
     await csub.unsubscribe();
+  });
+
+  it("follows a sharded subscription to its slot's new owner", async () => {
+    const channel = "moves{ch}";
+    const slot = keySlot(channel);
+    const got: string[] = [];
+    const sub = await cluster.ssubscribe(channel, (message) => got.push(message));
+    try {
+      const source = (await topology.shardOf(slot)).primary;
+      const target = (await topology.shards()).find((s) => s.primary !== source)!.primary;
+      await topology.moveSlot(slot, target.port);
+      // The old owner drops the channel (sunsubscribe); the client subscribes on the new one.
+      await eventually(
+        async () => {
+          const reply = await topology.command(target.port, ["PUBSUB", "SHARDNUMSUB", channel]);
+          return Array.isArray(reply) && reply[1] === 1;
+        },
+        5000,
+        "the subscription on the new owner",
+      );
+      assert.equal(await cluster.spublish(channel, "after"), 1);
+      await eventually(() => got.includes("after"), 2000, "the message after the move");
+    } finally {
+      await sub.unsubscribe();
+    }
   });
 
   it("is accepted by the registry (named pipelines) and the connection context", async () => {

@@ -13,9 +13,11 @@ import {
   type ConnectionOptions,
   ConnectionPool,
   connections,
+  CrossSlotError,
   currentConnection,
   encodeCommand,
   encodeCommands,
+  keySlot,
   MasterNotFoundError,
   type NamedPipeline,
   NoConnectionError,
@@ -28,6 +30,7 @@ import {
   pushConnection,
   ReadOnlyError,
   Redis,
+  RedisCluster,
   RedisError,
   ReplicaNotFoundError,
   ReplyError,
@@ -41,11 +44,15 @@ import {
 } from "@redwire/redis";
 import { serveBridge } from "@redwire/redis/bridge";
 import {
+  makeCertificates,
   type RedisServer,
   type SentinelTopology,
+  stall,
+  startFakePeer,
   startRedis,
   startSentinelTopology,
 } from "./support/mod.ts";
+import { type ClusterTopology, startClusterTopology } from "./support/cluster_topology.ts";
 import { runtimeWebSocket } from "./support/ws.ts";
 import { bounded, eventually } from "./support/wait.ts";
 
@@ -160,9 +167,12 @@ describe("DESIGN §3: the client", () => {
 
 describe("DESIGN §3: TLS", () => {
   let server: RedisServer;
+  let mutual: RedisServer;
   before(async () => {
     server = await startRedis({ tls: true });
+    mutual = await startRedis({ tls: true, tlsAuthClients: true });
   });
+  after(() => mutual.stop());
   after(() => server.stop());
 
   it("tls: TlsOptions verifies with caCerts; tls: true rejects an unknown CA", TEST, async () => {
@@ -192,6 +202,16 @@ describe("DESIGN §3: TLS", () => {
     );
     await using lease = await pool.acquire();
     assert.equal(await lease.connection.command(["PING"]), "PONG");
+  });
+
+  it("tls: { caCerts, cert, key } presents a client certificate", TEST, async () => {
+    const certs = await makeCertificates();
+    await using redis = new Redis({
+      host: mutual.host,
+      port: mutual.tlsPort,
+      tls: { caCerts: [certs.caCert.pem], cert: certs.clientCert.pem, key: certs.clientKey.pem },
+    });
+    assert.equal(await redis.ping(), "PONG");
   });
 });
 
@@ -246,6 +266,13 @@ describe("DESIGN §3: pools", () => {
     controller.abort();
     await assert.rejects(waiting);
     held.release();
+  });
+
+  it("ConnectionPool.acquire({ signal, timeout }) too", TEST, async () => {
+    await using pool = new ConnectionPool({ host, port, maxConnections: 20 });
+    const signal = AbortSignal.timeout(5000);
+    await using lease = await pool.acquire({ signal, timeout: 1000 });
+    assert.equal(await lease.connection.command(["PING"]), "PONG");
   });
 
   it("BlockingConnectionPool waits up to timeout, then PoolTimeoutError", TEST, async () => {
@@ -372,7 +399,7 @@ describe("DESIGN §3/§4: pool lifecycle behaviour", () => {
       pool.addEventListener("leak", (event) => leaks.push(event.detail.stack));
       const held = await pool.getConnection();
       await eventually(() => leaks.length > 0, 5000, "a leak report");
-      assert.match(leaks[0], /contract\.test\.ts/);
+      assert.match(leaks[0], /contract\.test\./);
       pool.release(held);
       await using aging = new ConnectionPool({ host, port, maxLifetime: 30 });
       const reasons: string[] = [];
@@ -386,6 +413,29 @@ describe("DESIGN §3/§4: pool lifecycle behaviour", () => {
         5000,
         "a connection retired past maxLifetime",
       );
+    },
+  );
+
+  it(
+    "socketConnectTimeout bounds connect and handshake: TimeoutError, not written (§4)",
+    TEST,
+    async () => {
+      const peer = await startFakePeer(stall);
+      try {
+        await using redis = new Redis({
+          host: peer.host,
+          port: peer.port,
+          socketConnectTimeout: 200,
+        });
+        await assert.rejects(bounded(redis.ping()), (error) => {
+          assert.ok(error instanceof TimeoutError, String(error));
+          assert.equal(error.written, false);
+          assert.ok(error.message.includes(`${peer.host}:${peer.port}`), error.message);
+          return true;
+        });
+      } finally {
+        await peer.close();
+      }
     },
   );
 
@@ -456,7 +506,10 @@ describe("DESIGN §3: named connections and the connection context", () => {
     [server, other] = await Promise.all([startRedis(), startRedis()]);
   });
   after(async () => {
+    // connect(client) does not own a client it was given: close them here.
+    const clients = connections.names().map((name) => connections.get(name));
     await connections.reset();
+    await Promise.all(clients.map((client) => client.close()));
     await Promise.all([server.stop(), other.stop()]);
   });
 
@@ -531,7 +584,8 @@ describe("DESIGN §3: edge (webSocketTransport through serveBridge)", () => {
     await using redis = new Redis({
       host,
       port,
-      transport: webSocketTransport(url, { token, WebSocket }),
+      // Node 20 has no global WebSocket: only there is the constructor passed.
+      transport: webSocketTransport(url, globalThis.WebSocket ? { token } : { token, WebSocket }),
     });
     await redis.set("edge", "ok");
     assert.equal(await redis.get("edge"), "ok");
@@ -635,6 +689,7 @@ describe("DESIGN §5: Sentinel", () => {
     assert.equal(typeof port, "number");
     const replicas = await sentinel.discoverReplicas("mymaster");
     assert.equal(replicas.length, 1);
+    await assert.rejects(sentinel.discoverMaster("nosuch"), MasterNotFoundError);
     await using fromConfig = Sentinel.fromConfig({
       instances: topology.addresses,
       socketTimeout: 500,
@@ -680,5 +735,74 @@ describe("DESIGN §8: the commands example", () => {
     assert.equal(await incrBy.run(["counter"], [5]), 5);
     await redis.scriptFlush();
     assert.equal(await bounded(incrBy.run(["counter"], [5])), 10);
+  });
+});
+
+describe("DESIGN §7: Redis Cluster", () => {
+  let topology: ClusterTopology;
+  before(async () => {
+    topology = await startClusterTopology({ primaries: 3, replicasPerPrimary: 0 });
+  });
+  after(() => topology.stop());
+
+  it("the §7 snippet", TEST, async () => {
+    const password = undefined;
+    const [[h1, p1], [h2, p2]] = topology.addresses;
+    await using cluster = new RedisCluster([[h1, p1], [h2, p2]], {
+      password,
+      maxConnections: 20, /* per node */
+      readFromReplicas: false,
+      maxRedirects: 16,
+      addressMap: (host, port) => [host, port], /* NAT / containers */
+    });
+    await using byUrl = new RedisCluster(`redis+cluster://${h1}:${p1},${h2}:${p2}`);
+    await cluster.set("k", "v");
+    assert.equal(await cluster.get("k"), "v");
+    assert.equal(await byUrl.get("k"), "v");
+    await cluster.mset({ a: "1", b: "2" });
+    assert.deepEqual(await cluster.mget(["a", "b", "c"]), ["1", "2", null]);
+    assert.deepEqual(await cluster.mget([]), []);
+    const [, b] = await cluster.pipeline().set("a", "1").get("b").exec();
+    assert.equal(b, "2");
+    assert.deepEqual(await cluster.multi().incr("{u1}:a").incr("{u1}:b").exec(), [1, 1]);
+    await assert.rejects(cluster.multi().incr("a").incr("b").exec(), CrossSlotError);
+    const watched = await cluster.watch(["{u1}:a"], async (tx) => {
+      const current = Number(await tx.get("{u1}:a"));
+      return await tx.multi().set("{u1}:a", String(current + 1)).exec();
+    });
+    assert.ok(watched);
+    assert.equal(await cluster.get("{u1}:a"), "2");
+    const sharded: string[] = [];
+    const handler = (message: string) => void sharded.push(message);
+    const ssub = await cluster.ssubscribe("ch{7}", handler);
+    await eventually(async () => (await cluster.spublish("ch{7}", "m")) > 0 && sharded.length > 0);
+    await ssub.unsubscribe();
+    const news: string[] = [];
+    const sub = await cluster.subscribe("news", (message) => void news.push(message));
+    await eventually(async () => (await cluster.publish("news", "n")) > 0 && news.length > 0);
+    await sub.unsubscribe();
+    await cluster.mset({ "u:1": "x" });
+    await cluster.set("u:2", "y");
+    const keys: string[] = [];
+    for await (const key of cluster.scanIterator({ match: "u:*" })) keys.push(key);
+    assert.deepEqual(keys.sort(), ["u:1", "u:2"]);
+    const lua = "return redis.call('INCRBY', KEYS[1], ARGV[1])";
+    assert.equal(await cluster.registerScript(lua).run(["counter"], [5]), 5);
+    const primaries = await cluster.nodes("primary");
+    assert.equal(primaries.length, 3);
+    assert.match(String(primaries[0]), /127\.0\.0\.1:\d+/);
+    assert.deepEqual(await cluster.nodes("replica"), []);
+    assert.equal((await cluster.nodes("all")).length, 3);
+    const stats = cluster.stats();
+    assert.equal(typeof stats.topologyRefreshes, "number");
+    assert.equal(typeof stats.redirects.moved + typeof stats.redirects.ask, "numbernumber");
+    assert.equal(typeof stats.retries.tryAgain + typeof stats.retries.clusterDown, "numbernumber");
+    assert.equal(typeof stats.nodes[`${h1}:${p1}`].inUse, "number");
+    assert.equal(keySlot("{user1000}.following"), 3443);
+    assert.equal(keySlot(new TextEncoder().encode("{user1000}.following")), 3443);
+    assert.throws(() => new RedisCluster([]), TypeError);
+    connections.connect(cluster, { name: "sessions" });
+    assert.equal(connections.get("sessions"), cluster);
+    await connections.disconnect("sessions");
   });
 });

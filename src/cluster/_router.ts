@@ -168,7 +168,7 @@ export class Router {
       }
       // No map yet: the first topology read failing (no node reachable, not
       // a cluster) is the command's answer, not something to retry.
-      const map = this.topology.map ?? await this.topology.ready();
+      const map = this.topology.map ?? await beforeDeadline(this.topology.ready(), deadline);
       try {
         if (ask !== undefined) return transform(await this.#asking(ask, args, options));
         const node = this.pick(map, slot, readOnly);
@@ -304,6 +304,22 @@ export function classify(error: Error): Fault | undefined {
   const refusal = ["PoolTimeoutError", "PoolExhaustedError", "AuthenticationError"]
     .includes(error.name);
   return unwritten && !refusal ? { kind: "unreachable" } : undefined;
+}
+
+/** Waiting for the topology counts against the command's deadline too. */
+function beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
+  const wait = deadline - Date.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new TimeoutError(
+          `The cluster topology was not read within the command's ${wait} ms budget; the command was not sent (check the startup nodes, or raise the timeout)`,
+        ),
+      );
+    }, Math.max(0, wait));
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** The slot of a key argument (numbers hash as their decimal text, as the server sees them). */

@@ -200,11 +200,12 @@ class DenoTransport implements Transport {
       if (count === buffer.length && buffer.length < READ_MAX) {
         buffer = new Uint8Array(buffer.length * 4);
         small = 0;
-      } else if (
-        buffer.length > READ_MIN && count < buffer.length >> 3 && ++small >= SHRINK_AFTER
-      ) {
-        buffer = new Uint8Array(READ_MIN);
-        small = 0;
+      } else if (buffer.length > READ_MIN) {
+        small = count < buffer.length >> 3 ? small + 1 : 0;
+        if (small >= SHRINK_AFTER) {
+          buffer = new Uint8Array(READ_MIN);
+          small = 0;
+        }
       }
     }
   }

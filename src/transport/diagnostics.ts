@@ -113,5 +113,14 @@ function load(): DiagnosticsModule | null {
  */
 export function tracingChannel<C extends object>(name: string): TracingChannel<C> | undefined {
   if (module === undefined) module = load();
-  return module?.tracingChannel<C>(name);
+  const channel = module?.tracingChannel<C>(name);
+  // Bun's TracingChannel lacks hasSubscribers (Node 20 has it): derive it
+  // from its five channels, or nothing would ever be published there.
+  if (channel !== undefined && typeof channel.hasSubscribers !== "boolean") {
+    const parts = [channel.start, channel.end, channel.asyncStart, channel.asyncEnd, channel.error];
+    Object.defineProperty(channel, "hasSubscribers", {
+      get: () => parts.some((part) => part.hasSubscribers),
+    });
+  }
+  return channel;
 }

@@ -112,6 +112,7 @@ export {
   redactUrl,
   resolveConnectionOptions,
   resolveRetryPolicy,
+  Secret,
   sleep,
   VERSION,
 } from "./src/connection/mod.ts";
@@ -125,6 +126,7 @@ export type {
   ResolvedConnectionOptions,
   RetryDecision,
   RetryPolicy,
+  UrlOptions,
 } from "./src/connection/mod.ts";
 export { Decoder, encodeCommand, encodeCommands } from "./src/protocol/mod.ts";
 export type { DecoderOptions, FrameHandler, RedisArgument, Reply } from "./src/protocol/mod.ts";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Redis } from "../src/client/mod.ts";
+import { Secret } from "../src/connection/mod.ts";
 import {
   ConnectionError,
   MasterNotFoundError,
@@ -38,8 +39,9 @@ describe("parseSentinelUrl", () => {
     assert.equal(parsed.serviceName, "mymaster");
     assert.equal(parsed.options.db, 2);
     assert.equal(parsed.options.username, "joe");
-    assert.equal(parsed.options.password, "p@ss");
-    assert.equal(parsed.options.sentinelPassword, "spw");
+    assert.equal(String(parsed.options.password), "Secret(***)");
+    assert.equal(Secret.from(parsed.options.password!).reveal(), "p@ss");
+    assert.equal(Secret.from(parsed.options.sentinelPassword!).reveal(), "spw");
     assert.equal(parsed.options.socketTimeout, 500);
   });
 

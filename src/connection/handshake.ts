@@ -33,9 +33,8 @@ export interface HandshakeStep {
  */
 export function handshakeSteps(options: ResolvedConnectionOptions): HandshakeStep[] {
   const steps: HandshakeStep[] = [];
-  const credentials = options.password === undefined
-    ? []
-    : [options.username ?? "default", options.password];
+  const password = options.password?.reveal();
+  const credentials = password === undefined ? [] : [options.username ?? "default", password];
   if (options.protocol === 3) {
     const args: RedisArgument[] = ["HELLO", 3];
     if (credentials.length) args.push("AUTH", ...credentials);
@@ -43,10 +42,10 @@ export function handshakeSteps(options: ResolvedConnectionOptions): HandshakeSte
     steps.push({ args, kind: credentials.length ? "auth" : "required" });
   } else {
     // AUTH with one argument keeps servers older than 6 working.
-    if (options.password !== undefined) {
+    if (password !== undefined) {
       const args = options.username === undefined
-        ? ["AUTH", options.password]
-        : ["AUTH", options.username, options.password];
+        ? ["AUTH", password]
+        : ["AUTH", options.username, password];
       steps.push({ args, kind: "auth" });
     }
     if (options.clientName) {

@@ -8,6 +8,8 @@ export type { CommandOptions, ConnectionState, ReplySink } from "./connection.ts
 export { describeAddress, resolveConnectionOptions, VERSION } from "./options.ts";
 export type { ConnectionOptions, ResolvedConnectionOptions } from "./options.ts";
 export { parseRedisUrl, redactUrl } from "./url.ts";
+export type { UrlOptions } from "./url.ts";
+export { Secret } from "./secret.ts";
 export { backoffDelay, isRetryable, resolveRetryPolicy, sleep } from "./retry.ts";
 export type { ErrorClass, RetryDecision, RetryPolicy } from "./retry.ts";
 export { blockingTime } from "./blocking.ts";

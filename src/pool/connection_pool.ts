@@ -225,6 +225,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
   #registry: Registry;
   #maintenance: Maintenance;
   #configuredAddress: string;
+  #label: string;
   #connector: Connector;
   #lastAddress: string | undefined;
   #listening = 0;
@@ -250,6 +251,8 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     const factoryOnly = o.connectionFactory !== undefined && o.connection.host === undefined &&
       o.connection.port === undefined && o.connection.path === undefined;
     this.#configuredAddress = factoryOnly ? "(connectionFactory)" : probe.address;
+    const name = probe.options.clientName;
+    this.#label = `db=${probe.options.db}${name ? ` name=${name}` : ""}`;
     this.#permits = new Semaphore(o.maxConnections, {
       timeoutError: (waited) => this.#timeoutError(waited),
     });
@@ -487,9 +490,10 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     return this.close();
   }
 
-  /** A description without credentials, such as `ConnectionPool(127.0.0.1:6379 2/20 in use)`. */
+  /** A description without credentials, such as `ConnectionPool(127.0.0.1:6379 db=0 name=web 2/20 in use)`. */
   override toString(): string {
-    return `${this.constructor.name}(${this.address} ${this.#inUse}/${this.#o.maxConnections} in use)`;
+    const use = `${this.#inUse}/${this.#o.maxConnections} in use`;
+    return `${this.constructor.name}(${this.address} ${this.#label} ${use})`;
   }
 
   /**

@@ -150,6 +150,7 @@ export {
   NoConnectionError,
   NoPermissionError,
   NoScriptError,
+  OverflowError,
   PoolExhaustedError,
   PoolTimeoutError,
   ProtocolError,

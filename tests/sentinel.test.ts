@@ -303,6 +303,8 @@ describe("Sentinel with a password", () => {
     const error = await refused.discoverMaster(NAME).catch((e) => e);
     assert.ok(error instanceof MasterNotFoundError, String(error));
     assert.match(error.answers[0].answer, /NOAUTH|[Aa]uth/);
+    assert.match(error.message, /set sentinelPassword/);
+    assert.doesNotMatch(error.message, /check that the sentinels are up/);
     await using sentinel = new Sentinel(topology.addresses, { sentinelPassword: "s3ntinel" });
     const master = await topology.waitForMaster();
     assert.deepEqual(await sentinel.discoverMaster(NAME), [HOST, master.port]);

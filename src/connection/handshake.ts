@@ -89,7 +89,15 @@ export function checkHandshake(
 ): void {
   steps.forEach((step, index) => {
     const reply = replies[index];
-    if (!(reply instanceof ReplyError) || step.kind === "optional") return;
+    if (!(reply instanceof ReplyError)) return;
+    if (reply.code === "NOAUTH" && options.password === undefined) {
+      throw new AuthenticationError(
+        `${address} requires authentication (${reply.message}): set the password option ` +
+          "(and username for an ACL user), or a password in the URL",
+        { cause: reply },
+      );
+    }
+    if (step.kind === "optional") return;
     const command = String(step.args[0]);
     if (step.kind === "auth" || /^(WRONGPASS|NOAUTH)/.test(reply.code)) {
       const user = options.username ?? "default";

@@ -160,6 +160,14 @@ export function resolveConnectionOptions(
   if (resolved.port > 65535) {
     throw new RangeError(`port must be at most 65535, got ${resolved.port}`);
   }
+  // CLIENT SETNAME refuses spaces, newlines and anything outside "!".."~".
+  if (resolved.clientName !== undefined && !/^[!-~]*$/.test(resolved.clientName)) {
+    throw new RangeError(
+      `clientName must be printable ASCII without spaces or newlines (as CLIENT SETNAME requires), got ${
+        JSON.stringify(resolved.clientName)
+      }`,
+    );
+  }
   if (resolved.protocol !== 2 && resolved.protocol !== 3) {
     throw new RangeError(`protocol must be 2 or 3, got ${resolved.protocol}`);
   }

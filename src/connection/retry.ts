@@ -125,8 +125,9 @@ export function isRetryable(error: unknown, decision: RetryDecision): boolean {
 }
 
 function isPoolRefusal(error: ConnectionError): boolean {
-  // Pool refusals and auth failures would fail the same way again at once.
-  return ["PoolExhaustedError", "PoolTimeoutError", "AuthenticationError"].includes(error.name);
+  // Pool refusals, overflows and auth failures would fail the same way again at once.
+  return ["PoolExhaustedError", "PoolTimeoutError", "AuthenticationError", "OverflowError"]
+    .includes(error.name);
 }
 
 /**

@@ -283,13 +283,6 @@ export class ReplyError extends RedisError {
 
 /**
  * The server is a read-only replica (`READONLY`): the command did not run.
- *
- * @example
- * ```ts
- * import { ReadOnlyError, toReplyError } from "@redwire/redis";
- *
- * console.log(toReplyError("READONLY You can't write") instanceof ReadOnlyError); // true
- * ```
  */
 export class ReadOnlyError extends ReplyError {
   /** The class name, `"ReadOnlyError"`. */
@@ -298,13 +291,6 @@ export class ReadOnlyError extends ReplyError {
 
 /**
  * `EVALSHA` named a script the server does not have (`NOSCRIPT`).
- *
- * @example
- * ```ts
- * import { NoScriptError, toReplyError } from "@redwire/redis";
- *
- * console.log(toReplyError("NOSCRIPT No matching script") instanceof NoScriptError); // true
- * ```
  */
 export class NoScriptError extends ReplyError {
   /** The class name, `"NoScriptError"`. */
@@ -313,13 +299,6 @@ export class NoScriptError extends ReplyError {
 
 /**
  * The server is loading its dataset (`LOADING`); retry shortly.
- *
- * @example
- * ```ts
- * import { BusyLoadingError, toReplyError } from "@redwire/redis";
- *
- * console.log(toReplyError("LOADING Redis is loading") instanceof BusyLoadingError); // true
- * ```
  */
 export class BusyLoadingError extends ReplyError {
   /** The class name, `"BusyLoadingError"`. */
@@ -328,13 +307,6 @@ export class BusyLoadingError extends ReplyError {
 
 /**
  * The server is busy running a script (`BUSY`).
- *
- * @example
- * ```ts
- * import { BusyError, toReplyError } from "@redwire/redis";
- *
- * console.log(toReplyError("BUSY Redis is busy") instanceof BusyError); // true
- * ```
  */
 export class BusyError extends ReplyError {
   /** The class name, `"BusyError"`. */
@@ -343,13 +315,6 @@ export class BusyError extends ReplyError {
 
 /**
  * The server refused credentials in a reply (`WRONGPASS`, `NOAUTH`).
- *
- * @example
- * ```ts
- * import { AuthReplyError, toReplyError } from "@redwire/redis";
- *
- * console.log(toReplyError("NOAUTH Authentication required.") instanceof AuthReplyError); // true
- * ```
  */
 export class AuthReplyError extends ReplyError {
   /** The class name, `"AuthReplyError"`. */
@@ -358,13 +323,6 @@ export class AuthReplyError extends ReplyError {
 
 /**
  * The ACL user lacks a permission (`NOPERM`).
- *
- * @example
- * ```ts
- * import { NoPermissionError, toReplyError } from "@redwire/redis";
- *
- * console.log(toReplyError("NOPERM no") instanceof NoPermissionError); // true
- * ```
  */
 export class NoPermissionError extends ReplyError {
   /** The class name, `"NoPermissionError"`. */
@@ -373,14 +331,6 @@ export class NoPermissionError extends ReplyError {
 
 /**
  * A cluster redirection (`MOVED` / `ASK`), kept for the cluster client to come.
- *
- * @example
- * ```ts
- * import { RedirectionError, toReplyError } from "@redwire/redis";
- *
- * const e = toReplyError("MOVED 3999 127.0.0.1:6381");
- * console.log(e instanceof RedirectionError && e.slot); // 3999
- * ```
  */
 export class RedirectionError extends ReplyError {
   /** The class name, `"RedirectionError"`. */
@@ -440,13 +390,6 @@ const REPLY_ERRORS: Record<string, typeof ReplyError> = {
  *
  * @param message The error reply's text, such as `"READONLY You can't write"`.
  * @returns A ReplyError subclass chosen by the message's first word.
- *
- * @example
- * ```ts
- * import { toReplyError } from "@redwire/redis";
- *
- * console.log(toReplyError("NOSCRIPT No matching script").name); // "NoScriptError"
- * ```
  */
 export function toReplyError(message: string): ReplyError {
   const ErrorClass = REPLY_ERRORS[message.split(" ", 1)[0] ?? ""] ?? ReplyError;

@@ -9,13 +9,6 @@ import { offeredTokenBytes } from "./_protocol.ts";
 
 /**
  * Decides whether an upgrade request may go through.
- *
- * @example
- * ```ts
- * import type { Check } from "./_auth.ts";
- *
- * const nobody: Check = () => Promise.resolve(false);
- * ```
  */
 export type Check = (request: Request) => Promise<boolean>;
 
@@ -27,15 +20,6 @@ export type Check = (request: Request) => Promise<boolean>;
  *
  * @param token The shared secret.
  * @returns The check.
- *
- * @example
- * ```ts
- * import { tokenCheck } from "./_auth.ts";
- *
- * const check = await tokenCheck("s3cret");
- * const headers = { "sec-websocket-protocol": "redwire, token.czNjcmV0" };
- * console.log(await check(new Request("http://bridge/", { headers }))); // true
- * ```
  */
 export async function tokenCheck(token: string): Promise<Check> {
   const expected = await sha256(new TextEncoder().encode(token));
@@ -53,16 +37,6 @@ export async function tokenCheck(token: string): Promise<Check> {
  * @param authenticate The user's callback.
  * @param onError Told the error's name (its message may quote a secret).
  * @returns The check.
- *
- * @example
- * ```ts
- * import { callbackCheck } from "./_auth.ts";
- *
- * const check = callbackCheck(() => {
- *   throw new Error("vault down");
- * }, (name) => console.warn(`authenticate threw a ${name}`));
- * console.log(await check(new Request("http://bridge/"))); // false
- * ```
  */
 export function callbackCheck(
   authenticate: (request: Request) => boolean | Promise<boolean>,

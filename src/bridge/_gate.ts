@@ -15,13 +15,6 @@ import type { ResolvedBridgeOptions } from "./options.ts";
 
 /**
  * An upgrade the gate refused: answer with this status and text, and do not upgrade.
- *
- * @example
- * ```ts
- * import type { Refusal } from "./_gate.ts";
- *
- * const refusal: Refusal = { ok: false, status: 401, body: "Unauthorized" };
- * ```
  */
 export interface Refusal {
   readonly ok: false;
@@ -31,22 +24,6 @@ export interface Refusal {
 
 /**
  * An upgrade the gate let through, holding its open Redis transport.
- *
- * @example
- * ```ts
- * import type { Admission } from "./_gate.ts";
- *
- * function complete(admission: Admission, request: Request): Response {
- *   try {
- *     const { socket, response } = Deno.upgradeWebSocket(request, { protocol: admission.protocol });
- *     admission.attach(socket);
- *     return response;
- *   } catch {
- *     admission.abandon();
- *     return new Response("Bad Request", { status: 400 });
- *   }
- * }
- * ```
  */
 export interface Admission {
   readonly ok: true;
@@ -60,14 +37,6 @@ export interface Admission {
 
 /**
  * What a runtime adapter reports once it listens.
- *
- * @example
- * ```ts
- * import type { Listener } from "./_gate.ts";
- *
- * const server = Deno.serve({ port: 0 }, () => new Response("hi"));
- * const listener: Listener = { ...server.addr, close: () => server.shutdown() };
- * ```
  */
 export interface Listener {
   readonly port: number;
@@ -78,14 +47,6 @@ export interface Listener {
 
 /**
  * A runtime adapter: listens and passes each upgrade request through the gate.
- *
- * @example
- * ```ts
- * import type { Listen } from "./_gate.ts";
- * import { listenOnDeno } from "./deno.ts";
- *
- * const listen: Listen = listenOnDeno;
- * ```
  */
 export type Listen = (
   gate: Gate,
@@ -94,18 +55,6 @@ export type Listen = (
 
 /**
  * Checks upgrade requests and keeps count of the relays they became.
- *
- * @example
- * ```ts
- * import { Gate } from "./_gate.ts";
- * import { resolveBridgeOptions } from "./options.ts";
- *
- * const gate = await Gate.create(
- *   resolveBridgeOptions({ port: 0, target: { port: 6379 }, token: "s3cret" }),
- * );
- * const verdict = await gate.admit(new Request("http://bridge/"), "203.0.113.7:5000");
- * console.log(verdict.ok); // false: not an upgrade (426)
- * ```
  */
 export class Gate {
   #options: ResolvedBridgeOptions;

@@ -8,14 +8,6 @@
 
 /**
  * The subprotocol every redwire client offers and the bridge selects.
- *
- * @example
- * ```ts
- * import { BRIDGE_PROTOCOL } from "./_protocol.ts";
- *
- * const offered = ["redwire", "token.czNjcmV0"];
- * console.log(offered.includes(BRIDGE_PROTOCOL)); // true
- * ```
  */
 export const BRIDGE_PROTOCOL = "redwire";
 /** Prefix of the subprotocol that carries the token. */
@@ -27,14 +19,6 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
  *
  * @param request The upgrade request.
  * @returns The offered subprotocols; empty when none are.
- *
- * @example
- * ```ts
- * import { offeredProtocols } from "./_protocol.ts";
- *
- * const headers = { "sec-websocket-protocol": "redwire,token.czNjcmV0" };
- * console.log(offeredProtocols(new Request("http://bridge/", { headers }))); // ["redwire", "token.czNjcmV0"]
- * ```
  */
 export function offeredProtocols(request: Request): string[] {
   const header = request.headers.get("sec-websocket-protocol") ?? "";
@@ -46,15 +30,6 @@ export function offeredProtocols(request: Request): string[] {
  *
  * @param request The upgrade request.
  * @returns The decoded token bytes, or `undefined` when there is none or it is not base64url.
- *
- * @example
- * ```ts
- * import { offeredTokenBytes } from "./_protocol.ts";
- *
- * const headers = { "sec-websocket-protocol": "redwire, token.czNjcmV0" };
- * const bytes = offeredTokenBytes(new Request("http://bridge/", { headers }));
- * console.log(new TextDecoder().decode(bytes)); // "s3cret"
- * ```
  */
 export function offeredTokenBytes(request: Request): Uint8Array<ArrayBuffer> | undefined {
   const offered = offeredProtocols(request).find((name) => name.startsWith(TOKEN_PREFIX));

@@ -10,13 +10,6 @@ import type { Transport } from "../transport/mod.ts";
 
 /**
  * The events a {@linkcode RelaySocket} dispatches, as far as the relay reads them.
- *
- * @example
- * ```ts
- * import type { RelayEvent } from "./_relay.ts";
- *
- * const event: RelayEvent = { type: "close", code: 1000 };
- * ```
  */
 export interface RelayEvent {
   /** `"open"`, `"message"`, `"error"` or `"close"`. */
@@ -31,17 +24,6 @@ export interface RelayEvent {
  * The server side of a WebSocket, as the standard API offers it. `pause` and
  * `resume` (the `ws` package has them) stop and restart reading from the
  * client; without them a client that outruns Redis is disconnected.
- *
- * @example
- * ```ts
- * import type { RelaySocket } from "./_relay.ts";
- *
- * Deno.serve((request) => {
- *   const { socket, response } = Deno.upgradeWebSocket(request);
- *   const relaySocket: RelaySocket = socket;
- *   return response;
- * });
- * ```
  */
 export interface RelaySocket {
   /** How binary messages arrive; the relay sets `"arraybuffer"`. */
@@ -75,13 +57,6 @@ const OPEN = 1;
 
 /**
  * Close codes (RFC 6455 section 7.4.1) the bridge sends.
- *
- * @example
- * ```ts
- * import { CLOSE } from "./_relay.ts";
- *
- * console.log(CLOSE.internalError); // 1011, sent when Redis goes away
- * ```
  */
 export const CLOSE = {
   normal: 1000,
@@ -93,19 +68,6 @@ export const CLOSE = {
 
 /**
  * Pipes one WebSocket to one Redis transport until either side ends.
- *
- * @example
- * ```ts
- * import { Relay } from "./_relay.ts";
- * import { defaultTransport } from "../transport/mod.ts";
- *
- * Deno.serve(async (request) => {
- *   const transport = await defaultTransport({ host: "127.0.0.1", port: 6379 });
- *   const { socket, response } = Deno.upgradeWebSocket(request);
- *   new Relay(socket, transport, 300_000, (why) => console.log(`closed: ${why}`));
- *   return response;
- * });
- * ```
  */
 export class Relay {
   #socket: RelaySocket;

@@ -21,13 +21,6 @@ import type { RedisArgument, Reply } from "../protocol/mod.ts";
 
 /**
  * Where a dispatcher gets connections: a pool (or anything lending leases).
- *
- * @example
- * ```ts
- * import { BlockingConnectionPool, type LeaseSource } from "@redwire/redis";
- *
- * const source: LeaseSource = new BlockingConnectionPool({ maxConnections: 4 });
- * ```
  */
 export interface LeaseSource {
   /** Lends a connection until the lease is released. */
@@ -38,13 +31,6 @@ export interface LeaseSource {
 
 /**
  * Retry settings of a dispatcher.
- *
- * @example
- * ```ts
- * import type { DispatchRetry } from "@redwire/redis";
- *
- * const retry: DispatchRetry = { retryOnTimeout: false, retryOnError: [], retry: { attempts: 2 } };
- * ```
  */
 export interface DispatchRetry extends RetryDecision {
   /** Backoff policy. */
@@ -100,16 +86,6 @@ const NO_OPTIONS: CommandOptions = Object.freeze({});
 /**
  * Sends commands over pooled connections: one lease and one write per tick's
  * burst, a dedicated lease for blocking commands, retries where allowed.
- *
- * @example
- * ```ts
- * import { BlockingConnectionPool, Dispatcher } from "@redwire/redis";
- *
- * const pool = new BlockingConnectionPool({ maxConnections: 4 });
- * const dispatcher = new Dispatcher(pool, { retryOnTimeout: false, retryOnError: [] });
- * await dispatcher.send(["PING"]);
- * await pool.disconnect();
- * ```
  */
 export class Dispatcher {
   #source: LeaseSource;

@@ -30,13 +30,6 @@ export type ConnectionRunner = <T>(fn: (connection: Connection) => Promise<T>) =
 
 /**
  * A queued command and how to shape its reply.
- *
- * @example
- * ```ts
- * import type { QueuedCommand } from "@redwire/redis";
- *
- * const queued: QueuedCommand = { args: ["GET", "k"], transform: (reply) => reply };
- * ```
  */
 export interface QueuedCommand {
   /** The command and its arguments. */
@@ -74,7 +67,10 @@ function shape(
  */
 export abstract class QueuedCommands<S> extends Commands<"chain", S> {
   #queued: QueuedCommand[] = [];
-  /** Lends the connection `exec()` runs on. */
+  /**
+   * Lends the connection `exec()` runs on.
+   * @internal
+   */
   protected readonly run: ConnectionRunner;
 
   /**
@@ -109,7 +105,10 @@ export abstract class QueuedCommands<S> extends Commands<"chain", S> {
     return this as unknown as S;
   }
 
-  /** Empties the queue and returns what it held. */
+  /**
+   * Empties the queue and returns what it held.
+   * @internal
+   */
   protected take(): QueuedCommand[] {
     const queued = this.#queued;
     this.#queued = [];

@@ -83,17 +83,6 @@ export class Subscription {
 /**
  * The subscriber side of a client: a dedicated connection holding every
  * subscription, replaced (and every subscription restored) when it dies.
- *
- * @example
- * ```ts
- * import { BlockingConnectionPool, Subscriber } from "@redwire/redis";
- *
- * const pool = new BlockingConnectionPool({ maxConnections: 2 });
- * const subscriber = new Subscriber(() => pool.acquire());
- * const sub = await subscriber.subscribe("channel", ["news"], (m) => console.log(m));
- * await sub.unsubscribe();
- * await pool.disconnect();
- * ```
  */
 export class Subscriber {
   #acquire: () => Promise<Lease>;

@@ -39,14 +39,6 @@ function seconds(arg: RedisArgument | undefined): number {
  *
  * @param args The command and its arguments.
  * @returns The blocking time in ms, `Infinity`, or `undefined`.
- *
- * @example
- * ```ts
- * import { blockingTime } from "@redwire/redis";
- *
- * console.log(blockingTime(["BLPOP", "queue", 5])); // 5000
- * console.log(blockingTime(["GET", "k"])); // undefined
- * ```
  */
 export function blockingTime(args: readonly RedisArgument[]): number | undefined {
   const first = args[0];

@@ -22,14 +22,6 @@ export interface HandshakeStep {
  *
  * @param options Resolved connection options.
  * @returns The steps, to be sent in one write.
- *
- * @example
- * ```ts
- * import { handshakeSteps, resolveConnectionOptions } from "@redwire/redis";
- *
- * const steps = handshakeSteps(resolveConnectionOptions({ db: 1, protocol: 3 }));
- * console.log(steps.map((s) => s.args[0])); // ["HELLO", "SELECT", "CLIENT", "CLIENT"]
- * ```
  */
 export function handshakeSteps(options: ResolvedConnectionOptions): HandshakeStep[] {
   const steps: HandshakeStep[] = [];
@@ -72,14 +64,6 @@ export function handshakeSteps(options: ResolvedConnectionOptions): HandshakeSte
  * @param options Resolved options (the user name appears in messages, never the password).
  * @throws {AuthenticationError} If the server refused the credentials.
  * @throws {ConnectionError} If a required step failed.
- *
- * @example
- * ```ts
- * import { checkHandshake, handshakeSteps, resolveConnectionOptions } from "@redwire/redis";
- *
- * const options = resolveConnectionOptions({});
- * checkHandshake(handshakeSteps(options), ["OK", "OK"], "localhost:6379", options);
- * ```
  */
 export function checkHandshake(
   steps: readonly HandshakeStep[],

@@ -77,13 +77,6 @@ export interface ConnectionOptions {
 
 /**
  * Connection options with every default applied.
- *
- * @example
- * ```ts
- * import { resolveConnectionOptions } from "@redwire/redis";
- *
- * console.log(resolveConnectionOptions({}).port); // 6379
- * ```
  */
 export type ResolvedConnectionOptions =
   & Required<
@@ -132,14 +125,6 @@ const NULLABLE_DURATIONS = ["socketTimeout", "socketConnectTimeout"];
  * @param options The user's options.
  * @returns The options with defaults applied.
  * @throws {RangeError} If a number is out of range, naming option and value.
- *
- * @example
- * ```ts
- * import { resolveConnectionOptions } from "@redwire/redis";
- *
- * const resolved = resolveConnectionOptions({ db: 3 });
- * console.log(resolved.db, resolved.socketTimeout); // 3 30000
- * ```
  */
 export function resolveConnectionOptions(
   options: ConnectionOptions = {},
@@ -192,13 +177,6 @@ function checkNumber(key: string, value: unknown, nullable: boolean): void {
  *
  * @param options Resolved or partial options.
  * @returns A printable address that never includes credentials.
- *
- * @example
- * ```ts
- * import { describeAddress } from "@redwire/redis";
- *
- * console.log(describeAddress({ host: "10.0.0.5", port: 6380 })); // "10.0.0.5:6380"
- * ```
  */
 export function describeAddress(
   options: Pick<ConnectionOptions, "host" | "port" | "path">,

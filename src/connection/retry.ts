@@ -46,13 +46,6 @@ const RETRY_DEFAULTS: Required<RetryPolicy> = { attempts: 3, baseDelay: 50, maxD
  * @param policy The user's policy.
  * @returns The policy with every field set.
  * @throws {RangeError} If a field is negative or not a number.
- *
- * @example
- * ```ts
- * import { resolveRetryPolicy } from "@redwire/redis";
- *
- * console.log(resolveRetryPolicy({ attempts: 5 }).baseDelay); // 50
- * ```
  */
 export function resolveRetryPolicy(policy: RetryPolicy = {}): Required<RetryPolicy> {
   const resolved = { ...RETRY_DEFAULTS, ...policy };
@@ -70,14 +63,6 @@ export function resolveRetryPolicy(policy: RetryPolicy = {}): Required<RetryPoli
  * @param attempt How many retries already happened.
  * @param policy A resolved policy.
  * @returns Milliseconds to wait.
- *
- * @example
- * ```ts
- * import { backoffDelay, resolveRetryPolicy } from "@redwire/redis";
- *
- * const wait = backoffDelay(2, resolveRetryPolicy());
- * console.log(wait >= 0 && wait < 200); // true
- * ```
  */
 export function backoffDelay(attempt: number, policy: Required<RetryPolicy>): number {
   const ceiling = Math.min(policy.maxDelay, policy.baseDelay * 2 ** attempt);
@@ -86,13 +71,6 @@ export function backoffDelay(attempt: number, policy: Required<RetryPolicy>): nu
 
 /**
  * What decides whether a failed command may be sent again.
- *
- * @example
- * ```ts
- * import type { RetryDecision } from "@redwire/redis";
- *
- * const decision: RetryDecision = { retryOnTimeout: true, retryOnError: [] };
- * ```
  */
 export interface RetryDecision {
   /** Re-send commands that timed out after being written. */
@@ -109,14 +87,6 @@ export interface RetryDecision {
  * @param error The failure.
  * @param decision The user's retryOnTimeout / retryOnError settings.
  * @returns `true` when a retry is allowed.
- *
- * @example
- * ```ts
- * import { ConnectionError, isRetryable } from "@redwire/redis";
- *
- * const error = new ConnectionError("lost", { written: false });
- * console.log(isRetryable(error, { retryOnTimeout: false, retryOnError: [] })); // true
- * ```
  */
 export function isRetryable(error: unknown, decision: RetryDecision): boolean {
   if (error instanceof TimeoutError) return !error.written || decision.retryOnTimeout;
@@ -136,13 +106,6 @@ function isPoolRefusal(error: ConnectionError): boolean {
  * @param ms How long to wait.
  * @param signal Cuts the wait short.
  * @returns A promise for the end of the wait.
- *
- * @example
- * ```ts
- * import { sleep } from "@redwire/redis";
- *
- * await sleep(10);
- * ```
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

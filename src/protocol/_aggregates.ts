@@ -44,13 +44,6 @@ export const PENDING: unique symbol = Symbol("pending");
 /**
  * The aggregates open in the current reply, outermost first. `top` is the
  * innermost, for the decoder's inlined fast path; `add` does the rest.
- *
- * @example
- * ```ts ignore
- * const aggregates = new Aggregates(undefined);
- * aggregates.open(ARRAY, 1);
- * console.log(aggregates.add(1)); // [1]
- * ```
  */
 export class Aggregates {
   #stack: Frame[] = [];

@@ -13,11 +13,6 @@ import { describeByte } from "./_scalars.ts";
  * @param byte The byte read where a frame should start.
  * @param offset Its offset in the stream.
  * @returns The error to throw.
- *
- * @example
- * ```ts ignore
- * throw unknownType(63, 0); // Unknown RESP type byte 0x3f ("?") at offset 0
- * ```
  */
 export function unknownType(byte: number, offset: number): ProtocolError {
   return new ProtocolError(`Unknown RESP type byte ${describeByte(byte)} at offset ${offset}`);
@@ -32,11 +27,6 @@ export function unknownType(byte: number, offset: number): ProtocolError {
  * @param byte The offending byte (undefined past the end).
  * @param at The offending byte's offset.
  * @returns The error to throw.
- *
- * @example
- * ```ts ignore
- * throw badLength(36, 0, "a non-digit", 97, 2);
- * ```
  */
 export function badLength(
   type: number,
@@ -60,11 +50,6 @@ export function badLength(
  * @param cut Whether more digits may follow (the line is not complete).
  * @param max The configured `maxBulkLength`.
  * @returns The error to throw.
- *
- * @example
- * ```ts ignore
- * throw tooLong(36, 0, 600_000_000, false, 512 * 1024 * 1024);
- * ```
  */
 export function tooLong(
   type: number,
@@ -87,11 +72,6 @@ export function tooLong(
  * @param byte The byte found instead of the expected one.
  * @param at That byte's offset.
  * @returns The error to throw.
- *
- * @example
- * ```ts ignore
- * throw badLine(0, 10, 3);
- * ```
  */
 export function badLine(offset: number, byte: number | undefined, at: number): ProtocolError {
   return new ProtocolError(
@@ -108,11 +88,6 @@ export function badLine(offset: number, byte: number | undefined, at: number): P
  * @param offset The line's offset.
  * @param limit The longest line accepted for this type.
  * @returns The error to throw.
- *
- * @example
- * ```ts ignore
- * throw overlongLine(58, 0, 65536);
- * ```
  */
 export function overlongLine(type: number, offset: number, limit: number): ProtocolError {
   return new ProtocolError(
@@ -129,11 +104,6 @@ export function overlongLine(type: number, offset: number, limit: number): Proto
  * @param text The line's text (its start, for long ones).
  * @param offset The line's offset.
  * @returns The error to throw.
- *
- * @example
- * ```ts ignore
- * throw invalidLine(35, "x", 0); // Invalid RESP # line "x" at offset 0
- * ```
  */
 export function invalidLine(type: number, text: string, offset: number): ProtocolError {
   return new ProtocolError(
@@ -148,11 +118,6 @@ export function invalidLine(type: number, text: string, offset: number): Protoco
  * @param first The byte found there.
  * @param second The byte after it.
  * @returns The error to throw.
- *
- * @example
- * ```ts ignore
- * throw badPayloadEnd(7, 100, 101);
- * ```
  */
 export function badPayloadEnd(
   offset: number,
@@ -170,11 +135,6 @@ export function badPayloadEnd(
  *
  * @param offset The payload's offset.
  * @returns The error to throw.
- *
- * @example
- * ```ts ignore
- * throw badVerbatim(4);
- * ```
  */
 export function badVerbatim(offset: number): ProtocolError {
   return new ProtocolError(
@@ -188,11 +148,6 @@ export function badVerbatim(offset: number): ProtocolError {
  * @param max The configured `maxDepth`.
  * @param offset The offending header's offset.
  * @returns The error to throw.
- *
- * @example
- * ```ts ignore
- * throw tooDeep(64, 256);
- * ```
  */
 export function tooDeep(max: number, offset: number): ProtocolError {
   return new ProtocolError(

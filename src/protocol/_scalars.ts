@@ -25,11 +25,6 @@ const fromCharCode = String.fromCharCode;
  * @param start The payload's first index.
  * @param stop The index after its last byte.
  * @returns The text.
- *
- * @example
- * ```ts ignore
- * decodeText(new TextEncoder().encode("+OK"), 1, 3); // "OK"
- * ```
  */
 export function decodeText(bytes: Uint8Array, start: number, stop: number): string {
   const length = stop - start;
@@ -84,11 +79,6 @@ function ascii(b: Uint8Array, s: number, length: number): string {
  * @param start The index after the `:` type byte.
  * @param stop The index of the line's CR.
  * @returns The integer, or `undefined` if the text is not an integer.
- *
- * @example
- * ```ts ignore
- * parseInteger(new TextEncoder().encode(":-42"), 1, 4); // -42
- * ```
  */
 export function parseInteger(
   bytes: Uint8Array,
@@ -125,11 +115,6 @@ const DOUBLE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  *
  * @param text The line after the `,` type byte.
  * @returns The number, or `undefined` if the text is not a double.
- *
- * @example
- * ```ts ignore
- * parseDouble("-inf"); // -Infinity
- * ```
  */
 export function parseDouble(text: string): number | undefined {
   if (DOUBLE.test(text)) return Number(text);
@@ -154,11 +139,6 @@ const BIG_NUMBER = /^[+-]?\d+$/;
  *
  * @param text The line after the `(` type byte.
  * @returns The bigint, or `undefined` if the text is not an integer.
- *
- * @example
- * ```ts ignore
- * parseBigNumber("-12345678901234567890"); // -12345678901234567890n
- * ```
  */
 export function parseBigNumber(text: string): bigint | undefined {
   return BIG_NUMBER.test(text) ? BigInt(text) : undefined;
@@ -169,11 +149,6 @@ export function parseBigNumber(text: string): bigint | undefined {
  *
  * @param byte The byte, or `undefined` past the end of the input.
  * @returns Its hex value and, when printable, the character.
- *
- * @example
- * ```ts ignore
- * describeByte(63); // '0x3f ("?")'
- * ```
  */
 export function describeByte(byte: number | undefined): string {
   if (byte === undefined) return "end of input";

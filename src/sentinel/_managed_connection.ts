@@ -20,15 +20,6 @@ import type { RedisArgument, Reply } from "../protocol/mod.ts";
  * READONLY means the command did not run, so the dispatcher may send it again,
  * on a new connection to the master the sentinels name now. Pipelines and
  * transactions (`send`, `batch`, `command`) keep the ReadOnlyError in place.
- *
- * @example
- * ```ts
- * import { SentinelManagedConnection } from "./_managed_connection.ts";
- *
- * const conn = new SentinelManagedConnection({ host: "10.0.0.1", port: 6379 }, (c) => {
- *   console.log(`${c.address} was demoted`);
- * });
- * ```
  */
 export class SentinelManagedConnection extends Connection {
   /** The pool's stale-marking count when this connection was made. */

@@ -9,13 +9,6 @@ import type { Reply } from "../protocol/mod.ts";
 
 /**
  * A server address as sentinels give it: `[host, port]`.
- *
- * @example
- * ```ts
- * import type { Address } from "./_replies.ts";
- *
- * const address: Address = ["127.0.0.1", 6379];
- * ```
  */
 export type Address = [host: string, port: number];
 
@@ -29,13 +22,6 @@ const REPLICA_DOWN = ["s_down", "o_down", "disconnected"];
  *
  * @param address The address.
  * @returns `host:port`, with IPv6 hosts in brackets.
- *
- * @example
- * ```ts
- * import { addressKey } from "./_replies.ts";
- *
- * console.log(addressKey(["::1", 6379])); // "[::1]:6379"
- * ```
  */
 export function addressKey([host, port]: Address): string {
   return `${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -46,13 +32,6 @@ export function addressKey([host, port]: Address): string {
  *
  * @param reply A reply; bytes are decoded as UTF-8.
  * @returns Its text (`""` for undefined or null).
- *
- * @example
- * ```ts
- * import { text } from "./_replies.ts";
- *
- * console.log(text(new TextEncoder().encode("master"))); // "master"
- * ```
  */
 export function text(reply: Reply | undefined): string {
   return reply instanceof Uint8Array ? new TextDecoder().decode(reply) : String(reply ?? "");
@@ -63,13 +42,6 @@ export function text(reply: Reply | undefined): string {
  *
  * @param reply A flat `[key, value, ...]` list (RESP2) or a map (RESP3).
  * @returns The fields by name.
- *
- * @example
- * ```ts
- * import { fieldsOf } from "./_replies.ts";
- *
- * console.log(fieldsOf(["ip", "10.0.0.1", "port", "6379"]).get("port")); // "6379"
- * ```
  */
 export function fieldsOf(reply: Reply): Map<string, string> {
   const fields = new Map<string, string>();
@@ -86,13 +58,6 @@ export function fieldsOf(reply: Reply): Map<string, string> {
  *
  * @param fields The entry's fields.
  * @returns `[ip, port]`, or undefined when either is missing.
- *
- * @example
- * ```ts
- * import { entryAddress, fieldsOf } from "./_replies.ts";
- *
- * console.log(entryAddress(fieldsOf(["ip", "10.0.0.1", "port", "6379"]))); // ["10.0.0.1", 6379]
- * ```
  */
 export function entryAddress(fields: Map<string, string>): Address | undefined {
   const host = fields.get("ip");
@@ -121,14 +86,6 @@ function downFlags(fields: Map<string, string>, down: string[]): string[] {
  * @param masterReply The reply to SENTINEL MASTER.
  * @param minOtherSentinels Fewest other sentinels the answering one must see.
  * @returns The address, or in words why the answer is not usable.
- *
- * @example
- * ```ts
- * import { judgeMaster } from "./_replies.ts";
- *
- * const master = ["ip", "10.0.0.1", "port", "6379", "flags", "master,s_down"];
- * console.log(judgeMaster("mymaster", ["10.0.0.1", "6379"], master, 0)); // "master 10.0.0.1:6379 is down (...)"
- * ```
  */
 export function judgeMaster(
   name: string,
@@ -163,14 +120,6 @@ export function judgeMaster(
  *
  * @param reply The reply.
  * @returns The usable replicas, and the others with their down flags.
- *
- * @example
- * ```ts
- * import { judgeReplicas } from "./_replies.ts";
- *
- * const { usable } = judgeReplicas([["ip", "10.0.0.2", "port", "6379", "flags", "slave"]]);
- * console.log(usable); // [["10.0.0.2", 6379]]
- * ```
  */
 export function judgeReplicas(reply: Reply): { usable: Address[]; skipped: string[] } {
   const usable: Address[] = [];
@@ -191,13 +140,6 @@ export function judgeReplicas(reply: Reply): { usable: Address[]; skipped: strin
  *
  * @param reply The reply.
  * @returns The other sentinels' addresses (the one asked is not listed).
- *
- * @example
- * ```ts
- * import { sentinelPeers } from "./_replies.ts";
- *
- * console.log(sentinelPeers([["ip", "10.0.0.9", "port", "26379"]])); // [["10.0.0.9", 26379]]
- * ```
  */
 export function sentinelPeers(reply: Reply): Address[] {
   if (!Array.isArray(reply)) return [];
@@ -209,13 +151,6 @@ export function sentinelPeers(reply: Reply): Address[] {
  *
  * @param reply The reply.
  * @returns `"master"`, `"slave"`, `"sentinel"`, or what came back.
- *
- * @example
- * ```ts
- * import { roleOf } from "./_replies.ts";
- *
- * console.log(roleOf(["slave", "10.0.0.1", 6379, "connected", 42])); // "slave"
- * ```
  */
 export function roleOf(reply: Reply): string {
   return Array.isArray(reply) ? text(reply[0]) : text(reply);

@@ -7,13 +7,6 @@ import type { Transform } from "./_transforms.ts";
  * What a command method returns, by front end: a promise (the client), the
  * builder itself for chaining (pipeline, multi) or a deferred reply (named
  * pipelines).
- *
- * @example
- * ```ts
- * import type { ResultKinds } from "@redwire/redis";
- *
- * type ClientGet = ResultKinds<string | null, never>["promise"]; // Promise<string | null>
- * ```
  */
 export interface ResultKinds<T, Self> {
   /** The client: the command's typed reply. */
@@ -26,51 +19,22 @@ export interface ResultKinds<T, Self> {
 
 /**
  * Which kind of result a command set returns.
- *
- * @example
- * ```ts
- * import type { ResultKind } from "@redwire/redis";
- *
- * const kind: ResultKind = "promise";
- * ```
  */
 export type ResultKind = keyof ResultKinds<unknown, unknown>;
 
 /**
  * A command's result for front end `K` whose builder type is `S`.
- *
- * @example
- * ```ts
- * import type { Result } from "@redwire/redis";
- *
- * type T = Result<number, "promise", never>; // Promise<number>
- * ```
  */
 export type Result<T, K extends ResultKind, S> = ResultKinds<T, S>[K];
 
 /**
  * A key or value argument: text or bytes.
- *
- * @example
- * ```ts
- * import type { RedisKey } from "@redwire/redis";
- *
- * const key: RedisKey = "user:1";
- * ```
  */
 export type RedisKey = string | Uint8Array;
 
 /**
  * The root of the command sets: subclasses add commands, front ends
  * (client, pipeline, MULTI, named pipeline) implement `call`.
- *
- * @example
- * ```ts
- * import { CommandBase, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof CommandBase); // true
- * ```
  */
 export abstract class CommandBase<K extends ResultKind, S> {
   /**

@@ -6,14 +6,6 @@ import { asIs, toBoolean, toKeyValue, toNumber, toRecord } from "./_transforms.t
 
 /**
  * Hash and list commands (and everything before them).
- *
- * @example
- * ```ts
- * import { HashListCommands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof HashListCommands); // true
- * ```
  */
 export abstract class HashListCommands<K extends ResultKind, S> extends KeyStringCommands<K, S> {
   /** HGET: a field's value, or null. */

@@ -49,14 +49,6 @@ export interface ScanOptions {
 
 /**
  * Key, expiry and string commands.
- *
- * @example
- * ```ts
- * import { KeyStringCommands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof KeyStringCommands); // true
- * ```
  */
 export abstract class KeyStringCommands<K extends ResultKind, S> extends CommandBase<K, S> {
   /** GET: the value, or null. */

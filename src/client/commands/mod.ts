@@ -39,14 +39,6 @@ export interface ClientKillFilter {
 /**
  * Scripting, server and connection commands, on top of the data commands.
  * Each front end (client, pipeline, MULTI, named pipeline) extends this.
- *
- * @example
- * ```ts
- * import { Commands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof Commands); // true
- * ```
  */
 export abstract class Commands<K extends ResultKind, S> extends SetCommands<K, S> {
   /** EVAL a Lua script with keys and arguments. */

@@ -31,14 +31,6 @@ export interface ScoredMember {
 
 /**
  * Set and sorted-set commands (and everything before them).
- *
- * @example
- * ```ts
- * import { SetCommands, Redis } from "@redwire/redis";
- *
- * await using redis = new Redis();
- * console.log(redis instanceof SetCommands); // true
- * ```
  */
 export abstract class SetCommands<K extends ResultKind, S> extends HashListCommands<K, S> {
   /** SADD: how many members were added. */

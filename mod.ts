@@ -26,6 +26,7 @@ export {
 } from "./src/client/mod.ts";
 export type {
   ClientKillFilter,
+  CloseOptions,
   ExecOptions,
   MessageHandler,
   RedisKey,

@@ -72,6 +72,7 @@ const TYPES = [
   "AcquireOptions",
   "AnyEventListener",
   "ClientKillFilter",
+  "CloseOptions",
   "CommandBase",
   "CommandOptions",
   "Commands",

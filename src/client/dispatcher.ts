@@ -8,7 +8,9 @@ import {
   backoffDelay,
   blockingTime,
   type CommandOptions,
+  commandTooLarge,
   type Connection,
+  estimateSize,
   isRetryable,
   type ReplySink,
   resolveRetryPolicy,
@@ -16,27 +18,49 @@ import {
   type RetryPolicy,
   sleep,
 } from "../connection/mod.ts";
+import { AuthReplyError, ConnectionError, OverflowError, TimeoutError } from "../errors.ts";
 import type { AcquireOptions, Lease } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 
 /**
  * Where a dispatcher gets connections: a pool (or anything lending leases).
+ *
+ * @example
+ * ```ts ignore
+ * const source: LeaseSource = new BlockingConnectionPool({ maxConnections: 4 });
+ * ```
  */
 export interface LeaseSource {
   /** Lends a connection until the lease is released. */
   acquire(options?: AcquireOptions): Promise<Lease>;
   /** Lends an idle connection at once, or `undefined` when that would need a wait. */
   tryAcquire?(): Lease | undefined;
+  /** Where the connections go, for messages. */
+  readonly address?: string;
 }
 
 /**
- * Retry settings of a dispatcher.
+ * Retry settings and bounds of a dispatcher.
+ *
+ * @example
+ * ```ts ignore
+ * const retry: DispatchRetry = { retryOnTimeout: false, retryOnError: [], retry: { attempts: 2 } };
+ * ```
  */
 export interface DispatchRetry extends RetryDecision {
   /** Backoff policy. */
   retry?: RetryPolicy;
   /** Called with every failure before the retry decision (Sentinel marks its pool stale here). */
   onError?: (error: Error, connection: Connection | undefined) => void;
+  /**
+   * A command's whole deadline (lease wait, connect, retries, reply) in ms,
+   * unless the command gives its own `timeout`; `null`: none. @default null
+   */
+  timeout?: number | null;
+  /** Commands queued or waiting for replies in this dispatcher before new ones fail. @default Infinity */
+  maxPendingCommands?: number;
+  /** Their estimated bytes before new ones fail. @default Infinity */
+  maxPendingBytes?: number;
 }
 
 /** One lease shared by a tick's commands; released when the last of them settles. */
@@ -52,6 +76,12 @@ class Batch {
   }
 }
 
+/** What a dispatcher does when a job ends or fails (one object, shared by its jobs). */
+interface JobOwner {
+  fail(job: Job, error: Error): void;
+  settled(job: Job): void;
+}
+
 /**
  * One command on its way: it is its own reply sink, so the hot path
  * allocates no closures per command.
@@ -61,23 +91,39 @@ class Job implements ReplySink {
   /** The connection the last attempt ran on, for `onError`. */
   connection: Connection | undefined = undefined;
   batch: Batch | undefined = undefined;
+  /** Set once the promise is settled: late outcomes are ignored. */
+  finished = false;
   constructor(
     readonly args: RedisArgument[],
     readonly options: CommandOptions,
     readonly done: (reply: unknown) => void,
     readonly giveUp: (error: Error) => void,
     readonly transform: ((reply: Reply) => unknown) | undefined,
-    readonly onFailure: (job: Job, error: Error) => void,
+    readonly owner: JobOwner,
+    /** Estimated bytes, for the client-wide bound. */
+    readonly size: number,
+    /** When the whole command must have settled, in ms since the epoch (Infinity: never). */
+    readonly deadline: number,
   ) {}
   resolve(reply: Reply): void {
     this.batch?.settled();
+    if (this.finished) return;
+    this.finished = true;
+    this.owner.settled(this);
     this.done(this.transform === undefined ? reply : this.transform(reply));
   }
   /** Fails the command, or retries it where the policy allows. */
   reject(error: Error): void {
     this.batch?.settled();
     this.batch = undefined;
-    this.onFailure(this, error);
+    if (!this.finished) this.owner.fail(this, error);
+  }
+  /** Settles with an error, no retry. */
+  end(error: Error): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.owner.settled(this);
+    this.giveUp(error);
   }
 }
 
@@ -85,32 +131,64 @@ const NO_OPTIONS: CommandOptions = Object.freeze({});
 
 /**
  * Sends commands over pooled connections: one lease and one write per tick's
- * burst, a dedicated lease for blocking commands, retries where allowed.
+ * burst, a dedicated lease for blocking commands, retries where allowed, one
+ * deadline over each whole command, and a bound on everything it holds.
+ *
+ * @example
+ * ```ts ignore
+ * const pool = new BlockingConnectionPool({ maxConnections: 4 });
+ * const dispatcher = new Dispatcher(pool, { retryOnTimeout: false, retryOnError: [] });
+ * await dispatcher.send(["PING"]);
+ * await pool.disconnect();
+ * ```
  */
 export class Dispatcher {
   #source: LeaseSource;
   #settings: DispatchRetry;
   #policy: Required<RetryPolicy>;
+  #timeout: number | null;
+  #maxCommands: number;
+  #maxBytes: number;
   #queue: Job[] = [];
   #scheduled = false;
+  #commands = 0;
+  #bytes = 0;
+  #closed: Error | undefined;
+  /** Leases held by blocking commands, which close() may have to cut. */
+  #dedicated = new Set<Lease>();
+  #owner: JobOwner = {
+    fail: (job, error) => this.#fail(job, error),
+    settled: (job) => {
+      this.#commands--;
+      this.#bytes -= job.size;
+    },
+  };
 
   /**
    * Makes a dispatcher over a pool.
    *
    * @param source The pool to lease connections from.
-   * @param settings Retry decision and policy.
+   * @param settings Retry decision and policy, deadline and bounds.
    */
   constructor(source: LeaseSource, settings: DispatchRetry) {
     this.#source = source;
     this.#settings = settings;
     this.#policy = resolveRetryPolicy(settings.retry);
+    this.#timeout = settings.timeout ?? null;
+    this.#maxCommands = settings.maxPendingCommands ?? Infinity;
+    this.#maxBytes = settings.maxPendingBytes ?? Infinity;
+  }
+
+  /** Commands queued, retrying or waiting for replies, and their estimated bytes. */
+  get pending(): { commands: number; bytes: number } {
+    return { commands: this.#commands, bytes: this.#bytes };
   }
 
   /**
    * Sends one command; it leaves with every other command of this tick.
    *
    * @param args The command and its arguments.
-   * @param options A signal and a per-command timeout.
+   * @param options A signal and a timeout over the whole command.
    * @param transform Shapes the reply before the promise resolves.
    * @returns The reply.
    */
@@ -119,15 +197,38 @@ export class Dispatcher {
     options: CommandOptions = NO_OPTIONS,
     transform?: (reply: Reply) => T,
   ): Promise<T> {
+    if (this.#closed !== undefined) return Promise.reject(this.#closed);
+    const size = estimateSize(args);
+    const refusal = this.#refusal(size);
+    if (refusal !== undefined) return Promise.reject(refusal);
+    const extra = blockingTime(args);
+    const timeout = options.timeout === undefined ? this.#timeout : options.timeout;
+    const deadline = timeout === null || extra === Infinity
+      ? Infinity
+      : Date.now() + timeout + (extra ?? 0);
+    this.#commands++;
+    this.#bytes += size;
     return new Promise<T>((resolve, reject) => {
       const done = resolve as (reply: unknown) => void;
-      this.#enqueue(new Job(args, options, done, reject, transform, this.#fail));
+      const job = new Job(args, options, done, reject, transform, this.#owner, size, deadline);
+      this.#enqueue(job, extra !== undefined);
     });
   }
 
-  #enqueue(job: Job): void {
-    if (blockingTime(job.args) !== undefined) {
-      void this.#runDedicated(job);
+  #refusal(size: number): Error | undefined {
+    if (size > this.#maxBytes) return commandTooLarge(size, this.#maxBytes, "this client");
+    if (this.#commands < this.#maxCommands && this.#bytes + size <= this.#maxBytes) return;
+    const where = this.#source.address ?? "the server";
+    return new OverflowError(
+      `Too many commands held by this client: ${this.#commands} commands, about ${this.#bytes} bytes ` +
+        `(limits ${this.#maxCommands} / ${this.#maxBytes}) queued or waiting for replies from ${where}; ` +
+        "the server may be slow or down: wait for replies, or raise maxPendingCommands / maxPendingBytes",
+    );
+  }
+
+  #enqueue(job: Job, blocking: boolean): void {
+    if (blocking) {
+      this.#acquireFor([job], (jobs, lease) => void this.#runDedicated(jobs[0], lease));
       return;
     }
     this.#queue.push(job);
@@ -141,50 +242,150 @@ export class Dispatcher {
     const jobs = this.#queue;
     this.#queue = [];
     const lease = this.#source.tryAcquire?.();
-    if (lease !== undefined) return this.#runBatch(jobs, lease);
-    this.#source.acquire().then(
-      (lease) => this.#runBatch(jobs, lease),
-      (error) => jobs.forEach((job) => job.reject(error)),
-    );
+    if (lease !== undefined) return this.#runBatch(jobs, lease, false);
+    this.#acquireFor(jobs, (waiting, lease) => this.#runBatch(waiting, lease, true));
   };
 
-  #runBatch(jobs: Job[], lease: Lease): void {
+  /**
+   * Waits for a lease for `jobs`, failing each one whose deadline passes
+   * first: one timer per wait, not per command, and none on the fast path.
+   */
+  #acquireFor(jobs: Job[], run: (jobs: Job[], lease: Lease) => void): void {
+    let waiting = jobs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const controller = new AbortController();
+    const arm = () => {
+      const next = Math.min(...waiting.map((job) => job.deadline));
+      if (next !== Infinity) timer = setTimeout(expire, Math.max(0, next - Date.now()));
+    };
+    const expire = () => {
+      const now = Date.now();
+      waiting = waiting.filter((job) => {
+        if (job.deadline > now) return !job.finished;
+        job.end(this.#expired(job, "waiting for a connection"));
+        return false;
+      });
+      if (waiting.length === 0) controller.abort(new Error("no command is waiting"));
+      else arm();
+    };
+    arm();
+    const signal = jobs.length === 1 ? jobs[0].options.signal : undefined;
+    const options = signal === undefined
+      ? { signal: controller.signal }
+      : { signal: AbortSignal.any([signal, controller.signal]) };
+    this.#source.acquire(options).then((lease) => {
+      clearTimeout(timer);
+      if (waiting.length === 0) return lease.release();
+      run(waiting, lease);
+    }, (error) => {
+      clearTimeout(timer);
+      for (const job of waiting) job.reject(error);
+    });
+  }
+
+  #runBatch(jobs: Job[], lease: Lease, late: boolean): void {
     const connection = lease.connection;
     const batch = new Batch(jobs.length, lease);
+    const now = late ? Date.now() : 0;
     for (const job of jobs) {
       job.connection = connection;
       job.batch = batch;
-      connection.dispatch(job.args, job.options, job);
+      connection.dispatch(job.args, this.#optionsFor(job, late, now), job);
     }
     // The batch is complete: write it now rather than a tick later.
     connection.flush();
   }
 
-  async #runDedicated(job: Job): Promise<void> {
-    let lease: Lease | undefined;
+  /**
+   * The options a job is sent with: after a wait or a retry, the reply may
+   * only take what is left of the command's deadline. The fast path (first
+   * try, no wait) passes the caller's options untouched.
+   */
+  #optionsFor(job: Job, late: boolean, now: number): CommandOptions {
+    if ((!late && job.attempt === 0) || job.deadline === Infinity) return job.options;
+    const left = job.deadline - (now || Date.now()) - (blockingTime(job.args) ?? 0);
+    return { signal: job.options.signal, timeout: Math.max(1, Math.round(left)) };
+  }
+
+  async #runDedicated(job: Job, lease: Lease): Promise<void> {
+    this.#dedicated.add(lease);
     try {
-      lease = await this.#source.acquire({ signal: job.options.signal });
       job.connection = lease.connection;
-      job.resolve(await lease.connection.command(job.args, job.options));
+      const options = this.#optionsFor(job, true, 0);
+      job.resolve(await lease.connection.command(job.args, options));
     } catch (error) {
       job.reject(error as Error);
     } finally {
-      lease?.release();
+      this.#dedicated.delete(lease);
+      lease.release();
     }
   }
 
-  #fail = (job: Job, error: Error): void => {
-    this.#settings.onError?.(error, job.connection);
-    if (
-      job.attempt >= this.#policy.attempts || !isRetryable(error, this.#settings) ||
-      job.options.signal?.aborted
-    ) {
-      job.giveUp(error);
-      return;
-    }
-    const wait = backoffDelay(job.attempt++, this.#policy);
-    sleep(wait, job.options.signal).then(() => this.#enqueue(job), () => job.giveUp(error));
-  };
+  #fail(job: Job, cause: Error): void {
+    this.#settings.onError?.(cause, job.connection);
+    const error = this.#explain(job, cause);
+    const retry = job.attempt < this.#policy.attempts && isRetryable(error, this.#settings) &&
+      !job.options.signal?.aborted && this.#closed === undefined;
+    if (!retry) return job.end(withAttempts(error, job.attempt + 1));
+    if (Date.now() >= job.deadline) return job.end(this.#expired(job, "retrying", error));
+    const attempt = job.attempt++;
+    const unsent = (error instanceof ConnectionError || error instanceof TimeoutError) &&
+      !error.written;
+    // A command that never left waits in the pool, whose one reconnect
+    // backoff paces every caller; anything else backs off on its own.
+    if (unsent) return this.#enqueue(job, blockingTime(job.args) !== undefined);
+    const wait = Math.min(backoffDelay(attempt, this.#policy), job.deadline - Date.now());
+    sleep(wait, job.options.signal).then(
+      () => this.#closed ? job.end(this.#closed) : this.#enqueue(job, false),
+      () => job.end(error),
+    );
+  }
+
+  /** NOAUTH on a command means no password was configured: say which option. */
+  #explain(job: Job, error: Error): Error {
+    if (!(error instanceof AuthReplyError) || error.code !== "NOAUTH") return error;
+    const where = job.connection?.address ?? this.#source.address ?? "the server";
+    return new AuthReplyError(
+      `NOAUTH ${where} requires authentication: set the password option (and username ` +
+        "for an ACL user), or put the password in the URL",
+      { cause: error },
+    );
+  }
+
+  #expired(job: Job, stage: string, last?: Error): TimeoutError {
+    const timeout = job.options.timeout === undefined ? this.#timeout : job.options.timeout;
+    const where = this.#source.address ?? "the server";
+    const attempts = job.attempt + 1;
+    const tried = attempts > 1 ? `, after ${attempts} attempts` : "";
+    const why = last === undefined ? "" : `; last error: ${last.message}`;
+    return new TimeoutError(
+      `${
+        commandName(job.args)
+      } to ${where} did not complete within ${timeout} ms (still ${stage}${tried}${why}); ` +
+        "it was not sent: check the server is up and reachable, or raise socketTimeout / the command's timeout",
+      { cause: last, written: false },
+    );
+  }
+
+  /**
+   * Refuses new commands from now on; commands already sent still settle,
+   * and those waiting to retry fail at once.
+   *
+   * @param error What later commands reject with.
+   */
+  close(error: Error): void {
+    this.#closed ??= error;
+  }
+
+  /**
+   * Destroys the connections held by blocking commands, which reject with
+   * `written: true` (for `close({ timeout })` once the timeout passed).
+   *
+   * @param error Why; wrapped in each command's ConnectionError.
+   */
+  destroyDedicated(error: Error): void {
+    for (const lease of this.#dedicated) lease.connection.destroy(error);
+  }
 
   /**
    * Runs `fn` with a connection of its own (MULTI, WATCH, pipelines,
@@ -198,14 +399,39 @@ export class Dispatcher {
     fn: (connection: Connection) => Promise<T>,
     options?: AcquireOptions,
   ): Promise<T> {
+    if (this.#closed !== undefined) throw this.#closed;
     const lease = await this.#source.acquire(options);
+    this.#dedicated.add(lease);
     try {
       return await fn(lease.connection);
     } catch (error) {
       this.#settings.onError?.(error as Error, lease.connection);
       throw error;
     } finally {
+      this.#dedicated.delete(lease);
       lease.release();
     }
   }
+}
+
+function commandName(args: RedisArgument[]): string {
+  const name = args[0];
+  return typeof name === "string" ? name.toUpperCase() : "A command";
+}
+
+/** Says how many tries a retried command took, keeping the error's class. */
+function withAttempts(error: Error, attempts: number): Error {
+  if (attempts <= 1) return error;
+  const message = `${error.message} (gave up after ${attempts} attempts)`;
+  const kind: unknown = error.constructor;
+  if (kind === ConnectionError) {
+    return new ConnectionError(message, {
+      cause: error,
+      written: (error as ConnectionError).written,
+    });
+  }
+  if (kind === TimeoutError) {
+    return new TimeoutError(message, { cause: error, written: (error as TimeoutError).written });
+  }
+  return error;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 export { Redis, Transaction } from "./redis.ts";
-export type { RedisOptions } from "./redis.ts";
+export type { CloseOptions, RedisOptions } from "./redis.ts";
 export { Multi, Pipeline, QueuedCommands } from "./pipeline.ts";
 export type { ConnectionRunner, ExecOptions, QueuedCommand } from "./pipeline.ts";
 export { Subscriber, Subscription } from "./pubsub.ts";

@@ -157,6 +157,16 @@ export class Subscriber {
     await this.#drop();
   }
 
+  /**
+   * Destroys the subscriber connection at once (close's timeout passed).
+   *
+   * @param error Why.
+   */
+  destroy(error: Error): void {
+    this.#closed = true;
+    this.#lease?.connection.destroy(error);
+  }
+
   async #drop(): Promise<void> {
     const lease = this.#lease;
     this.#lease = undefined;

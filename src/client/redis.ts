@@ -3,7 +3,13 @@
  *
  * @module
  */
-import { type CommandOptions, type Connection, parseRedisUrl } from "../connection/mod.ts";
+import {
+  type CommandOptions,
+  type Connection,
+  parseRedisUrl,
+  resolveConnectionOptions,
+} from "../connection/mod.ts";
+import { ConnectionError } from "../errors.ts";
 import { BlockingConnectionPool, type ConnectionPool, type PoolOptions } from "../pool/mod.ts";
 import { registerSentinelClient, sentinelClientOptions } from "../sentinel/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
@@ -30,6 +36,28 @@ export interface RedisOptions extends PoolOptions {
   /** Close `pool` when the client closes (redis-py's auto_close_connection_pool). @default false */
   autoCloseConnectionPool?: boolean;
 }
+
+/**
+ * Options of {@linkcode Redis.close}.
+ *
+ * @example
+ * ```ts
+ * import { type CloseOptions, Redis } from "@redwire/redis";
+ *
+ * const options: CloseOptions = { timeout: 2000 };
+ * await new Redis().close(options);
+ * ```
+ */
+export interface CloseOptions {
+  /**
+   * How long to wait for commands in flight before destroying the connections
+   * still held (blocking commands, subscriptions), in ms; `null` waits forever.
+   * @default 5000
+   */
+  timeout?: number | null;
+}
+
+const CLOSE_TIMEOUT = 5000;
 
 /** Commands that change a connection's state, which a pooled client must not share. */
 const STATEFUL: Record<string, string> = {
@@ -72,7 +100,7 @@ export class Redis extends Commands<"promise", never> {
   #ownsPool: boolean;
   #dispatcher: Dispatcher;
   #subscriber: Subscriber;
-  #closed = false;
+  #closing: Promise<void> | undefined;
 
   /**
    * Prepares a client; connections open on the first command.
@@ -88,10 +116,22 @@ export class Redis extends Commands<"promise", never> {
       : options;
     this.#ownsPool = resolved.pool === undefined || resolved.autoCloseConnectionPool === true;
     this.pool = resolved.pool ?? new BlockingConnectionPool(resolved);
+    // The connection options' bounds hold for the whole client too, and
+    // socketTimeout bounds each whole command (lease wait, connect, retries, reply).
+    const bounds = resolveConnectionOptions(
+      resolved.pool === undefined ? resolved : {
+        socketTimeout: resolved.socketTimeout,
+        maxPendingCommands: resolved.maxPendingCommands,
+        maxPendingBytes: resolved.maxPendingBytes,
+      },
+    );
     this.#dispatcher = new Dispatcher(this.pool, {
       retryOnTimeout: resolved.retryOnTimeout ?? false,
       retryOnError: resolved.retryOnError ?? [],
       retry: resolved.retry,
+      timeout: bounds.socketTimeout,
+      maxPendingCommands: bounds.maxPendingCommands,
+      maxPendingBytes: bounds.maxPendingBytes,
     });
     this.#subscriber = new Subscriber(() => this.pool.acquire());
   }
@@ -198,17 +238,52 @@ export class Redis extends Commands<"promise", never> {
 
   /**
    * Ends subscriptions and closes the pool when this client created it
-   * (a shared `pool` stays open). Calling it twice is harmless.
+   * (a shared `pool` stays open). New commands are refused at once; commands
+   * already sent get their replies. Bounded: after `timeout` ms the
+   * connections of blocking commands (BLPOP ...), pipelines, transactions and
+   * subscriptions still held are destroyed, and their commands reject with a
+   * `ConnectionError` whose `written` is `true`. Calling it twice is harmless.
    *
+   * @param options `timeout`: how long to wait for a graceful close, in ms
+   *   (`null` waits forever). @default 5000
    * @returns Resolves when connections are closed.
    */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await this.#subscriber.close();
-    // close(), not disconnect(): a disconnected pool reconnects on the next
-    // command, which would open connections nobody closes.
-    if (this.#ownsPool) await this.pool.close();
+  close(options: CloseOptions = {}): Promise<void> {
+    const timeout = options.timeout === undefined ? CLOSE_TIMEOUT : options.timeout;
+    if (timeout !== null && (!Number.isFinite(timeout) || timeout < 0)) {
+      throw new RangeError(`close timeout must be a number >= 0 or null, got ${timeout}`);
+    }
+    this.#closing ??= this.#close(timeout);
+    return this.#closing;
+  }
+
+  async #close(timeout: number | null): Promise<void> {
+    this.#dispatcher.close(
+      new ConnectionError(
+        `This client for ${this.pool.address} is closed; commands after close() are refused (create a new Redis)`,
+      ),
+    );
+    const graceful = (async () => {
+      await this.#subscriber.close();
+      // close(), not disconnect(): a disconnected pool reconnects on the next
+      // command, which would open connections nobody closes.
+      if (this.#ownsPool) await this.pool.close();
+    })();
+    if (timeout === null) return graceful;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), timeout);
+    });
+    const late = await Promise.race([graceful.then(() => false), expired]);
+    clearTimeout(timer);
+    if (!late) return;
+    const error = new ConnectionError(
+      `redis.close() did not finish within ${timeout} ms, so the connections to ${this.pool.address} ` +
+        "still held by blocking commands, pipelines or subscriptions were destroyed",
+    );
+    this.#dispatcher.destroyDedicated(error);
+    this.#subscriber.destroy(error);
+    await graceful;
   }
 
   /** Closes the client; `await using redis = new Redis()` calls this. */

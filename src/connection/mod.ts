@@ -3,7 +3,8 @@
  *
  * @module
  */
-export { Connection } from "./connection.ts";
+export { commandTooLarge, Connection } from "./connection.ts";
+export { estimateSize } from "./_entry.ts";
 export type { CommandOptions, ConnectionState, ReplySink } from "./connection.ts";
 export { describeAddress, resolveConnectionOptions, VERSION } from "./options.ts";
 export type { ConnectionOptions, ResolvedConnectionOptions } from "./options.ts";

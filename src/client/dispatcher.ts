@@ -57,10 +57,10 @@ export interface DispatchRetry extends RetryDecision {
    * unless the command gives its own `timeout`; `null`: none. @default null
    */
   timeout?: number | null;
-  /** Commands queued or waiting for replies in this dispatcher before new ones fail. @default Infinity */
-  maxPendingCommands?: number;
+  /** Commands queued, retrying or waiting for replies in this dispatcher before new ones fail. @default Infinity */
+  maxQueuedCommands?: number;
   /** Their estimated bytes before new ones fail. @default Infinity */
-  maxPendingBytes?: number;
+  maxQueuedBytes?: number;
 }
 
 /** One lease shared by a tick's commands; released when the last of them settles. */
@@ -154,6 +154,9 @@ export class Dispatcher {
   #commands = 0;
   #bytes = 0;
   #closed: Error | undefined;
+  /** The refusal shared by every command refused until one settles (no error per command). */
+  #overflow: OverflowError | undefined;
+  #annotated = new WeakMap<Error, Map<number, Error>>();
   /** Leases held by blocking commands, which close() may have to cut. */
   #dedicated = new Set<Lease>();
   #owner: JobOwner = {
@@ -161,6 +164,7 @@ export class Dispatcher {
     settled: (job) => {
       this.#commands--;
       this.#bytes -= job.size;
+      this.#overflow = undefined;
     },
   };
 
@@ -175,8 +179,8 @@ export class Dispatcher {
     this.#settings = settings;
     this.#policy = resolveRetryPolicy(settings.retry);
     this.#timeout = settings.timeout ?? null;
-    this.#maxCommands = settings.maxPendingCommands ?? Infinity;
-    this.#maxBytes = settings.maxPendingBytes ?? Infinity;
+    this.#maxCommands = settings.maxQueuedCommands ?? Infinity;
+    this.#maxBytes = settings.maxQueuedBytes ?? Infinity;
   }
 
   /** Commands queued, retrying or waiting for replies, and their estimated bytes. */
@@ -216,13 +220,15 @@ export class Dispatcher {
   }
 
   #refusal(size: number): Error | undefined {
-    if (size > this.#maxBytes) return commandTooLarge(size, this.#maxBytes, "this client");
+    if (size > this.#maxBytes) {
+      return commandTooLarge(size, this.#maxBytes, "this client (maxQueuedBytes)");
+    }
     if (this.#commands < this.#maxCommands && this.#bytes + size <= this.#maxBytes) return;
     const where = this.#source.address ?? "the server";
-    return new OverflowError(
+    return this.#overflow ??= new OverflowError(
       `Too many commands held by this client: ${this.#commands} commands, about ${this.#bytes} bytes ` +
         `(limits ${this.#maxCommands} / ${this.#maxBytes}) queued or waiting for replies from ${where}; ` +
-        "the server may be slow or down: wait for replies, or raise maxPendingCommands / maxPendingBytes",
+        "the server may be slow or down: wait for replies, or raise maxQueuedCommands / maxQueuedBytes",
     );
   }
 
@@ -255,14 +261,22 @@ export class Dispatcher {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const controller = new AbortController();
     const arm = () => {
-      const next = Math.min(...waiting.map((job) => job.deadline));
+      let next = Infinity;
+      for (const job of waiting) if (job.deadline < next) next = job.deadline;
       if (next !== Infinity) timer = setTimeout(expire, Math.max(0, next - Date.now()));
     };
     const expire = () => {
       const now = Date.now();
+      // Commands that expire together share one error (a burst can be 100k commands).
+      const errors = new Map<string, TimeoutError>();
       waiting = waiting.filter((job) => {
         if (job.deadline > now) return !job.finished;
-        job.end(this.#expired(job, "waiting for a connection"));
+        const key = `${commandName(job.args)} ${job.attempt} ${job.options.timeout}`;
+        let error = errors.get(key);
+        if (error === undefined) {
+          errors.set(key, error = this.#expired(job, "waiting for a connection"));
+        }
+        job.end(error);
         return false;
       });
       if (waiting.length === 0) controller.abort(new Error("no command is waiting"));
@@ -326,7 +340,7 @@ export class Dispatcher {
     const error = this.#explain(job, cause);
     const retry = job.attempt < this.#policy.attempts && isRetryable(error, this.#settings) &&
       !job.options.signal?.aborted && this.#closed === undefined;
-    if (!retry) return job.end(withAttempts(error, job.attempt + 1));
+    if (!retry) return job.end(this.#withAttempts(error, job.attempt + 1));
     if (Date.now() >= job.deadline) return job.end(this.#expired(job, "retrying", error));
     const attempt = job.attempt++;
     const unsent = (error instanceof ConnectionError || error instanceof TimeoutError) &&
@@ -350,6 +364,19 @@ export class Dispatcher {
         "for an ACL user), or put the password in the URL",
       { cause: error },
     );
+  }
+
+  /**
+   * withAttempts, made once per failure and count: a burst that fails
+   * together (a refused connect) shares one error, not one per command.
+   */
+  #withAttempts(error: Error, attempts: number): Error {
+    if (attempts <= 1) return error;
+    let byCount = this.#annotated.get(error);
+    if (byCount === undefined) this.#annotated.set(error, byCount = new Map());
+    let annotated = byCount.get(attempts);
+    if (annotated === undefined) byCount.set(attempts, annotated = withAttempts(error, attempts));
+    return annotated;
   }
 
   #expired(job: Job, stage: string, last?: Error): TimeoutError {
@@ -421,7 +448,6 @@ function commandName(args: RedisArgument[]): string {
 
 /** Says how many tries a retried command took, keeping the error's class. */
 function withAttempts(error: Error, attempts: number): Error {
-  if (attempts <= 1) return error;
   const message = `${error.message} (gave up after ${attempts} attempts)`;
   const kind: unknown = error.constructor;
   if (kind === ConnectionError) {

@@ -35,6 +35,14 @@ export interface RedisOptions extends PoolOptions {
   pool?: ConnectionPool;
   /** Close `pool` when the client closes (redis-py's auto_close_connection_pool). @default false */
   autoCloseConnectionPool?: boolean;
+  /**
+   * Commands this client holds at once (waiting for a connection, retrying or
+   * waiting for replies) before new ones fail with `OverflowError`: a server
+   * that is down cannot make the client grow without bound. @default 10000
+   */
+  maxQueuedCommands?: number;
+  /** The estimated bytes of those commands, likewise. @default 67108864 (64 MiB) */
+  maxQueuedBytes?: number;
 }
 
 /**
@@ -58,6 +66,14 @@ export interface CloseOptions {
 }
 
 const CLOSE_TIMEOUT = 5000;
+
+function count(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
+  }
+  return value;
+}
 
 /** Commands that change a connection's state, which a pooled client must not share. */
 const STATEFUL: Record<string, string> = {
@@ -116,22 +132,14 @@ export class Redis extends Commands<"promise", never> {
       : options;
     this.#ownsPool = resolved.pool === undefined || resolved.autoCloseConnectionPool === true;
     this.pool = resolved.pool ?? new BlockingConnectionPool(resolved);
-    // The connection options' bounds hold for the whole client too, and
-    // socketTimeout bounds each whole command (lease wait, connect, retries, reply).
-    const bounds = resolveConnectionOptions(
-      resolved.pool === undefined ? resolved : {
-        socketTimeout: resolved.socketTimeout,
-        maxPendingCommands: resolved.maxPendingCommands,
-        maxPendingBytes: resolved.maxPendingBytes,
-      },
-    );
     this.#dispatcher = new Dispatcher(this.pool, {
       retryOnTimeout: resolved.retryOnTimeout ?? false,
       retryOnError: resolved.retryOnError ?? [],
       retry: resolved.retry,
-      timeout: bounds.socketTimeout,
-      maxPendingCommands: bounds.maxPendingCommands,
-      maxPendingBytes: bounds.maxPendingBytes,
+      // socketTimeout bounds each whole command: lease wait, connect, retries, reply.
+      timeout: resolveConnectionOptions({ socketTimeout: resolved.socketTimeout }).socketTimeout,
+      maxQueuedCommands: count("maxQueuedCommands", resolved.maxQueuedCommands, 10_000),
+      maxQueuedBytes: count("maxQueuedBytes", resolved.maxQueuedBytes, 64 * 1024 * 1024),
     });
     this.#subscriber = new Subscriber(() => this.pool.acquire());
   }

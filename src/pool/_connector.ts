@@ -7,6 +7,7 @@
 import { Connection } from "../connection/mod.ts";
 import type { Maintenance } from "./_maintenance.ts";
 import type { ResolvedPoolOptions } from "./_options.ts";
+import { ReconnectGate } from "./_reconnect_gate.ts";
 import type { Registry } from "./_registry.ts";
 import type { Slot } from "./_slot.ts";
 import type { Permit, Semaphore } from "./semaphore.ts";
@@ -38,6 +39,7 @@ export class Connector {
   #warmUps = new Set<Promise<Error | undefined>>();
   #backoff = 0;
   #after = 0;
+  #gate = new ReconnectGate();
 
   constructor(
     options: ResolvedPoolOptions,
@@ -57,7 +59,7 @@ export class Connector {
    * connection joins the idle set when ready (the permit is held until then).
    */
   connectFor(permit: Permit, signal: AbortSignal | undefined): Promise<Slot> {
-    const connecting = this.create();
+    const connecting = this.create(signal);
     if (signal === undefined) {
       return connecting.catch((error) => {
         permit.release();
@@ -84,18 +86,18 @@ export class Connector {
     });
   }
 
-  /** Opens one connection and registers it (state "new": the caller places it). */
-  async create(): Promise<Slot> {
+  /**
+   * Opens one connection and registers it (state "new": the caller places it).
+   * Every attempt goes through the pool's one reconnect backoff.
+   */
+  async create(signal?: AbortSignal): Promise<Slot> {
     this.connecting++;
     const registry = this.#registry;
     const generation = registry.generation;
-    let connection: Connection | undefined;
+    let connection: Connection;
     try {
-      const factory = this.#o.connectionFactory;
-      connection = factory === undefined ? new Connection(this.#o.connection) : await factory();
-      if (connection.state !== "ready") await connection.connect();
+      connection = await this.#gate.run(() => this.#open(), signal);
     } catch (error) {
-      connection?.destroy(error instanceof Error ? error : undefined);
       this.#done();
       throw error;
     }
@@ -113,6 +115,28 @@ export class Connector {
     }
     if (lifetime !== null) this.#maintenance.wakeBy(expiresAt);
     return slot;
+  }
+
+  async #open(): Promise<Connection> {
+    let connection: Connection | undefined;
+    try {
+      const factory = this.#o.connectionFactory;
+      connection = factory === undefined ? new Connection(this.#o.connection) : await factory();
+      if (connection.state !== "ready") await connection.connect();
+      return connection;
+    } catch (error) {
+      connection?.destroy(error instanceof Error ? error : undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Ends the waits of connects queued behind the reconnect backoff.
+   *
+   * @param reason What they reject with.
+   */
+  cancelWaits(reason: Error): void {
+    this.#gate.cancel(reason);
   }
 
   /** Resolves once no connection is being made (close() waits for this). */

@@ -473,11 +473,11 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
   async close(): Promise<void> {
     if (!this.#registry.closed) {
       this.#registry.closed = true;
-      this.#permits.rejectWaiters(
-        new ConnectionError(
-          `The pool for ${this.address} was closed while waiting for a connection`,
-        ),
+      const error = new ConnectionError(
+        `The pool for ${this.address} was closed while waiting for a connection`,
       );
+      this.#permits.rejectWaiters(error);
+      this.#connector.cancelWaits(error);
     }
     // A connection still connecting is closed as soon as it is made.
     await this.#connector.settled();

@@ -17,38 +17,95 @@
 // annotation. tests/exports.test.ts keeps this list; a new export is a decision.
 
 export {
+  DEDICATED_COMMANDS,
   DeferredReply,
   Multi,
   Pipeline,
   Redis,
+  Sentinel,
   Subscription,
   Transaction,
 } from "./src/client/mod.ts";
 export type {
+  AutoClaimResult,
+  BitFieldOperation,
+  BitRange,
+  Bulk,
   ClientKillFilter,
+  ClientTrackingOptions,
   CloseOptions,
+  ClusterShard,
+  CommandInfo,
+  CopyOptions,
+  Decoded,
   ExecOptions,
+  ExpireOptions,
+  FunctionLibrary,
+  GeoFrom,
+  GeoMember,
+  GeoPosition,
+  GeoSearchOptions,
+  GeoSearchResult,
+  GeoShape,
+  GeoUnit,
+  GetExOptions,
+  HashFields,
+  KeyElements,
+  KeyMembers,
+  KeyScored,
+  LatencyEvent,
+  LcsMatches,
+  LcsOptions,
+  Limit,
+  ListSide,
+  LposOptions,
   MessageHandler,
+  MigrateOptions,
+  PendingEntry,
+  PendingSummary,
   RedisKey,
   RedisOptions,
+  RegisteredScript,
+  RestoreOptions,
   Result,
   ResultKind,
   ResultKinds,
+  ScanMatchOptions,
   ScanOptions,
+  ScoreBound,
   ScoredMember,
   SetOptions,
+  SettledReplies,
+  ShutdownOptions,
+  SlowlogEntry,
+  SortOptions,
+  StreamConsumerInfo,
+  StreamEntry,
+  StreamGroupInfo,
+  StreamIds,
+  StreamInfo,
+  StreamMessages,
   SubscriptionKind,
   Transform,
+  XAddOptions,
+  XClaimOptions,
+  XReadOptions,
+  XTrimOptions,
+  ZAddOptions,
+  ZCombineOptions,
+  ZRangeOptions,
 } from "./src/client/mod.ts";
 // The command sets are the shape of every front end's methods: types only, so
 // users can annotate "something with commands" but never extend or construct one.
 export type {
+  Chain,
+  ClientCommands,
   CommandBase,
   Commands,
-  HashListCommands,
-  KeyStringCommands,
+  MultiChain,
+  PipelineChain,
   QueuedCommands,
-  SetCommands,
+  Script,
 } from "./src/client/mod.ts";
 export {
   ConnectionRegistry,
@@ -83,6 +140,7 @@ export type {
   DestroyReason,
   DisconnectOptions,
   ListenerOptions,
+  PooledConnection,
   PoolEventMap,
   PoolLogger,
   PoolOptions,
@@ -90,15 +148,17 @@ export type {
   SemaphoreOptions,
   WaitSummary,
 } from "./src/pool/mod.ts";
-export { parseSentinelUrl, Sentinel, SentinelConnectionPool } from "./src/sentinel/mod.ts";
+export { parseSentinelUrl, SentinelConnectionPool } from "./src/sentinel/mod.ts";
 export type {
   FailoverEvent,
   FailoverListener,
   SentinelAddress,
   SentinelClientOptions,
   SentinelConfig,
+  SentinelDiscovery,
   SentinelOptions,
   SentinelPoolOptions,
+  SentinelSource,
   SentinelUrl,
 } from "./src/sentinel/mod.ts";
 export { Connection, parseRedisUrl, redactUrl, Secret, VERSION } from "./src/connection/mod.ts";
@@ -111,10 +171,6 @@ export type {
   RetryPolicy,
   UrlOptions,
 } from "./src/connection/mod.ts";
-// TODO(#10): internal; exported only while Connection.dispatch and Sentinel's
-// client hook still name them (both go with the narrower Connection).
-export type { ReplySink } from "./src/connection/mod.ts";
-export type { SentinelClientInit } from "./src/sentinel/mod.ts";
 export { Decoder, encodeCommand, encodeCommands } from "./src/protocol/mod.ts";
 export type { DecoderOptions, FrameHandler, RedisArgument, Reply } from "./src/protocol/mod.ts";
 export { defaultTransport, webSocketTransport } from "./src/transport/mod.ts";
@@ -151,3 +207,4 @@ export {
   TimeoutError,
 } from "./src/errors.ts";
 export type { ConnectionErrorOptions, SentinelAnswer } from "./src/errors.ts";
+export type { Clock } from "./src/clock.ts";

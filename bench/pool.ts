@@ -14,8 +14,9 @@
  */
 import genericPool from "npm:generic-pool@3.9.0";
 import { Pool as TarnPool } from "npm:tarn@3.0.2";
-import type { Connection } from "../src/connection/mod.ts";
-import { BlockingConnectionPool, type Lease } from "../src/pool/mod.ts";
+import type { ConnectionState } from "../src/connection/mod.ts";
+import { BlockingConnectionPool, type Lease, type PooledConnection } from "../src/pool/mod.ts";
+import type { Reply } from "../src/protocol/mod.ts";
 
 /** How long each case runs after its warm-up, in milliseconds. */
 const CASE_MS = 700;
@@ -26,15 +27,16 @@ const WAITERS = 1000;
 const TIMEOUT = 20_000;
 
 /** The smallest object a redwire pool accepts as a connection. */
-class FakeConnection {
+class FakeConnection implements PooledConnection {
   readonly address = "fake:6379";
-  state = "ready";
+  state: ConnectionState = "ready";
   broken = false;
-  pending = 0;
-  createdAt = Date.now();
   lastUsedAt = Date.now();
   connect(): Promise<void> {
     return Promise.resolve();
+  }
+  command(): Promise<Reply> {
+    return Promise.resolve("PONG");
   }
   close(): Promise<void> {
     this.state = "closed";
@@ -54,11 +56,11 @@ interface Subject<R = unknown> {
   close(): Promise<void>;
 }
 
-function fakeFactory(): Promise<Connection> {
-  return Promise.resolve(new FakeConnection() as unknown as Connection);
+function fakeFactory(): Promise<FakeConnection> {
+  return Promise.resolve(new FakeConnection());
 }
 
-function redwireLease(): Subject<Lease> {
+function redwireLease(): Subject<Lease<FakeConnection>> {
   const pool = new BlockingConnectionPool({
     maxConnections: MAX,
     timeout: TIMEOUT,
@@ -72,7 +74,7 @@ function redwireLease(): Subject<Lease> {
   };
 }
 
-function redwireGetConnection(): Subject<Connection> {
+function redwireGetConnection(): Subject<FakeConnection> {
   const pool = new BlockingConnectionPool({
     maxConnections: MAX,
     timeout: TIMEOUT,

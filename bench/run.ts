@@ -7,6 +7,7 @@
  */
 const BENCHES: Record<string, () => Promise<void>> = {
   codec: async () => (await import("./codec.ts")).runCodecBench(),
+  commands: async () => (await import("./commands.ts")).runCommandsBench(),
   pool: async () => (await import("./pool.ts")).runPoolBench(),
   e2e: async () => (await import("./e2e.ts")).runE2eBench(),
   bridge: async () => (await import("./bridge.ts")).runBridgeBench(),

@@ -340,7 +340,15 @@ for (const adapter of ADAPTERS) {
           });
           await redis.set("k", "v");
           const blocked = conn.command(["BLPOP", "nothing", "0"]);
-          await new Promise((resolve) => setTimeout(resolve, 50));
+          await using observer = new Connection({ host: server.host, port: server.port });
+          await eventually(
+            async () => {
+              const info = String(await observer.command(["INFO", "clients"]));
+              return /blocked_clients:1\b/.test(info);
+            },
+            5000,
+            "BLPOP to block at the server",
+          );
           server.kill();
           await assert.rejects(blocked, (error) => {
             assert.ok(error instanceof ConnectionError);
@@ -463,7 +471,9 @@ describe("Relay (one bridged connection)", () => {
     const socket = new FakeServerSocket(true);
     const { transport, state } = fakeTransport();
     const relay = new Relay(socket, transport, null, () => {});
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await eventually(() => state.pulled >= 5, 1000, "the first 5 chunks");
+    // No timer is involved: a relay that kept reading would have pulled more by the next turn.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     // 4 chunks reach 1 MiB, the 5th goes over it: then the relay waits.
     assert.equal(state.pulled, 5);
     assert.equal(socket.sent, 5 * 256 * 1024);

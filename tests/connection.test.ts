@@ -15,6 +15,7 @@ import {
 import type { Reply } from "../src/protocol/mod.ts";
 import { defaultTransport, type Transport, type TransportFactory } from "../src/transport/mod.ts";
 import { freePort, type RedisServer, stall, startFakePeer, startRedis } from "./support/mod.ts";
+import { TestClock } from "./support/clock.ts";
 import { bounded, eventually, rejection, seededRandom, sleep } from "./support/wait.ts";
 
 const HOST = "127.0.0.1";
@@ -48,6 +49,27 @@ async function open(options: ConnectionOptions = {}): Promise<Connection> {
   const connection = new Connection({ host: HOST, port: server.port, ...options });
   await bounded(connection.connect());
   return connection;
+}
+
+/** Waits until the server shows `connection` blocked (in BLPOP and the like). */
+async function blockedAtServer(connection: Connection, observer: Connection): Promise<void> {
+  const id = clientIds.get(connection);
+  assert.ok(id !== undefined, "the connection's CLIENT ID, read before it blocked");
+  await eventually(
+    async () => {
+      const line = String(await observer.command(["CLIENT", "LIST", "ID", id]));
+      return /\bflags=\w*b/.test(line);
+    },
+    3000,
+    `client ${id} to block`,
+  );
+}
+
+const clientIds = new WeakMap<Connection, number>();
+
+/** Reads and remembers a connection's CLIENT ID, for blockedAtServer(). */
+async function rememberId(connection: Connection): Promise<void> {
+  clientIds.set(connection, (await connection.command(["CLIENT", "ID"])) as number);
 }
 
 describe("Connection handshake", () => {
@@ -471,11 +493,14 @@ describe("Connection timeouts", () => {
   });
 
   it("never times out BLPOP 0 (wait forever) while it waits", async () => {
-    await using connection = await open({ socketTimeout: 100 });
+    const clock = new TestClock();
+    await using connection = await open({ socketTimeout: 100, clock });
     await using pusher = await open();
     const list = key("forever");
+    await rememberId(connection);
     const popped = connection.command(["BLPOP", list, 0]);
-    await sleep(300);
+    await blockedAtServer(connection, pusher);
+    await clock.advance(300);
     await pusher.command(["RPUSH", list, "late"]);
     assert.deepEqual(await bounded(popped), [list, "late"]);
   });
@@ -484,8 +509,9 @@ describe("Connection timeouts", () => {
     const connection = await open({ socketTimeout: 200 });
     await using pusher = await open();
     const list = key("early");
+    await rememberId(connection);
     const popped = connection.command(["BLPOP", list, 5]);
-    await sleep(50);
+    await blockedAtServer(connection, pusher);
     await pusher.command(["RPUSH", list, "soon"]);
     assert.deepEqual(await bounded(popped), [list, "soon"]);
     const started = Date.now();
@@ -528,13 +554,15 @@ describe("Connection abort", () => {
 
   it("destroys the connection when a command is aborted after its write", async () => {
     const connection = await open();
+    await using observer = await open();
+    await rememberId(connection);
     const controller = new AbortController();
     const reason = new Error("user gave up");
     const blocked = connection.command(["BLPOP", key("abort-after"), 5], {
       signal: controller.signal,
     });
     const behind = connection.command(["PING"]);
-    await sleep(50);
+    await blockedAtServer(connection, observer);
     controller.abort(reason);
     await rejection(blocked, reason);
     const other = await rejection(behind, ConnectionError);
@@ -618,13 +646,13 @@ describe("Connection push frames", () => {
     assert.deepEqual(pushes[1], ["invalidate", [tracked1]]);
   });
 
-  it("delivers RESP3 SUBSCRIBE confirmations and messages to onPush while commands still work", async () => {
+  it("delivers RESP3 SUBSCRIBE confirmations and messages to the subscriber while commands still work", async () => {
     const pushes: Reply[][] = [];
     await using subscriber = await open({ protocol: 3 });
-    subscriber.onPush = (frame) => pushes.push(frame);
+    subscriber.enterSubscriberMode((frame) => pushes.push(frame));
     await using publisher = await open();
     const channel = key("channel");
-    await bounded(subscriber.writeOnly([["SUBSCRIBE", channel]]));
+    assert.equal(await bounded(subscriber.command(["SUBSCRIBE", channel])), null);
     await eventually(() => pushes.length > 0);
     assert.deepEqual(pushes[0], ["subscribe", channel, 1]);
     assert.equal(await publisher.command(["PUBLISH", channel, "hello"]), 1);
@@ -634,14 +662,13 @@ describe("Connection push frames", () => {
     assert.equal(pushes.length, 2);
   });
 
-  it("treats RESP2 pub/sub arrays as pushes in subscriberMode, and other replies as replies", async () => {
+  it("treats RESP2 pub/sub arrays as pushes in subscriber mode, and other replies as replies", async () => {
     const pushes: Reply[][] = [];
     await using subscriber = await open();
-    subscriber.subscriberMode = true;
-    subscriber.onPush = (frame) => pushes.push(frame);
+    subscriber.enterSubscriberMode((frame) => pushes.push(frame));
     await using publisher = await open();
     const channel = key("resp2-channel");
-    await bounded(subscriber.writeOnly([["SUBSCRIBE", channel]]));
+    assert.equal(await bounded(subscriber.command(["SUBSCRIBE", channel])), null);
     await eventually(() => pushes.length > 0);
     assert.deepEqual(pushes[0], ["subscribe", channel, 1]);
     await publisher.command(["PUBLISH", channel, "hi"]);
@@ -714,12 +741,13 @@ describe("Connection failures", () => {
   it("rejects pending commands with ConnectionError when the server kills the client", async () => {
     const victim = await open({ socketTimeout: 5_000 });
     await using killer = await open();
-    const id = await victim.command(["CLIENT", "ID"]);
+    await rememberId(victim);
+    const id = clientIds.get(victim)!;
     const closed = new Promise<Error | undefined>((resolve) => victim.onClose(resolve));
     // Watched from now on: they reject while the test awaits the killer's reply.
     const blocked = rejection(victim.command(["BLPOP", key("killed"), 5]), ConnectionError);
     const behind = rejection(victim.command(["PING"]), ConnectionError);
-    await sleep(50);
+    await blockedAtServer(victim, killer);
     assert.equal(await killer.command(["CLIENT", "KILL", "ID", id as number]), 1);
     for (const failure of [blocked, behind]) {
       const error = await failure;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Connection, ConnectionState } from "../src/connection/mod.ts";
+import type { ConnectionState } from "../src/connection/mod.ts";
 import {
   ConnectionError,
   PoolExhaustedError,
@@ -10,26 +10,32 @@ import {
 import {
   BlockingConnectionPool,
   ConnectionPool,
+  type PooledConnection,
   type PoolEvent,
   type PoolOptions,
   Semaphore,
 } from "../src/pool/mod.ts";
 import type { RedisArgument, Reply } from "../src/protocol/mod.ts";
+import { TestClock } from "./support/clock.ts";
 import { eventually, sleep } from "./support/wait.ts";
 
 /** An in-memory stand-in for Connection: no I/O, every reply "PONG". */
-class FakeConnection {
+class FakeConnection implements PooledConnection {
   static count = 0;
   readonly id = ++FakeConnection.count;
   readonly address = "fake:6379";
   state: ConnectionState = "new";
   broken = false;
   pending = 0;
-  createdAt = Date.now();
-  lastUsedAt = Date.now();
+  lastUsedAt: number;
   commands: RedisArgument[][] = [];
   pingFails = false;
   #listeners: ((error?: Error) => void)[] = [];
+
+  /** @param now The time source its lastUsedAt follows (the pool's clock, in clock tests). */
+  constructor(readonly now: () => number = Date.now) {
+    this.lastUsedAt = now();
+  }
 
   connect(): Promise<void> {
     this.state = "ready";
@@ -42,7 +48,7 @@ class FakeConnection {
       this.destroy(new ConnectionError("Connection closed by the server fake:6379"));
       return Promise.reject(new ConnectionError("Connection closed by the server fake:6379"));
     }
-    this.lastUsedAt = Date.now();
+    this.lastUsedAt = this.now();
     return Promise.resolve("PONG");
   }
   close(): Promise<void> {
@@ -72,14 +78,14 @@ class FakeConnection {
 
 interface Fakes {
   made: FakeConnection[];
-  factory: () => Promise<Connection>;
+  factory: () => Promise<FakeConnection>;
   /** Makes the next `n` connects fail. */
   failNext(n: number, error?: Error): void;
   /** Holds connects until the returned function is called. */
   hold(): () => void;
 }
 
-function fakes(): Fakes {
+function fakes(clock?: TestClock): Fakes {
   const made: FakeConnection[] = [];
   let failures = 0;
   let failure: Error = new ConnectionError("Cannot connect to fake:6379: connection refused");
@@ -92,9 +98,9 @@ function fakes(): Fakes {
         failures--;
         throw failure;
       }
-      const conn = new FakeConnection();
+      const conn = new FakeConnection(clock === undefined ? undefined : () => clock.now());
       made.push(conn);
-      return conn as unknown as Connection;
+      return conn;
     },
     failNext(n, error) {
       failures = n;
@@ -111,24 +117,39 @@ function fakes(): Fakes {
   };
 }
 
-function fakePool(options: PoolOptions = {}, f: Fakes = fakes()): ConnectionPool {
+function fakePool(
+  options: PoolOptions<FakeConnection> = {},
+  f: Fakes = fakes(),
+): ConnectionPool<FakeConnection> {
   return new ConnectionPool({ connectionFactory: f.factory, ...options });
 }
 
-function fakeBlockingPool(options: PoolOptions = {}, f: Fakes = fakes()): BlockingConnectionPool {
+function fakeBlockingPool(
+  options: PoolOptions<FakeConnection> = {},
+  f: Fakes = fakes(),
+): BlockingConnectionPool<FakeConnection> {
   return new BlockingConnectionPool({ connectionFactory: f.factory, ...options });
 }
 
-function fake(connection: Connection): FakeConnection {
-  return connection as unknown as FakeConnection;
-}
-
-function counts(pool: ConnectionPool) {
+function counts(pool: ConnectionPool<FakeConnection>) {
   const { idle, inUse, waiting, connecting } = pool.stats();
   return { idle, inUse, waiting, connecting };
 }
 
 describe("Semaphore", () => {
+  it("times a waiter out on its clock, not before", async () => {
+    const clock = new TestClock();
+    const semaphore = new Semaphore(1, { clock });
+    const held = await semaphore.acquire();
+    const outcome = semaphore.acquire(100).then(() => "granted", (error: Error) => error.message);
+    await clock.advance(99);
+    assert.equal(semaphore.waiting, 1, "still waiting at 99 ms");
+    await clock.advance(1);
+    assert.match(await outcome, /100 ms/);
+    assert.equal(semaphore.waiting, 0);
+    held.release();
+  });
+
   it("serves waiters in FIFO order", async () => {
     const semaphore = new Semaphore(1);
     const first = await semaphore.acquire();
@@ -328,7 +349,7 @@ describe("ConnectionPool", () => {
     const reasons: string[] = [];
     pool.addEventListener("destroy", (event) => reasons.push(event.detail.reason));
     const conn = await pool.getConnection();
-    fake(conn).destroy(new ConnectionError("reply timed out"));
+    conn.destroy(new ConnectionError("reply timed out"));
     pool.release(conn);
     assert.deepEqual(reasons, ["broken"]);
     assert.deepEqual(counts(pool), { idle: 0, inUse: 0, waiting: 0, connecting: 0 });
@@ -345,7 +366,7 @@ describe("ConnectionPool", () => {
     const b = await pool.getConnection();
     pool.release(a);
     pool.release(b);
-    fake(b).serverClose();
+    b.serverClose();
     assert.equal(pool.stats().idle, 1);
     const next = await pool.getConnection();
     assert.equal(next, a);
@@ -418,7 +439,7 @@ describe("ConnectionPool", () => {
     const pool = fakeBlockingPool({}, f);
     const open = f.hold();
     const acquiring = pool.acquire();
-    await sleep(5);
+    await eventually(() => pool.stats().connecting === 1, 1000, "the connect to start");
     const closing = pool.close();
     open();
     await closing;
@@ -442,7 +463,7 @@ describe("ConnectionPool", () => {
     await using pool = fakePool({ maxIdle: 0 });
     const seen: string[] = [];
     for (const type of ["create", "acquire", "release", "destroy"] as const) {
-      pool.addEventListener(type, (event: PoolEvent<typeof type>) => {
+      pool.addEventListener(type, (event: PoolEvent<typeof type, FakeConnection>) => {
         assert.ok(event.detail.connection);
         seen.push(type);
       });
@@ -532,10 +553,11 @@ describe("BlockingConnectionPool", () => {
   });
 
   it("waits forever with timeout null, until a connection comes back", async () => {
-    await using pool = fakeBlockingPool({ maxConnections: 1, timeout: null });
+    const clock = new TestClock();
+    await using pool = fakeBlockingPool({ maxConnections: 1, timeout: null, clock });
     const lease = await pool.acquire();
     const waiting = pool.acquire();
-    await sleep(30);
+    await clock.advance(24 * 3600_000);
     assert.equal(pool.stats().waiting, 1);
     lease.release();
     (await waiting).release();
@@ -569,8 +591,7 @@ describe("BlockingConnectionPool", () => {
     const open = f.hold();
     const controller = new AbortController();
     const waiting = pool.acquire({ signal: controller.signal });
-    await sleep(5);
-    assert.equal(pool.stats().connecting, 1);
+    await eventually(() => pool.stats().connecting === 1, 1000, "the connect to start");
     controller.abort(new Error("too slow"));
     await assert.rejects(waiting, { message: "too slow" });
     open();
@@ -599,56 +620,61 @@ describe("BlockingConnectionPool", () => {
 
 describe("ConnectionPool lifecycle", () => {
   it("evicts connections idle longer than idleTimeout, down to minIdle (dynamic pool)", async () => {
-    const f = fakes();
-    await using pool = fakeBlockingPool({ maxConnections: 8, minIdle: 2, idleTimeout: 80 }, f);
+    const clock = new TestClock();
+    const f = fakes(clock);
+    const options = { maxConnections: 8, minIdle: 2, idleTimeout: 80, clock };
+    await using pool = fakeBlockingPool(options, f);
     await pool.warmUp();
     assert.equal(pool.stats().idle, 2);
     // Load: 8 concurrent users grow the pool to its cap.
     const leases = await Promise.all(Array.from({ length: 8 }, () => pool.acquire()));
     assert.equal(pool.stats().created, 8);
-    const released = Date.now();
+    const released = clock.now();
     leases.forEach((lease) => lease.release());
     assert.equal(pool.stats().idle, 8);
-    await sleep(60);
+    await clock.advance(60);
     assert.equal(pool.stats().idle, 8, "not evicted before idleTimeout");
-    await eventually(() => pool.stats().idle === 2, 1000, "shrinking to minIdle");
-    assert.ok(Date.now() - released >= 80);
-    await sleep(150);
+    for (let step = 0; step < 100 && pool.stats().idle > 2; step++) await clock.advance(5);
+    assert.equal(pool.stats().idle, 2, "shrinking to minIdle");
+    assert.ok(clock.now() - released >= 80);
+    await clock.advance(150);
     assert.equal(pool.stats().idle, 2, "minIdle connections stay");
     assert.equal(pool.stats().destroyed, 6);
   });
 
   it("retires a connection past maxLifetime when it comes back, never while lent", async () => {
-    await using pool = fakePool({ maxLifetime: 50 });
+    const clock = new TestClock();
+    await using pool = fakePool({ maxLifetime: 50, clock }, fakes(clock));
     const lease = await pool.acquire();
-    await sleep(80);
+    await clock.advance(80);
     assert.equal(lease.connection.state, "ready", "not closed in the middle of use");
     await lease.connection.command(["PING"]);
     lease.release();
     assert.equal(lease.connection.state, "closed");
     const idle = await pool.getConnection();
     pool.release(idle);
-    await eventually(() => idle.state === "closed", 1000, "an idle connection to age out");
+    await clock.advance(50);
+    assert.equal(idle.state, "closed", "an idle connection ages out");
     assert.equal(pool.stats().idle, 0);
   });
 
   it("PINGs a connection idle longer than healthCheckInterval and replaces a dead one", async () => {
-    const f = fakes();
-    await using pool = fakePool({ healthCheckInterval: 20 }, f);
+    const clock = new TestClock();
+    await using pool = fakePool({ healthCheckInterval: 20, clock }, fakes(clock));
     const errors: string[] = [];
     pool.addEventListener("error", (event) => errors.push(event.detail.during));
     const first = await pool.getConnection();
     pool.release(first);
     const again = await pool.getConnection(); // used just now: no PING
-    assert.equal(fake(again).commands.length, 0);
+    assert.equal(again.commands.length, 0);
     pool.release(again);
-    await sleep(40);
+    await clock.advance(40);
     const checked = await pool.getConnection();
     assert.equal(checked, first);
-    assert.deepEqual(fake(checked).commands, [["PING"]]);
+    assert.deepEqual(checked.commands, [["PING"]]);
     pool.release(checked);
-    await sleep(40);
-    fake(first).pingFails = true;
+    await clock.advance(40);
+    first.pingFails = true;
     const replaced = await pool.getConnection();
     assert.notEqual(replaced, first);
     assert.equal(first.state, "closed");
@@ -681,10 +707,12 @@ describe("ConnectionPool lifecycle", () => {
 
   it("dispatches a leak event with the acquirer's stack, and logs it", async () => {
     const logged: string[] = [];
+    const clock = new TestClock();
     await using pool = fakePool({
       leakDetectionThreshold: 30,
       logger: { warn: (message) => logged.push(message) },
-    });
+      clock,
+    }, fakes(clock));
     const leaks: { heldFor: number; stack: string }[] = [];
     pool.addEventListener("leak", (event) => leaks.push(event.detail));
     const lease = await (async function forgetfulCaller() {
@@ -692,11 +720,14 @@ describe("ConnectionPool lifecycle", () => {
     })();
     const quick = await pool.acquire();
     quick.release();
-    await eventually(() => leaks.length === 1, 1000, "the leak event");
+    await clock.advance(29);
+    assert.equal(leaks.length, 0, "not a leak before the threshold");
+    await clock.advance(1);
+    assert.equal(leaks.length, 1, "the leak event");
     assert.ok(leaks[0]!.heldFor >= 30);
     assert.match(leaks[0]!.stack, /forgetfulCaller/);
     assert.match(logged[0]!, /Possible connection leak: .* lent for \d+ ms/);
-    await sleep(60);
+    await clock.advance(60);
     assert.equal(leaks.length, 1, "reported once");
     lease.release();
   });

@@ -4,7 +4,8 @@ import { Connection } from "../src/connection/mod.ts";
 import { ConnectionError } from "../src/errors.ts";
 import { BlockingConnectionPool, ConnectionPool, type PoolOptions } from "../src/pool/mod.ts";
 import { type RedisServer, startRedis } from "./support/mod.ts";
-import { eventually, sleep } from "./support/wait.ts";
+import { TestClock } from "./support/clock.ts";
+import { eventually } from "./support/wait.ts";
 
 /** Runs one command on a short-lived connection (never a pooled one). */
 async function admin(server: RedisServer, args: string[]): Promise<unknown> {
@@ -91,8 +92,9 @@ describe("ConnectionPool against redis-server", () => {
   });
 
   it("replaces connections the server closed for idleness (CONFIG SET timeout 1), with health checks", async () => {
+    const clock = new TestClock();
     await using pool = new BlockingConnectionPool(
-      poolOptions("idle", { maxConnections: 4, minIdle: 2, healthCheckInterval: 200 }),
+      poolOptions("idle", { maxConnections: 4, minIdle: 2, healthCheckInterval: 200, clock }),
     );
     await pool.warmUp();
     assert.equal(await clientCount(server, "idle"), 2);
@@ -104,7 +106,7 @@ describe("ConnectionPool against redis-server", () => {
         "the server to close idle connections",
       );
       await eventually(() => pool.stats().idle >= 2, 5000, "minIdle to be refilled");
-      await sleep(250); // longer than healthCheckInterval: the next borrow PINGs first
+      await clock.advance(250); // longer than healthCheckInterval: the next borrow PINGs first
       const pingsBefore = await pingCalls(server);
       await using lease = await pool.acquire();
       assert.equal(await lease.connection.command(["ECHO", "alive"]), "alive");
@@ -148,8 +150,9 @@ describe("ConnectionPool against redis-server", () => {
   });
 
   it("grows under load, then shrinks back to minIdle when idle (dynamic pool)", async () => {
+    const clock = new TestClock();
     await using pool = new BlockingConnectionPool(
-      poolOptions("dynamic", { maxConnections: 8, minIdle: 2, idleTimeout: 200 }),
+      poolOptions("dynamic", { maxConnections: 8, minIdle: 2, idleTimeout: 200, clock }),
     );
     await pool.warmUp();
     assert.equal(await clientCount(server, "dynamic"), 2);
@@ -159,13 +162,14 @@ describe("ConnectionPool against redis-server", () => {
     }));
     assert.equal(pool.stats().created, 8, "grew to maxConnections under load");
     assert.equal(await clientCount(server, "dynamic"), 8);
-    await eventually(() => pool.stats().idle === 2, 3000, "the pool to shrink");
+    for (let step = 0; step < 100 && pool.stats().idle > 2; step++) await clock.advance(10);
+    assert.equal(pool.stats().idle, 2, "the pool shrinks");
     await eventually(
       async () => (await clientCount(server, "dynamic")) === 2,
       3000,
       "server-side clients to close",
     );
-    await sleep(300);
+    await clock.advance(300);
     assert.equal(pool.stats().idle, 2, "stays at minIdle");
   });
 

@@ -8,7 +8,8 @@ import {
   ReadOnlyError,
   ReplicaNotFoundError,
 } from "../src/errors.ts";
-import { parseSentinelUrl, Sentinel, SentinelConnectionPool } from "../src/sentinel/mod.ts";
+import { Sentinel } from "../src/client/mod.ts";
+import { parseSentinelUrl, SentinelConnectionPool } from "../src/sentinel/mod.ts";
 import type { FailoverEvent } from "../src/sentinel/mod.ts";
 import {
   freePort,
@@ -16,7 +17,7 @@ import {
   startSentinelTopology,
   startWriteLoad,
 } from "./support/mod.ts";
-import { sleep } from "./support/wait.ts";
+import { eventually, sleep } from "./support/wait.ts";
 
 const HOST = "127.0.0.1";
 const NAME = "mymaster";
@@ -255,12 +256,16 @@ describe("Sentinel", () => {
     assert.deepEqual(await topology.missing(next.port, "acked", report.acked), []);
     await topology.restart(dead!);
     // The subscription to the restarted sentinel comes back (backoff at most 2 s).
-    let subscribed = false;
-    for (let i = 0; i < 60 && !subscribed; i++, await sleep(50)) {
-      const list = String(await topology.command(dead!.port, ["CLIENT", "LIST", "TYPE", "pubsub"]));
-      subscribed = list.includes("cmd=subscribe");
-    }
-    assert.ok(subscribed, "no subscription on the restarted sentinel");
+    await eventually(
+      async () => {
+        const list = String(
+          await topology.command(dead!.port, ["CLIENT", "LIST", "TYPE", "pubsub"]),
+        );
+        return list.includes("cmd=subscribe");
+      },
+      3000,
+      "a subscription on the restarted sentinel",
+    );
     await topology.waitForMaster({ settled: true });
   });
 
@@ -277,12 +282,10 @@ describe("Sentinel", () => {
     const sentinel = new Sentinel(topology.addresses);
     const redis = sentinel.masterFor(NAME);
     await redis.set("k", "v");
-    let count = 0;
-    for (let i = 0; i < 40 && count < 3; i++, await sleep(25)) count = await subscribers();
-    assert.equal(count, 3);
+    await eventually(async () => (await subscribers()) >= 3, 3000, "a subscription per sentinel");
+    assert.equal(await subscribers(), 3);
     await redis.close();
-    for (let i = 0; i < 40 && count > 0; i++, await sleep(25)) count = await subscribers();
-    assert.equal(count, 0);
+    await eventually(async () => (await subscribers()) === 0, 3000, "the subscriptions to close");
     await sentinel.close();
   });
 });

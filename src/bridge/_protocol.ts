@@ -6,13 +6,10 @@
  * @module
  */
 
-/**
- * The subprotocol every redwire client offers and the bridge selects.
- */
-export const BRIDGE_PROTOCOL = "redwire";
-/** Prefix of the subprotocol that carries the token. */
-const TOKEN_PREFIX = "token.";
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
+// The contract's constants live with the client's side of it, in one place.
+import { BRIDGE_PROTOCOL, tokenFromSubprotocols } from "../transport/bridge_handshake.ts";
+
+export { BRIDGE_PROTOCOL };
 
 /**
  * The subprotocols a WebSocket upgrade offers, in order.
@@ -32,12 +29,5 @@ export function offeredProtocols(request: Request): string[] {
  * @returns The decoded token bytes, or `undefined` when there is none or it is not base64url.
  */
 export function offeredTokenBytes(request: Request): Uint8Array<ArrayBuffer> | undefined {
-  const offered = offeredProtocols(request).find((name) => name.startsWith(TOKEN_PREFIX));
-  if (offered === undefined) return undefined;
-  const encoded = offered.slice(TOKEN_PREFIX.length);
-  if (encoded === "" || !BASE64URL.test(encoded) || encoded.length % 4 === 1) return undefined;
-  const binary = atob(encoded.replaceAll("-", "+").replaceAll("_", "/"));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+  return tokenFromSubprotocols(offeredProtocols(request));
 }

@@ -26,7 +26,9 @@ export class DeferredReply<T> implements PromiseLike<T> {
   #value: T | undefined;
   #error: unknown;
   #promise: Promise<T>;
-  #resolve!: (value: T) => void;
+  // `unknown`, not `T`: a parameter of type T would make DeferredReply<T>
+  // invariant, and methods whose overloads differ in reply type need covariance.
+  #resolve!: (value: unknown) => void;
   #reject!: (error: unknown) => void;
 
   /**
@@ -37,7 +39,7 @@ export class DeferredReply<T> implements PromiseLike<T> {
   constructor(command: string) {
     this.command = command;
     this.#promise = new Promise<T>((resolve, reject) => {
-      this.#resolve = resolve;
+      this.#resolve = resolve as (value: unknown) => void;
       this.#reject = reject;
     });
     // A deferred reply nobody awaits must not surface as an unhandled rejection.

@@ -4,15 +4,17 @@
  *
  * @module
  */
+import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
+import { isBlockingCall } from "../commands/mod.ts";
 import {
   backoffDelay,
   blockingTime,
   type CommandOptions,
+  type CommandRequest,
   commandTooLarge,
   type Connection,
   estimateSize,
   isRetryable,
-  type ReplySink,
   resolveRetryPolicy,
   type RetryDecision,
   type RetryPolicy,
@@ -61,6 +63,8 @@ export interface DispatchRetry extends RetryDecision {
   maxQueuedCommands?: number;
   /** Their estimated bytes before new ones fail. @default Infinity */
   maxQueuedBytes?: number;
+  /** Time and timers for the deadlines. @default the system clock */
+  clock?: Clock;
 }
 
 /** One lease shared by a tick's commands; released when the last of them settles. */
@@ -86,16 +90,19 @@ interface JobOwner {
  * One command on its way: it is its own reply sink, so the hot path
  * allocates no closures per command.
  */
-class Job implements ReplySink {
+class Job implements CommandRequest {
   attempt = 0;
   /** The connection the last attempt ran on, for `onError`. */
   connection: Connection | undefined = undefined;
   batch: Batch | undefined = undefined;
   /** Set once the promise is settled: late outcomes are ignored. */
   finished = false;
+  /** What the next attempt is sent with (what is left of the deadline, after a wait). */
+  options: CommandOptions;
   constructor(
     readonly args: RedisArgument[],
-    readonly options: CommandOptions,
+    /** The caller's options. */
+    readonly asked: CommandOptions,
     readonly done: (reply: unknown) => void,
     readonly giveUp: (error: Error) => void,
     readonly transform: ((reply: Reply) => unknown) | undefined,
@@ -104,7 +111,9 @@ class Job implements ReplySink {
     readonly size: number,
     /** When the whole command must have settled, in ms since the epoch (Infinity: never). */
     readonly deadline: number,
-  ) {}
+  ) {
+    this.options = asked;
+  }
   resolve(reply: Reply): void {
     this.batch?.settled();
     if (this.finished) return;
@@ -147,6 +156,7 @@ export class Dispatcher {
   #settings: DispatchRetry;
   #policy: Required<RetryPolicy>;
   #timeout: number | null;
+  #clock: Clock;
   #maxCommands: number;
   #maxBytes: number;
   #queue: Job[] = [];
@@ -179,6 +189,7 @@ export class Dispatcher {
     this.#settings = settings;
     this.#policy = resolveRetryPolicy(settings.retry);
     this.#timeout = settings.timeout ?? null;
+    this.#clock = settings.clock ?? SYSTEM_CLOCK;
     this.#maxCommands = settings.maxQueuedCommands ?? Infinity;
     this.#maxBytes = settings.maxQueuedBytes ?? Infinity;
   }
@@ -205,17 +216,18 @@ export class Dispatcher {
     const size = estimateSize(args);
     const refusal = this.#refusal(size);
     if (refusal !== undefined) return Promise.reject(refusal);
-    const extra = blockingTime(args);
+    const blocking = isBlockingCall(args);
+    const extra = blocking ? blockingTime(args) : undefined;
     const timeout = options.timeout === undefined ? this.#timeout : options.timeout;
     const deadline = timeout === null || extra === Infinity
       ? Infinity
-      : Date.now() + timeout + (extra ?? 0);
+      : this.#clock.now() + timeout + (extra ?? 0);
     this.#commands++;
     this.#bytes += size;
     return new Promise<T>((resolve, reject) => {
       const done = resolve as (reply: unknown) => void;
       const job = new Job(args, options, done, reject, transform, this.#owner, size, deadline);
-      this.#enqueue(job, extra !== undefined);
+      this.#enqueue(job, blocking);
     });
   }
 
@@ -258,20 +270,21 @@ export class Dispatcher {
    */
   #acquireFor(jobs: Job[], run: (jobs: Job[], lease: Lease) => void): void {
     let waiting = jobs;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const clock = this.#clock;
+    let timer: unknown;
     const controller = new AbortController();
     const arm = () => {
       let next = Infinity;
       for (const job of waiting) if (job.deadline < next) next = job.deadline;
-      if (next !== Infinity) timer = setTimeout(expire, Math.max(0, next - Date.now()));
+      if (next !== Infinity) timer = clock.setTimeout(expire, Math.max(0, next - clock.now()));
     };
     const expire = () => {
-      const now = Date.now();
+      const now = clock.now();
       // Commands that expire together share one error (a burst can be 100k commands).
       const errors = new Map<string, TimeoutError>();
       waiting = waiting.filter((job) => {
         if (job.deadline > now) return !job.finished;
-        const key = `${commandName(job.args)} ${job.attempt} ${job.options.timeout}`;
+        const key = `${commandName(job.args)} ${job.attempt} ${job.asked.timeout}`;
         let error = errors.get(key);
         if (error === undefined) {
           errors.set(key, error = this.#expired(job, "waiting for a connection"));
@@ -283,16 +296,16 @@ export class Dispatcher {
       else arm();
     };
     arm();
-    const signal = jobs.length === 1 ? jobs[0].options.signal : undefined;
+    const signal = jobs.length === 1 ? jobs[0].asked.signal : undefined;
     const options = signal === undefined
       ? { signal: controller.signal }
       : { signal: AbortSignal.any([signal, controller.signal]) };
     this.#source.acquire(options).then((lease) => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       if (waiting.length === 0) return lease.release();
       run(waiting, lease);
     }, (error) => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       for (const job of waiting) job.reject(error);
     });
   }
@@ -300,14 +313,14 @@ export class Dispatcher {
   #runBatch(jobs: Job[], lease: Lease, late: boolean): void {
     const connection = lease.connection;
     const batch = new Batch(jobs.length, lease);
-    const now = late ? Date.now() : 0;
+    const now = late ? this.#clock.now() : 0;
     for (const job of jobs) {
       job.connection = connection;
       job.batch = batch;
-      connection.dispatch(job.args, this.#optionsFor(job, late, now), job);
+      job.options = this.#optionsFor(job, late, now);
     }
-    // The batch is complete: write it now rather than a tick later.
-    connection.flush();
+    // One write, now: the tick's burst is complete.
+    connection.batch(jobs);
   }
 
   /**
@@ -316,9 +329,9 @@ export class Dispatcher {
    * try, no wait) passes the caller's options untouched.
    */
   #optionsFor(job: Job, late: boolean, now: number): CommandOptions {
-    if ((!late && job.attempt === 0) || job.deadline === Infinity) return job.options;
-    const left = job.deadline - (now || Date.now()) - (blockingTime(job.args) ?? 0);
-    return { signal: job.options.signal, timeout: Math.max(1, Math.round(left)) };
+    if ((!late && job.attempt === 0) || job.deadline === Infinity) return job.asked;
+    const left = job.deadline - (now || this.#clock.now()) - (blockingTime(job.args) ?? 0);
+    return { signal: job.asked.signal, timeout: Math.max(1, Math.round(left)) };
   }
 
   async #runDedicated(job: Job, lease: Lease): Promise<void> {
@@ -339,17 +352,17 @@ export class Dispatcher {
     this.#settings.onError?.(cause, job.connection);
     const error = this.#explain(job, cause);
     const retry = job.attempt < this.#policy.attempts && isRetryable(error, this.#settings) &&
-      !job.options.signal?.aborted && this.#closed === undefined;
+      !job.asked.signal?.aborted && this.#closed === undefined;
     if (!retry) return job.end(this.#withAttempts(error, job.attempt + 1));
-    if (Date.now() >= job.deadline) return job.end(this.#expired(job, "retrying", error));
+    if (this.#clock.now() >= job.deadline) return job.end(this.#expired(job, "retrying", error));
     const attempt = job.attempt++;
     const unsent = (error instanceof ConnectionError || error instanceof TimeoutError) &&
       !error.written;
     // A command that never left waits in the pool, whose one reconnect
     // backoff paces every caller; anything else backs off on its own.
-    if (unsent) return this.#enqueue(job, blockingTime(job.args) !== undefined);
-    const wait = Math.min(backoffDelay(attempt, this.#policy), job.deadline - Date.now());
-    sleep(wait, job.options.signal).then(
+    if (unsent) return this.#enqueue(job, isBlockingCall(job.args));
+    const wait = Math.min(backoffDelay(attempt, this.#policy), job.deadline - this.#clock.now());
+    sleep(wait, job.asked.signal).then(
       () => this.#closed ? job.end(this.#closed) : this.#enqueue(job, false),
       () => job.end(error),
     );
@@ -380,7 +393,7 @@ export class Dispatcher {
   }
 
   #expired(job: Job, stage: string, last?: Error): TimeoutError {
-    const timeout = job.options.timeout === undefined ? this.#timeout : job.options.timeout;
+    const timeout = job.asked.timeout === undefined ? this.#timeout : job.asked.timeout;
     const where = this.#source.address ?? "the server";
     const attempts = job.attempt + 1;
     const tried = attempts > 1 ? `, after ${attempts} attempts` : "";

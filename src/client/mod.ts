@@ -4,29 +4,29 @@
  * @module
  */
 export { Redis, Transaction } from "./redis.ts";
-export type { CloseOptions, RedisOptions } from "./redis.ts";
+export type { CloseOptions, Decoded, RedisOptions } from "./redis.ts";
 export { Multi, Pipeline, QueuedCommands } from "./pipeline.ts";
-export type { ConnectionRunner, ExecOptions, QueuedCommand } from "./pipeline.ts";
+export type {
+  ConnectionRunner,
+  ExecOptions,
+  MultiChain,
+  PipelineChain,
+  QueuedCommand,
+  SettledReplies,
+} from "./pipeline.ts";
+export { Sentinel } from "./sentinel.ts";
 export { Subscriber, Subscription } from "./pubsub.ts";
-export type { MessageHandler, SubscriptionKind } from "./pubsub.ts";
+export type { MessageHandler } from "./pubsub.ts";
+export type { SubscriptionKind } from "../connection/mod.ts";
 export { Dispatcher } from "./dispatcher.ts";
 export type { DispatchRetry, LeaseSource } from "./dispatcher.ts";
 export { DeferredReply } from "./deferred.ts";
+export { ClientCommands } from "./commands/iterators.ts";
 export {
+  checkArguments,
   CommandBase,
   Commands,
-  HashListCommands,
-  KeyStringCommands,
-  SetCommands,
+  DEDICATED_COMMANDS,
+  Script,
 } from "./commands/mod.ts";
-export type {
-  ClientKillFilter,
-  RedisKey,
-  Result,
-  ResultKind,
-  ResultKinds,
-  ScanOptions,
-  ScoredMember,
-  SetOptions,
-  Transform,
-} from "./commands/mod.ts";
+export type * from "./commands/mod.ts";

@@ -6,7 +6,14 @@
 import type { Connection } from "../connection/mod.ts";
 import { RedisError, ReplyError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
-import { Commands } from "./commands/mod.ts";
+import {
+  type Bulk,
+  type Chain,
+  checkArguments,
+  Commands,
+  type Result,
+  type Script,
+} from "./commands/mod.ts";
 import type { Transform } from "./commands/mod.ts";
 
 /**
@@ -38,6 +45,19 @@ export interface QueuedCommand {
   transform: Transform<unknown>;
 }
 
+/**
+ * The replies of `exec({ raiseOnError: false })`: each element is its
+ * command's reply or the ReplyError it got.
+ *
+ * @example
+ * ```ts
+ * import type { ReplyError, SettledReplies } from "@redwire/redis";
+ *
+ * type R = SettledReplies<[number, string | null]>; // [number | ReplyError, string | null | ReplyError]
+ * ```
+ */
+export type SettledReplies<R extends unknown[]> = { [I in keyof R]: R[I] | ReplyError };
+
 function shape(
   queued: readonly QueuedCommand[],
   replies: readonly Reply[],
@@ -65,8 +85,9 @@ function shape(
  * console.log(pipe.length); // 2
  * ```
  */
-export abstract class QueuedCommands<S> extends Commands<"chain", S> {
+export abstract class QueuedCommands<S, V extends Bulk = string> extends Commands<"chain", S, V> {
   #queued: QueuedCommand[] = [];
+  #scripts: Map<string, Script> | undefined;
   /**
    * Lends the connection `exec()` runs on.
    * @internal
@@ -93,16 +114,33 @@ export abstract class QueuedCommands<S> extends Commands<"chain", S> {
    *
    * @param args The command and its arguments.
    * @returns This builder, to chain.
+   * @throws {TypeError} If an argument is not a string, finite number, bigint or Uint8Array.
    */
-  sendCommand(args: RedisArgument[]): this {
-    this.#queued.push({ args, transform: (reply) => reply });
-    return this;
+  sendCommand(args: RedisArgument[]): Result<Reply, "chain", S> {
+    return this.call(args, (reply) => reply);
   }
 
-  /** Queues a typed command. */
-  protected call<T>(args: RedisArgument[], transform: Transform<T>): S {
+  /**
+   * Queues a typed command.
+   * @internal
+   */
+  protected call<T>(args: RedisArgument[], transform: Transform<T>): Result<T, "chain", S> {
+    checkArguments(args);
     this.#queued.push({ args, transform });
-    return this as unknown as S;
+    return this as unknown as Result<T, "chain", S>;
+  }
+
+  /**
+   * Queues EVALSHA and remembers the script, loaded before exec if missing.
+   * @internal
+   */
+  protected override callScript<T>(
+    script: Script,
+    args: RedisArgument[],
+    transform: Transform<T>,
+  ): Result<T, "chain", S> {
+    (this.#scripts ??= new Map()).set(script.sha, script);
+    return this.call(args, transform);
   }
 
   /**
@@ -114,6 +152,54 @@ export abstract class QueuedCommands<S> extends Commands<"chain", S> {
     this.#queued = [];
     return queued;
   }
+
+  /**
+   * Loads, on `connection`, the registered scripts it lacks (SCRIPT EXISTS,
+   * then SCRIPT LOAD), so EVALSHA cannot fail with NOSCRIPT; one round trip
+   * when scripts were queued, none otherwise.
+   * @internal
+   */
+  protected async loadScripts(connection: Connection): Promise<void> {
+    const scripts = this.#scripts === undefined ? [] : [...this.#scripts.values()];
+    this.#scripts = undefined;
+    if (scripts.length === 0) return;
+    const exists = await connection.command(["SCRIPT", "EXISTS", ...scripts.map((s) => s.sha)]);
+    const missing = scripts.filter((_, i) => (exists as Reply[])[i] !== 1);
+    if (missing.length > 0) {
+      await connection.batch(missing.map((s): RedisArgument[] => ["SCRIPT", "LOAD", s.lua]));
+    }
+  }
+}
+
+/**
+ * How a pipeline's type grows: each queued command appends its reply type
+ * to `R`, so `exec()` resolves the tuple of replies.
+ *
+ * @example
+ * ```ts
+ * import type { Pipeline, PipelineChain } from "@redwire/redis";
+ *
+ * type Next = (PipelineChain<string, []> & { reply: number })["next"]; // Pipeline<string, [number]>
+ * ```
+ */
+export interface PipelineChain<V extends Bulk, R extends unknown[]> extends Chain {
+  /** The pipeline after one more command. */
+  readonly next: Pipeline<V, [...R, this["reply"]]>;
+}
+
+/**
+ * How a transaction's type grows (see {@linkcode PipelineChain}).
+ *
+ * @example
+ * ```ts
+ * import type { MultiChain } from "@redwire/redis";
+ *
+ * type Next = (MultiChain<string, []> & { reply: number })["next"]; // Multi<string, [number]>
+ * ```
+ */
+export interface MultiChain<V extends Bulk, R extends unknown[]> extends Chain {
+  /** The transaction after one more command. */
+  readonly next: Multi<V, [...R, this["reply"]]>;
 }
 
 /**
@@ -128,19 +214,25 @@ export abstract class QueuedCommands<S> extends Commands<"chain", S> {
  * const [ok, value] = await redis.pipeline().set("a", "1").get("a").exec();
  * ```
  */
-export class Pipeline extends QueuedCommands<Pipeline> {
+export class Pipeline<V extends Bulk = string, R extends unknown[] = []>
+  extends QueuedCommands<PipelineChain<V, R>, V> {
   /**
    * Sends every queued command in one write and returns the replies in order.
    *
    * @param options `raiseOnError: false` keeps error replies in place.
-   * @returns The typed replies.
+   * @returns The typed replies, one per queued command, in order.
    * @throws {ReplyError} The first error reply, unless raiseOnError is false.
    */
-  async exec(options: ExecOptions = {}): Promise<unknown[]> {
+  exec(options: { raiseOnError: false }): Promise<SettledReplies<R>>;
+  exec(options?: ExecOptions): Promise<R>;
+  async exec(options: ExecOptions = {}): Promise<R | SettledReplies<R>> {
     const queued = this.take();
-    if (queued.length === 0) return [];
-    const replies = await this.run((connection) => connection.batch(queued.map((q) => q.args)));
-    return shape(queued, replies, options.raiseOnError ?? true);
+    if (queued.length === 0) return [] as unknown as R;
+    const replies = await this.run(async (connection) => {
+      await this.loadScripts(connection);
+      return connection.batch(queued.map((q) => q.args));
+    });
+    return shape(queued, replies, options.raiseOnError ?? true) as R;
   }
 }
 
@@ -157,7 +249,8 @@ export class Pipeline extends QueuedCommands<Pipeline> {
  * const [a, b] = (await redis.multi().incr("n").incr("n").exec())!;
  * ```
  */
-export class Multi extends QueuedCommands<Multi> {
+export class Multi<V extends Bulk = string, R extends unknown[] = []>
+  extends QueuedCommands<MultiChain<V, R>, V> {
   /**
    * Sends MULTI, the commands and EXEC in one write.
    *
@@ -166,10 +259,15 @@ export class Multi extends QueuedCommands<Multi> {
    * @throws {ReplyError} EXECABORT when a command was rejected while queuing, or
    *   the first error reply unless raiseOnError is false.
    */
-  async exec(options: ExecOptions = {}): Promise<unknown[] | null> {
+  exec(options: { raiseOnError: false }): Promise<SettledReplies<R> | null>;
+  exec(options?: ExecOptions): Promise<R | null>;
+  async exec(options: ExecOptions = {}): Promise<R | SettledReplies<R> | null> {
     const queued = this.take();
     const commands = [["MULTI"], ...queued.map((q) => q.args), ["EXEC"]];
-    const replies = await this.run((connection) => connection.batch(commands));
+    const replies = await this.run(async (connection) => {
+      await this.loadScripts(connection);
+      return connection.batch(commands);
+    });
     const queuing = replies.slice(0, -1).find((reply) => reply instanceof ReplyError);
     const result = replies[replies.length - 1]!;
     if (result instanceof ReplyError) {
@@ -183,6 +281,6 @@ export class Multi extends QueuedCommands<Multi> {
     if (!Array.isArray(result)) {
       throw new RedisError(`EXEC answered with ${typeof result}, not an array`);
     }
-    return shape(queued, result, options.raiseOnError ?? true);
+    return shape(queued, result, options.raiseOnError ?? true) as R;
   }
 }

@@ -4,9 +4,16 @@
  *
  * @module
  */
-import { backoffDelay, type Connection, resolveRetryPolicy, sleep } from "../connection/mod.ts";
+import {
+  backoffDelay,
+  type PubSubMessage,
+  replyText,
+  resolveRetryPolicy,
+  sleep,
+  SubscriberSession,
+  type SubscriptionKind,
+} from "../connection/mod.ts";
 import type { Lease } from "../pool/mod.ts";
-import type { Reply } from "../protocol/mod.ts";
 
 /**
  * Receives one pub/sub message. A handler that throws does not disturb the
@@ -20,22 +27,6 @@ import type { Reply } from "../protocol/mod.ts";
  * ```
  */
 export type MessageHandler = (message: string, channel: string, pattern?: string) => void;
-
-/**
- * What a subscription listens to: channels (SUBSCRIBE) or patterns (PSUBSCRIBE).
- *
- * @example
- * ```ts
- * import type { SubscriptionKind } from "@redwire/redis";
- *
- * const kind: SubscriptionKind = "pattern";
- * ```
- */
-export type SubscriptionKind = "channel" | "pattern";
-
-const decoder = new TextDecoder();
-const text = (value: Reply | undefined): string =>
-  value instanceof Uint8Array ? decoder.decode(value) : String(value);
 
 /**
  * An active subscription; `unsubscribe()` ends it.
@@ -87,12 +78,12 @@ export class Subscription {
 export class Subscriber {
   #acquire: () => Promise<Lease>;
   #lease: Lease | undefined;
-  #opening: Promise<Connection> | undefined;
+  #session: SubscriberSession | undefined;
+  #opening: Promise<SubscriberSession> | undefined;
   #handlers: Record<SubscriptionKind, Map<string, Set<MessageHandler>>> = {
     channel: new Map(),
     pattern: new Map(),
   };
-  #confirmations = new Map<string, { resolve: () => void; reject: (error: Error) => void }[]>();
   #closed = false;
 
   /**
@@ -117,16 +108,14 @@ export class Subscriber {
     names: string[],
     handler: MessageHandler,
   ): Promise<Subscription> {
-    const connection = await this.#connection();
+    const session = await this.#ready();
     const fresh = names.filter((name) => !this.#handlers[kind].has(name));
     for (const name of names) {
       const set = this.#handlers[kind].get(name) ?? new Set();
       set.add(handler);
       this.#handlers[kind].set(name, set);
     }
-    if (fresh.length > 0) {
-      await this.#send(connection, kind === "channel" ? "subscribe" : "psubscribe", fresh);
-    }
+    if (fresh.length > 0) await session.subscribe(kind, fresh);
     return new Subscription(names, () => this.#remove(kind, names, handler));
   }
 
@@ -142,9 +131,9 @@ export class Subscriber {
       this.#handlers[kind].delete(name);
       return true;
     });
-    const connection = this.#lease?.connection;
-    if (gone.length > 0 && connection?.state === "ready") {
-      await this.#send(connection, kind === "channel" ? "unsubscribe" : "punsubscribe", gone);
+    const session = this.#session;
+    if (gone.length > 0 && session?.connection.state === "ready") {
+      await session.unsubscribe(kind, gone);
     }
     if (this.#handlers.channel.size === 0 && this.#handlers.pattern.size === 0) await this.#drop();
   }
@@ -170,6 +159,7 @@ export class Subscriber {
   async #drop(): Promise<void> {
     const lease = this.#lease;
     this.#lease = undefined;
+    this.#session = undefined;
     this.#opening = undefined;
     if (!lease) return;
     // A connection that was in subscriber mode must not serve commands again.
@@ -177,40 +167,39 @@ export class Subscriber {
     lease.release();
   }
 
-  #connection(): Promise<Connection> {
-    if (this.#lease?.connection.state === "ready") return Promise.resolve(this.#lease.connection);
+  #ready(): Promise<SubscriberSession> {
+    const session = this.#session;
+    if (session?.connection.state === "ready") return Promise.resolve(session);
     this.#opening ??= this.#open();
     return this.#opening;
   }
 
-  async #open(): Promise<Connection> {
+  async #open(): Promise<SubscriberSession> {
     const lease = await this.#acquire();
     const connection = lease.connection;
+    const session = new SubscriberSession(connection, (message) => this.#deliver(message));
     this.#lease = lease;
-    connection.subscriberMode = true;
-    connection.onPush = (frame) => this.#onPush(frame);
+    this.#session = session;
     connection.onClose((error) => {
       if (this.#lease !== lease) return;
       this.#lease = undefined;
+      this.#session = undefined;
       this.#opening = undefined;
       lease.release();
-      const failure = error ?? new Error(`Subscriber connection to ${connection.address} closed`);
-      for (const waiting of this.#confirmations.values()) waiting.forEach((w) => w.reject(failure));
-      this.#confirmations.clear();
       if (error !== undefined && !this.#closed) void this.#restore();
     });
-    return connection;
+    return session;
   }
 
   async #restore(): Promise<void> {
     const policy = resolveRetryPolicy({ attempts: 0, baseDelay: 100, maxDelay: 2000 });
     for (let attempt = 0; !this.#closed && this.#hasSubscriptions(); attempt++) {
       try {
-        const connection = await this.#connection();
+        const session = await this.#ready();
         const channels = [...this.#handlers.channel.keys()];
         const patterns = [...this.#handlers.pattern.keys()];
-        if (channels.length) await this.#send(connection, "subscribe", channels);
-        if (patterns.length) await this.#send(connection, "psubscribe", patterns);
+        if (channels.length) await session.subscribe("channel", channels);
+        if (patterns.length) await session.subscribe("pattern", patterns);
         return;
       } catch {
         await sleep(backoffDelay(Math.min(attempt, 10), policy) + 10);
@@ -222,40 +211,8 @@ export class Subscriber {
     return this.#handlers.channel.size + this.#handlers.pattern.size > 0;
   }
 
-  async #send(connection: Connection, command: string, names: string[]): Promise<void> {
-    const confirmed = names.map((name) =>
-      new Promise<void>((resolve, reject) => {
-        const key = `${command}:${name}`;
-        this.#confirmations.set(key, [...(this.#confirmations.get(key) ?? []), {
-          resolve,
-          reject,
-        }]);
-      })
-    );
-    await connection.writeOnly([[command.toUpperCase(), ...names]]);
-    await Promise.all(confirmed);
-  }
-
-  #onPush(frame: Reply[]): void {
-    const kind = text(frame[0]);
-    if (kind === "message") {
-      return this.#deliver("channel", text(frame[1]), frame[2], text(frame[1]));
-    }
-    if (kind === "pmessage") {
-      return this.#deliver("pattern", text(frame[1]), frame[3], text(frame[2]));
-    }
-    const waiting = this.#confirmations.get(`${kind}:${text(frame[1])}`);
-    waiting?.shift()?.resolve();
-    if (waiting?.length === 0) this.#confirmations.delete(`${kind}:${text(frame[1])}`);
-  }
-
-  #deliver(
-    kind: SubscriptionKind,
-    name: string,
-    payload: Reply | undefined,
-    channel: string,
-  ): void {
-    const message = text(payload);
+  #deliver({ kind, name, channel, payload }: PubSubMessage): void {
+    const message = replyText(payload);
     const pattern = kind === "pattern" ? name : undefined;
     for (const handler of this.#handlers[kind].get(name) ?? []) {
       try {

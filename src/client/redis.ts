@@ -9,12 +9,21 @@ import {
   parseRedisUrl,
   resolveConnectionOptions,
 } from "../connection/mod.ts";
-import { ConnectionError } from "../errors.ts";
 import { BlockingConnectionPool, type ConnectionPool, type PoolOptions } from "../pool/mod.ts";
-import { registerSentinelClient, sentinelClientOptions } from "../sentinel/mod.ts";
+import { sentinelClientOptions } from "../sentinel/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
-import { Commands, type RedisKey, type Transform } from "./commands/mod.ts";
+import {
+  type Bulk,
+  checkArguments,
+  DEDICATED_COMMANDS,
+  type RedisKey,
+  type Script,
+  type Transform,
+} from "./commands/mod.ts";
 import { asIs } from "./commands/_transforms.ts";
+import { ClientCommands } from "./commands/iterators.ts";
+import { ConnectionError, NoScriptError } from "../errors.ts";
+import { checkClientOptions } from "./_client_options.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { Multi, Pipeline } from "./pipeline.ts";
 import { type MessageHandler, Subscriber, type Subscription } from "./pubsub.ts";
@@ -35,6 +44,8 @@ export interface RedisOptions extends PoolOptions {
   pool?: ConnectionPool;
   /** Close `pool` when the client closes (redis-py's auto_close_connection_pool). @default false */
   autoCloseConnectionPool?: boolean;
+  /** A `redis://` (or `rediss://`, `unix://`, `redis+sentinel://`) URL; other options override its parts. */
+  url?: string;
   /**
    * Commands this client holds at once (waiting for a connection, retrying or
    * waiting for replies) before new ones fail with `OverflowError`: a server
@@ -75,25 +86,23 @@ function count(name: string, value: number | undefined, fallback: number): numbe
   return value;
 }
 
-/** Commands that change a connection's state, which a pooled client must not share. */
-const STATEFUL: Record<string, string> = {
-  SELECT: "set the db option (or use another client) instead of SELECT",
-  MULTI: "use redis.multi() or redis.watch()",
-  EXEC: "use redis.multi() or redis.watch()",
-  DISCARD: "use redis.multi() or redis.watch()",
-  WATCH: "use redis.watch(keys, fn)",
-  UNWATCH: "use redis.watch(keys, fn)",
-  SUBSCRIBE: "use redis.subscribe()",
-  PSUBSCRIBE: "use redis.psubscribe()",
-  SSUBSCRIBE: "use redis.subscribe()",
-  UNSUBSCRIBE: "use subscription.unsubscribe()",
-  PUNSUBSCRIBE: "use subscription.unsubscribe()",
-  MONITOR: "open a dedicated Connection for MONITOR",
-  QUIT: "use redis.close()",
-  RESET: "use redis.close() and a new client",
-  AUTH: "set the username / password options",
-  HELLO: "set the protocol option",
-};
+/**
+ * What bulk-string replies are for a `decodeResponses` setting: `string`
+ * when true (the default), `Uint8Array` when false.
+ *
+ * @example
+ * ```ts
+ * import type { Decoded } from "@redwire/redis";
+ *
+ * type Bytes = Decoded<false>; // Uint8Array
+ * ```
+ */
+export type Decoded<D extends boolean> = D extends false ? Uint8Array : string;
+
+/** Commands a pooled client must not send: DEDICATED_COMMANDS less the harmless ones. */
+const REFUSED = new Set(
+  Object.keys(DEDICATED_COMMANDS).filter((name) => !name.includes(" ") && name !== "DEBUG"),
+);
 
 /**
  * A client for one Redis server. Commands issued in the same tick share one
@@ -110,26 +119,32 @@ const STATEFUL: Record<string, string> = {
  * const [a, b] = await redis.pipeline().incr("n").incr("n").exec();
  * ```
  */
-export class Redis extends Commands<"promise", never> {
+export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> {
   /** The pool this client sends commands through. */
   readonly pool: ConnectionPool;
   #ownsPool: boolean;
   #dispatcher: Dispatcher;
   #subscriber: Subscriber;
+  #options: RedisOptions;
+  #bytes: Redis<false> | undefined;
   #closing: Promise<void> | undefined;
 
   /**
    * Prepares a client; connections open on the first command.
    *
-   * @param options A `redis://`, `rediss://`, `unix://` or `redis+sentinel://` URL, or options.
-   * @throws {TypeError} If the URL is malformed.
+   * @param options A `redis://`, `rediss://`, `unix://` or `redis+sentinel://` URL,
+   *   options, or a port (ioredis's `new Redis(port, host)`).
+   * @param host With a port: the host.
+   * @throws {TypeError} If the URL is malformed or an option name is unknown.
    * @throws {RangeError} If an option is out of range.
    */
-  constructor(options: string | RedisOptions = {}) {
+  constructor(
+    options: string | number | (RedisOptions & { decodeResponses?: D }) = {},
+    host?: string,
+  ) {
     super();
-    const resolved: RedisOptions = typeof options === "string"
-      ? sentinelClientOptions(options) ?? parseRedisUrl(options)
-      : options;
+    const resolved = resolveClientOptions(options, host);
+    this.#options = resolved;
     this.#ownsPool = resolved.pool === undefined || resolved.autoCloseConnectionPool === true;
     this.pool = resolved.pool ?? new BlockingConnectionPool(resolved);
     this.#dispatcher = new Dispatcher(this.pool, {
@@ -140,15 +155,57 @@ export class Redis extends Commands<"promise", never> {
       timeout: resolveConnectionOptions({ socketTimeout: resolved.socketTimeout }).socketTimeout,
       maxQueuedCommands: count("maxQueuedCommands", resolved.maxQueuedCommands, 10_000),
       maxQueuedBytes: count("maxQueuedBytes", resolved.maxQueuedBytes, 64 * 1024 * 1024),
+      clock: resolved.clock,
     });
     this.#subscriber = new Subscriber(() => this.pool.acquire());
   }
 
   /** Sends a typed command through the dispatcher. */
   protected call<T>(args: RedisArgument[], transform: Transform<T>): Promise<T> {
+    try {
+      checkArguments(args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     // Most replies need no shaping: skip the extra closure on the hot path.
     if (transform === asIs) return this.#dispatcher.send(args) as Promise<T>;
     return this.#dispatcher.send(args, undefined, transform);
+  }
+
+  /** EVALSHA; on NOSCRIPT, SCRIPT LOAD once and EVALSHA again. */
+  protected override async callScript<T>(
+    script: Script,
+    args: RedisArgument[],
+    transform: Transform<T>,
+  ): Promise<T> {
+    try {
+      return await this.call(args, transform);
+    } catch (error) {
+      if (!(error instanceof NoScriptError)) throw error;
+      await this.#dispatcher.send(["SCRIPT", "LOAD", script.lua]);
+      return await this.call(args, transform);
+    }
+  }
+
+  /**
+   * The same commands, replying with bytes (`Uint8Array`) instead of text:
+   * `await redis.bytes.get("image")`. On a client with `decodeResponses:
+   * false` this is the client itself; otherwise its commands go through a
+   * second pool with the same options, opened on first use and closed with
+   * the client.
+   *
+   * @throws {TypeError} On a client built on a shared `pool` (it has no options to copy):
+   *   create a second client with `decodeResponses: false` instead.
+   */
+  get bytes(): Redis<false> {
+    if (this.#options.decodeResponses === false) return this as unknown as Redis<false>;
+    if (this.#options.pool !== undefined) {
+      throw new TypeError(
+        "redis.bytes needs connection options, and this client was given a pool: " +
+          "create a second client with decodeResponses: false on a pool of its own",
+      );
+    }
+    return this.#bytes ??= new Redis({ ...this.#options, decodeResponses: false });
   }
 
   /**
@@ -162,11 +219,20 @@ export class Redis extends Commands<"promise", never> {
    * @throws {TypeError} For commands that would change a shared connection's state (SELECT, MULTI, SUBSCRIBE ...).
    */
   sendCommand(args: RedisArgument[], options?: CommandOptions): Promise<Reply> {
+    try {
+      checkArguments(args);
+      if (args.length === 0) {
+        throw new TypeError('sendCommand needs a command: sendCommand(["PING"])');
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const name = typeof args[0] === "string" ? args[0].toUpperCase() : "";
-    const advice = STATEFUL[name];
-    if (advice !== undefined) {
+    if (REFUSED.has(name)) {
       return Promise.reject(
-        new TypeError(`${name} would change a pooled connection's state: ${advice}`),
+        new TypeError(
+          `${name} would change a pooled connection's state: ${DEDICATED_COMMANDS[name]}`,
+        ),
       );
     }
     return this.#dispatcher.send(args, options);
@@ -177,7 +243,7 @@ export class Redis extends Commands<"promise", never> {
    *
    * @returns An empty pipeline; call `exec()` to send it.
    */
-  pipeline(): Pipeline {
+  pipeline(): Pipeline<Decoded<D>> {
     return new Pipeline((fn) => this.#dispatcher.withConnection(fn));
   }
 
@@ -186,7 +252,7 @@ export class Redis extends Commands<"promise", never> {
    *
    * @returns An empty transaction; call `exec()` to run it atomically.
    */
-  multi(): Multi {
+  multi(): Multi<Decoded<D>> {
     return new Multi((fn) => this.#dispatcher.withConnection(fn));
   }
 
@@ -210,11 +276,11 @@ export class Redis extends Commands<"promise", never> {
    * });
    * ```
    */
-  watch<T>(keys: RedisKey[], fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  watch<T>(keys: RedisKey[], fn: (tx: Transaction<Decoded<D>>) => Promise<T>): Promise<T> {
     return this.#dispatcher.withConnection(async (connection) => {
       await connection.command(["WATCH", ...keys]);
       try {
-        return await fn(new Transaction(connection));
+        return await fn(new Transaction<Decoded<D>>(connection));
       } finally {
         if (connection.state === "ready") await connection.command(["UNWATCH"]);
       }
@@ -255,6 +321,7 @@ export class Redis extends Commands<"promise", never> {
    * @param options `timeout`: how long to wait for a graceful close, in ms
    *   (`null` waits forever). @default 5000
    * @returns Resolves when connections are closed.
+   * @throws {RangeError} If the timeout is negative or not a number.
    */
   close(options: CloseOptions = {}): Promise<void> {
     const timeout = options.timeout === undefined ? CLOSE_TIMEOUT : options.timeout;
@@ -273,6 +340,7 @@ export class Redis extends Commands<"promise", never> {
     );
     const graceful = (async () => {
       await this.#subscriber.close();
+      await this.#bytes?.close({ timeout });
       // close(), not disconnect(): a disconnected pool reconnects on the next
       // command, which would open connections nobody closes.
       if (this.#ownsPool) await this.pool.close();
@@ -316,7 +384,7 @@ export class Redis extends Commands<"promise", never> {
  * await redis.watch(["k"], async (tx) => tx.multi().set("k", (await tx.get("k")) ?? "0").exec());
  * ```
  */
-export class Transaction extends Commands<"promise", never> {
+export class Transaction<V extends Bulk = string> extends ClientCommands<V> {
   #connection: Connection;
 
   /**
@@ -331,7 +399,23 @@ export class Transaction extends Commands<"promise", never> {
 
   /** Sends a typed command on the watched connection. */
   protected async call<T>(args: RedisArgument[], transform: Transform<T>): Promise<T> {
+    checkArguments(args);
     return transform(await this.#connection.command(args));
+  }
+
+  /** EVALSHA; on NOSCRIPT, SCRIPT LOAD once and EVALSHA again. */
+  protected override async callScript<T>(
+    script: Script,
+    args: RedisArgument[],
+    transform: Transform<T>,
+  ): Promise<T> {
+    try {
+      return await this.call(args, transform);
+    } catch (error) {
+      if (!(error instanceof NoScriptError)) throw error;
+      await this.#connection.command(["SCRIPT", "LOAD", script.lua]);
+      return await this.call(args, transform);
+    }
   }
 
   /**
@@ -341,7 +425,7 @@ export class Transaction extends Commands<"promise", never> {
    * @returns The reply.
    */
   sendCommand(args: RedisArgument[]): Promise<Reply> {
-    return this.#connection.command(args);
+    return this.call(args, asIs<Reply>);
   }
 
   /**
@@ -349,10 +433,27 @@ export class Transaction extends Commands<"promise", never> {
    *
    * @returns A transaction whose `exec()` resolves `null` if a watched key changed.
    */
-  multi(): Multi {
+  multi(): Multi<V> {
     return new Multi((fn) => fn(this.#connection));
   }
 }
 
-// Sentinel sits below the client layer: it builds its clients through this.
-registerSentinelClient((init) => new Redis(init));
+/** Options from the constructor's forms: a URL, a port and host, or options (with `url`). */
+function resolveClientOptions(options: unknown, host: string | undefined): RedisOptions {
+  if (typeof options === "number") {
+    return { port: options, ...(host === undefined ? {} : { host }) };
+  }
+  if (host !== undefined) {
+    throw new TypeError(
+      'new Redis(port, host) takes a port number first: new Redis(6380, "127.0.0.1")',
+    );
+  }
+  if (typeof options === "string") return urlOptions(options);
+  checkClientOptions(options);
+  const { url, ...rest } = options as RedisOptions;
+  return url === undefined ? rest : { ...urlOptions(url), ...rest };
+}
+
+function urlOptions(url: string): RedisOptions {
+  return sentinelClientOptions(url) ?? parseRedisUrl(url);
+}

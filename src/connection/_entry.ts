@@ -1,7 +1,7 @@
 /** A command on its way through a connection, and the helpers that move it. */
 import { ReplyError } from "../errors.ts";
 import { encodeCommand, encodeCommands, type RedisArgument, type Reply } from "../protocol/mod.ts";
-import type { ReplySink } from "./connection.ts";
+import type { ReplySink } from "./command_request.ts";
 
 export interface Entry {
   args: RedisArgument[];
@@ -16,6 +16,8 @@ export interface Entry {
   deadline: number;
   signal?: AbortSignal;
   onAbort?: () => void;
+  /** Settled once written: a subscriber's SUBSCRIBE family, confirmed by frames instead. */
+  replyless: boolean;
 }
 
 const PUBSUB_KINDS = new Set([
@@ -28,6 +30,16 @@ const PUBSUB_KINDS = new Set([
   "unsubscribe",
   "punsubscribe",
   "sunsubscribe",
+]);
+
+/** The commands a subscriber sends whose confirmations arrive as pub/sub frames. */
+const SUBSCRIPTION_COMMANDS = new Set([
+  "SUBSCRIBE",
+  "PSUBSCRIBE",
+  "SSUBSCRIBE",
+  "UNSUBSCRIBE",
+  "PUNSUBSCRIBE",
+  "SUNSUBSCRIBE",
 ]);
 
 export const NO_SINK: ReplySink = { resolve: noop, reject: noop };
@@ -90,4 +102,10 @@ export function estimateSize(args: RedisArgument[]): number {
     size += 16 + (typeof arg === "string" || arg instanceof Uint8Array ? arg.length : 24);
   }
   return size;
+}
+
+/** Whether a command is one of the SUBSCRIBE family (confirmed by frames, not a reply). */
+export function isSubscriptionCommand(args: readonly RedisArgument[]): boolean {
+  const name = args[0];
+  return typeof name === "string" && SUBSCRIPTION_COMMANDS.has(name.toUpperCase());
 }

@@ -4,18 +4,17 @@
  * @module
  */
 import type { RedisArgument } from "../protocol/mod.ts";
+import { BLOCKING_TIMEOUTS } from "./_blocking_commands.ts";
 
-/** Commands whose last argument is a timeout in seconds (0 = forever). */
-const LAST_ARG_SECONDS = new Set([
-  "BLPOP",
-  "BRPOP",
-  "BRPOPLPUSH",
-  "BLMOVE",
-  "BZPOPMIN",
-  "BZPOPMAX",
-]);
-/** Commands whose first argument is a timeout in seconds. */
-const FIRST_ARG_SECONDS = new Set(["BLMPOP", "BZMPOP"]);
+/**
+ * 1 at the char codes (either case) that start a blocking command: every
+ * other command is told apart by one array read.
+ */
+const FIRST_LETTERS = new Uint8Array(128);
+for (const name of BLOCKING_TIMEOUTS.keys()) {
+  FIRST_LETTERS[name.charCodeAt(0)] = 1;
+  FIRST_LETTERS[name.toLowerCase().charCodeAt(0)] = 1;
+}
 
 function text(arg: RedisArgument | undefined): string {
   if (arg === undefined) return "";
@@ -26,40 +25,39 @@ function text(arg: RedisArgument | undefined): string {
     : String(arg);
 }
 
-function seconds(arg: RedisArgument | undefined): number {
-  const value = Number(text(arg));
-  return Number.isFinite(value) && value > 0 ? value * 1000 : Infinity;
+function ruleOf(first: RedisArgument | undefined): readonly [number | string, number] | undefined {
+  if (typeof first !== "string") return BLOCKING_TIMEOUTS.get(text(first).toUpperCase());
+  return BLOCKING_TIMEOUTS.get(first) ?? BLOCKING_TIMEOUTS.get(first.toUpperCase());
 }
 
 /**
  * How long a command may legitimately block on the server, in ms:
  * `undefined` when it does not block, `Infinity` when it may block forever.
  * The connection extends its reply deadline by this much, and the client
- * gives such commands a dedicated connection.
+ * gives such commands a dedicated connection. Which commands block, and
+ * where their timeout is, comes from the command table
+ * (src/connection/_blocking_commands.ts is generated with it); XREAD and
+ * XREADGROUP block only with BLOCK.
  *
  * @param args The command and its arguments.
  * @returns The blocking time in ms, `Infinity`, or `undefined`.
  */
 export function blockingTime(args: readonly RedisArgument[]): number | undefined {
   const first = args[0];
-  // Hot path: every command passes here; only B..., W... and X... commands can block.
-  if (typeof first === "string") {
-    const c = first.charCodeAt(0) | 0x20;
-    if (c !== 0x62 && c !== 0x77 && c !== 0x78) return undefined;
+  // Hot path: every command passes here, and few start like a blocking one.
+  if (typeof first === "string" && FIRST_LETTERS[first.charCodeAt(0)] !== 1) return undefined;
+  const rule = ruleOf(first);
+  if (rule === undefined) return undefined;
+  const [at, unitMs] = rule;
+  let timeout: RedisArgument | undefined;
+  if (typeof at === "number") {
+    timeout = args[at < 0 ? args.length + at : at];
+  } else {
+    const keyword = args.findIndex((arg, i) => i > 0 && text(arg).toUpperCase() === at);
+    if (keyword < 0) return undefined;
+    timeout = args[keyword + 1];
   }
-  const name = text(first).toUpperCase();
-  if (name.length < 4) return undefined;
-  if (LAST_ARG_SECONDS.has(name)) return seconds(args[args.length - 1]);
-  if (FIRST_ARG_SECONDS.has(name)) return seconds(args[1]);
-  if (name === "WAIT" || name === "WAITAOF") {
-    const ms = Number(text(args[args.length - 1]));
-    return ms > 0 ? ms : Infinity;
-  }
-  if (name === "XREAD" || name === "XREADGROUP") {
-    const at = args.findIndex((arg) => text(arg).toUpperCase() === "BLOCK");
-    if (at < 0) return undefined;
-    const ms = Number(text(args[at + 1]));
-    return ms > 0 ? ms : Infinity;
-  }
-  return undefined;
+  // 0 (and anything the server would not read as a positive time) waits forever.
+  const value = Number(text(timeout));
+  return value > 0 ? value * unitMs : Infinity;
 }

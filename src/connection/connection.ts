@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Clock } from "../clock.ts";
 import {
   ConnectionError,
   OverflowError,
@@ -11,7 +12,7 @@ import {
   ReplyError,
   TimeoutError,
 } from "../errors.ts";
-import { Decoder, encodeCommands, type RedisArgument, type Reply } from "../protocol/mod.ts";
+import { Decoder, type RedisArgument, type Reply } from "../protocol/mod.ts";
 import { defaultTransport, type Transport } from "../transport/mod.ts";
 import {
   encodeEntries,
@@ -20,6 +21,7 @@ import {
   errorAsValue,
   estimateSize,
   isPubSubArray,
+  isSubscriptionCommand,
   NO_SINK,
   noop,
   settle,
@@ -33,45 +35,10 @@ import {
   resolveConnectionOptions,
   type ResolvedConnectionOptions,
 } from "./options.ts";
+import type { CommandOptions, CommandRequest } from "./command_request.ts";
 import { parseRedisUrl } from "./url.ts";
 
-/**
- * Per-command options.
- *
- * @example
- * ```ts
- * import { Connection, type CommandOptions } from "@redwire/redis";
- *
- * await using conn = new Connection({ port: 6379 });
- * const options: CommandOptions = { signal: AbortSignal.timeout(500) };
- * await conn.command(["PING"], options);
- * ```
- */
-export interface CommandOptions {
-  /** Cancels the command: before the write it is dropped; after it the connection is destroyed. */
-  signal?: AbortSignal;
-  /** Overrides `socketTimeout` for this command, in ms; `null` waits forever. */
-  timeout?: number | null;
-}
-
-/**
- * Receives one command's outcome (see `Connection.dispatch`).
- *
- * @example
- * ```ts
- * import { Connection, type ReplySink } from "@redwire/redis";
- *
- * await using conn = new Connection();
- * const sink: ReplySink = { resolve: (reply) => console.log(reply), reject: console.error };
- * conn.dispatch(["PING"], {}, sink);
- * ```
- */
-export interface ReplySink {
-  /** Called with the reply. */
-  resolve(reply: Reply): void;
-  /** Called with a ReplyError, ConnectionError or TimeoutError. */
-  reject(error: Error): void;
-}
+const NO_OPTIONS: CommandOptions = Object.freeze({});
 
 /**
  * Where a connection is in its life.
@@ -107,15 +74,14 @@ export class Connection {
   readonly options: ResolvedConnectionOptions;
   /** Where this connection goes: `host:port` or the socket path. */
   readonly address: string;
-  /** When the connection was made, in ms since the epoch. */
-  createdAt: number = Date.now();
-  /** When the connection last had nothing pending, in ms since the epoch. */
-  lastUsedAt: number = Date.now();
-  /** Receives push frames (RESP3) and, in subscriber mode, pub/sub messages. */
-  onPush: ((frame: Reply[]) => void) | undefined;
-  /** Treat RESP2 pub/sub arrays as pushes (set by the pub/sub layer). */
-  subscriberMode = false;
 
+  #clock: Clock;
+  #createdAt: number;
+  #lastUsedAt: number;
+  /** Receives push frames (RESP3) and, in subscriber mode, pub/sub arrays. */
+  #receivePush: ((frame: Reply[]) => void) | undefined;
+  /** RESP2 pub/sub arrays are frames, not replies (see enterSubscriberMode). */
+  #subscriber = false;
   #state: ConnectionState = "new";
   #broken = false;
   #transport: Transport | undefined;
@@ -125,7 +91,7 @@ export class Connection {
   #outboxBytes = 0;
   #flushScheduled = false;
   #writing = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: unknown;
   #timerAt = Infinity;
   #connecting: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
@@ -145,12 +111,24 @@ export class Connection {
       typeof options === "string" ? parseRedisUrl(options) : options,
     );
     this.address = describeAddress(this.options);
-    this.onPush = this.options.onPush;
+    this.#clock = this.options.clock;
+    this.#createdAt = this.#lastUsedAt = this.#clock.now();
+    this.#receivePush = this.options.onPush;
     this.#decoder = new Decoder({
       decodeResponses: this.options.decodeResponses,
       maxBulkLength: this.options.maxBulkLength,
       maxDepth: this.options.maxDepth,
     });
+  }
+
+  /** When the connection was made (its handshake finished), in ms since the epoch. */
+  get createdAt(): number {
+    return this.#createdAt;
+  }
+
+  /** When the connection last had nothing pending, in ms since the epoch. */
+  get lastUsedAt(): number {
+    return this.#lastUsedAt;
   }
 
   /** Where the connection is in its life. */
@@ -191,7 +169,7 @@ export class Connection {
     this.#state = "connecting";
     const controller = new AbortController();
     const limit = this.options.socketConnectTimeout;
-    const timer = limit === null ? undefined : setTimeout(() => {
+    const timer = limit === null ? undefined : this.#clock.setTimeout(() => {
       const error = new TimeoutError(
         `Connecting to ${this.address} timed out after ${limit} ms (${this.#connectAdvice()})`,
       );
@@ -215,7 +193,7 @@ export class Connection {
       this.#transport = transport;
       void this.#readLoop(transport);
       await this.#handshake();
-      this.createdAt = this.lastUsedAt = Date.now();
+      this.#createdAt = this.#lastUsedAt = this.#clock.now();
       // close() may have been called meanwhile: then stay "closing".
       if (this.#state === "connecting") this.#state = "ready";
       this.#scheduleFlush();
@@ -224,7 +202,7 @@ export class Connection {
       this.destroy(failure as Error);
       throw failure;
     } finally {
-      clearTimeout(timer);
+      this.#clock.clearTimeout(timer);
     }
   }
 
@@ -274,8 +252,11 @@ export class Connection {
    * @throws {ConnectionError} If the connection fails (see `written`).
    * @throws {TimeoutError} If the reply does not arrive within the timeout.
    */
-  command(args: RedisArgument[], options?: CommandOptions): Promise<Reply> {
-    return this.send([args], options)[0] as Promise<Reply>;
+  command(args: RedisArgument[], options: CommandOptions = NO_OPTIONS): Promise<Reply> {
+    const entry = this.#entry(args, options);
+    const promise = entryPromise(entry);
+    this.#enqueue(entry);
+    return promise;
   }
 
   /**
@@ -286,54 +267,48 @@ export class Connection {
    * @returns The replies in order; an error reply is a `ReplyError` value.
    * @throws {ConnectionError} If the connection fails (see `written`).
    */
-  batch(commands: RedisArgument[][], options?: CommandOptions): Promise<Reply[]> {
-    return Promise.all(this.send(commands, options).map((reply) => reply.catch(errorAsValue)));
+  batch(commands: RedisArgument[][], options?: CommandOptions): Promise<Reply[]>;
+  /**
+   * Sends several commands in one write, now, each reply going to its own
+   * request instead of a promise: a caller with many commands (the client's
+   * dispatcher) then makes no promise and no closure per command.
+   *
+   * @param requests The commands, each its own reply sink.
+   * @internal
+   */
+  batch(requests: readonly CommandRequest[]): void;
+  batch(
+    commands: readonly (RedisArgument[] | CommandRequest)[],
+    options: CommandOptions = NO_OPTIONS,
+  ): Promise<Reply[]> | void {
+    if (commands.length > 0 && !Array.isArray(commands[0])) {
+      for (const request of commands as readonly CommandRequest[]) {
+        const entry = this.#entry(request.args, request.options);
+        entry.sink = request;
+        this.#enqueue(entry);
+      }
+      // The batch is complete: write it now rather than at the end of the tick.
+      if (this.#state === "ready" && !this.#writing) this.#flush();
+      return;
+    }
+    const replies = (commands as RedisArgument[][]).map((args) =>
+      this.command(args, options).catch(errorAsValue)
+    );
+    return Promise.all(replies);
   }
 
   /**
-   * Queues commands to leave in the same write as every other command issued
-   * in this tick; one promise per command. The dispatcher's primitive.
+   * Makes this a subscriber connection, for good: from now on pub/sub frames
+   * (RESP2 pub/sub arrays and RESP3 pushes) go to `receiver`, and the
+   * SUBSCRIBE family sent through `command()` / `batch()` resolves once
+   * written, since the server confirms each channel with a frame of its own.
+   * Calling it again replaces the receiver.
    *
-   * @param commands The commands to send.
-   * @param options A signal and a per-command timeout, for all of them.
-   * @returns One promise per command, settled in order.
+   * @param receiver Called with each pub/sub frame.
    */
-  send(commands: RedisArgument[][], options: CommandOptions = {}): Promise<Reply>[] {
-    return commands.map((args) => {
-      const entry = this.#entry(args, options);
-      const promise = entryPromise(entry);
-      this.#enqueue(entry);
-      return promise;
-    });
-  }
-
-  /**
-   * Queues one command whose outcome goes to `sink` instead of a promise: the
-   * pooled dispatcher's primitive, so the hot path makes one promise per
-   * command, not two, and no closures.
-   *
-   * @param args The command name followed by its arguments.
-   * @param options A signal and a per-command timeout.
-   * @param sink Receives the reply, or a ReplyError, ConnectionError or TimeoutError.
-   */
-  dispatch(args: RedisArgument[], options: CommandOptions, sink: ReplySink): void {
-    const entry = this.#entry(args, options);
-    entry.sink = sink;
-    this.#enqueue(entry);
-  }
-
-  /**
-   * Writes commands that get no reply of their own (SUBSCRIBE and friends:
-   * their confirmations arrive as pushes). Resolves once written.
-   *
-   * @param commands The commands to write.
-   * @returns Resolves when the bytes are handed to the transport.
-   * @throws {ConnectionError} If the connection is not open.
-   */
-  async writeOnly(commands: RedisArgument[][]): Promise<void> {
-    await this.connect();
-    if (this.#state !== "ready") throw this.#notOpen();
-    await this.#transport!.write(encodeCommands(commands));
+  enterSubscriberMode(receiver: (frame: Reply[]) => void): void {
+    this.#subscriber = true;
+    this.#receivePush = receiver;
   }
 
   #entry(args: RedisArgument[], options: CommandOptions): Entry {
@@ -348,6 +323,8 @@ export class Connection {
       timeout,
       deadline: Infinity,
       signal: options.signal,
+      // The SUBSCRIBE family's confirmations arrive as frames, not as replies.
+      replyless: this.#subscriber && isSubscriptionCommand(args),
     };
   }
 
@@ -399,15 +376,6 @@ export class Connection {
     );
   }
 
-  /**
-   * Writes the commands queued so far now instead of at the end of the tick
-   * (for callers that know their batch is complete). Harmless when a write
-   * is under way: the queue then leaves as soon as it finishes.
-   */
-  flush(): void {
-    if (this.#state === "ready" && !this.#writing && this.#outbox.length > 0) this.#flush();
-  }
-
   #scheduleFlush(): void {
     if (this.#flushScheduled || this.#writing) return;
     if (this.#state !== "ready" && this.#state !== "closing") return;
@@ -432,9 +400,14 @@ export class Connection {
       if (this.#state === "closing") this.#maybeFinishClose();
       return;
     }
-    const now = Date.now();
+    const now = this.#clock.now();
+    let replyless: Entry[] | undefined;
     for (const entry of entries) {
       entry.written = true;
+      if (entry.replyless) {
+        (replyless ??= []).push(entry);
+        continue;
+      }
       entry.deadline = entry.timeout === null ? Infinity : now + entry.timeout + entry.extra;
       this.#fifo.push(entry);
     }
@@ -456,16 +429,19 @@ export class Connection {
     }
     written.then(() => {
       this.#writing = false;
+      if (replyless !== undefined) {
+        for (const entry of replyless) settle(entry, undefined, null);
+      }
       if (this.#outbox.length > 0) this.#scheduleFlush();
       else this.#maybeFinishClose();
     }, (error) => {
       this.#writing = false;
-      this.destroy(
-        new ConnectionError(`Writing to ${this.address} failed: ${(error as Error).message}`, {
-          cause: error,
-          written: true,
-        }),
+      const failure = new ConnectionError(
+        `Writing to ${this.address} failed: ${(error as Error).message}`,
+        { cause: error, written: true },
       );
+      if (replyless !== undefined) { for (const entry of replyless) settle(entry, failure); }
+      this.destroy(failure);
     });
   }
 
@@ -476,17 +452,20 @@ export class Connection {
       // A timer left by an answered command (a blocking one, or one with a
       // longer per-command timeout) may be due later than this head.
       if (this.#timerAt <= head.deadline) return;
-      clearTimeout(this.#timer);
+      this.#clock.clearTimeout(this.#timer);
     }
     this.#timerAt = head.deadline;
-    this.#timer = setTimeout(this.#onTimer, Math.max(0, head.deadline - Date.now()));
+    this.#timer = this.#clock.setTimeout(
+      this.#onTimer,
+      Math.max(0, head.deadline - this.#clock.now()),
+    );
   }
 
   #onTimer = (): void => {
     this.#timer = undefined;
     const head = this.#fifo.peek();
     if (head === undefined) return;
-    if (head.deadline <= Date.now()) {
+    if (head.deadline <= this.#clock.now()) {
       const waited = (head.timeout ?? 0) + (head.extra === Infinity ? 0 : head.extra);
       this.destroy(
         new TimeoutError(
@@ -533,8 +512,8 @@ export class Connection {
   }
 
   #onFrame = (reply: Reply, push: boolean): void => {
-    if (push || (this.subscriberMode && isPubSubArray(reply))) {
-      this.onPush?.(reply as Reply[]);
+    if (push || (this.#subscriber && isPubSubArray(reply))) {
+      this.#receivePush?.(reply as Reply[]);
       return;
     }
     const entry = this.#fifo.shift();
@@ -549,7 +528,7 @@ export class Connection {
     if (reply instanceof ReplyError) settle(entry, reply);
     else settle(entry, undefined, reply);
     if (this.#fifo.size === 0) {
-      this.lastUsedAt = Date.now();
+      this.#lastUsedAt = this.#clock.now();
       if (this.#state === "closing") this.#maybeFinishClose();
     } else if (this.#timer === undefined) {
       this.#armTimer();
@@ -584,7 +563,7 @@ export class Connection {
     if (this.#state !== "closing" || this.#writing || this.pending > 0) return;
     this.#state = "closed";
     // An armed deadline would keep the process alive after a clean close.
-    clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#transport?.close();
     this.#finished(undefined);
@@ -601,7 +580,7 @@ export class Connection {
     this.#state = "closed";
     this.#broken = error !== undefined;
     this.#closeError = error;
-    clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     this.#transport?.close();
     const reason = error?.message ?? "it was closed";
     for (const entry of this.#outbox) {

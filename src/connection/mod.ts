@@ -5,7 +5,10 @@
  */
 export { commandTooLarge, Connection } from "./connection.ts";
 export { estimateSize } from "./_entry.ts";
-export type { CommandOptions, ConnectionState, ReplySink } from "./connection.ts";
+export type { ConnectionState } from "./connection.ts";
+export type { CommandOptions, CommandRequest, ReplySink } from "./command_request.ts";
+export { replyText, SubscriberSession } from "./subscriber_session.ts";
+export type { PubSubMessage, SubscriptionKind } from "./subscriber_session.ts";
 export { describeAddress, resolveConnectionOptions, VERSION } from "./options.ts";
 export type { ConnectionOptions, ResolvedConnectionOptions } from "./options.ts";
 export { parseRedisUrl, redactUrl } from "./url.ts";

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
 import type { Reply } from "../protocol/mod.ts";
 import type { TlsOptions, TransportFactory } from "../transport/mod.ts";
 import type { ErrorClass, RetryPolicy } from "./retry.ts";
@@ -73,6 +74,8 @@ export interface ConnectionOptions {
   maxDepth?: number;
   /** Receives RESP3 push frames and pub/sub messages (never the command FIFO). */
   onPush?: (frame: Reply[]) => void;
+  /** Reads time and sets timers (deadlines, pool chores); tests pass one they drive. @default the system clock */
+  clock?: Clock;
 }
 
 /**
@@ -113,6 +116,7 @@ const DEFAULTS = {
   maxPendingBytes: 64 * 1024 * 1024,
   maxBulkLength: 512 * 1024 * 1024,
   maxDepth: 64,
+  clock: SYSTEM_CLOCK,
 } as const;
 
 const COUNTS = ["port", "db", "maxPendingCommands", "maxPendingBytes", "maxBulkLength", "maxDepth"];

@@ -4,18 +4,18 @@
  *
  * @module
  */
-import { Connection } from "../connection/mod.ts";
 import type { Maintenance } from "./_maintenance.ts";
 import type { ResolvedPoolOptions } from "./_options.ts";
 import { ReconnectGate } from "./_reconnect_gate.ts";
 import type { Registry } from "./_registry.ts";
-import type { Slot } from "./_slot.ts";
+import type { SlotView } from "./_slot.ts";
+import type { PooledConnection } from "./pooled_connection.ts";
 import type { Permit, Semaphore } from "./semaphore.ts";
 
 /** What the connector tells its pool. */
-export interface ConnectorHooks {
+export interface ConnectorHooks<C extends PooledConnection> {
   /** A connection was made and registered (for the "create" event). */
-  created(connection: Connection): void;
+  created(connection: C): void;
   /** A background task failed (for the "error" event). */
   failed(error: Error, during: "warmUp" | "healthCheck"): void;
   /** The error for work refused because the pool is closed. */
@@ -24,33 +24,63 @@ export interface ConnectorHooks {
 
 const MAX_WARM_BACKOFF = 30_000;
 
+/** The pool's parts a connector works with. */
+export interface ConnectorParts<C extends PooledConnection> {
+  /** Makes one connection, connected or not. */
+  factory: () => Promise<C>;
+  registry: Registry<C>;
+  permits: Semaphore;
+  maintenance: Maintenance<C>;
+}
+
 /** Makes, checks and pre-opens the connections of one pool. */
-export class Connector {
-  /** Connections being made now. */
-  connecting = 0;
+export class Connector<C extends PooledConnection> {
+  #connecting = 0;
   /** Whether warm-up is on: after the first acquire or warmUp(), until disconnect(). */
-  started = false;
-  #o: ResolvedPoolOptions;
-  #registry: Registry;
+  #started = false;
+  #options: ResolvedPoolOptions<C>;
+  #factory: () => Promise<C>;
+  #registry: Registry<C>;
   #permits: Semaphore;
-  #maintenance: Maintenance;
-  #hooks: ConnectorHooks;
+  #maintenance: Maintenance<C>;
+  #hooks: ConnectorHooks<C>;
   #connected: (() => void)[] = [];
   #warmUps = new Set<Promise<Error | undefined>>();
   #backoff = 0;
   #after = 0;
-  #gate = new ReconnectGate();
+  #gate: ReconnectGate;
 
-  constructor(
-    options: ResolvedPoolOptions,
-    parts: { registry: Registry; permits: Semaphore; maintenance: Maintenance },
-    hooks: ConnectorHooks,
-  ) {
-    this.#o = options;
+  constructor(options: ResolvedPoolOptions<C>, parts: ConnectorParts<C>, hooks: ConnectorHooks<C>) {
+    this.#options = options;
+    this.#factory = parts.factory;
+    this.#gate = new ReconnectGate(options.clock);
     this.#registry = parts.registry;
     this.#permits = parts.permits;
     this.#maintenance = parts.maintenance;
     this.#hooks = hooks;
+  }
+
+  /** Connections being made now. */
+  get connecting(): number {
+    return this.#connecting;
+  }
+
+  /** Whether warm-up is on: after the first acquire or warmUp(), until stop(). */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /** Turns warm-up on (the first acquire): `minIdle` connections open in the background. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    // After the current acquirer took its permit: warm-up takes what is left.
+    if (this.#options.minIdle > 0) queueMicrotask(() => this.refill());
+  }
+
+  /** Turns warm-up off until the next start (disconnect). */
+  stop(): void {
+    this.#started = false;
   }
 
   /**
@@ -58,7 +88,7 @@ export class Connector {
    * released. If the signal aborts first, the acquire rejects at once and the
    * connection joins the idle set when ready (the permit is held until then).
    */
-  connectFor(permit: Permit, signal: AbortSignal | undefined): Promise<Slot> {
+  connectFor(permit: Permit, signal: AbortSignal | undefined): Promise<SlotView<C>> {
     const connecting = this.create(signal);
     if (signal === undefined) {
       return connecting.catch((error) => {
@@ -66,7 +96,7 @@ export class Connector {
         throw error;
       });
     }
-    return new Promise<Slot>((resolve, reject) => {
+    return new Promise<SlotView<C>>((resolve, reject) => {
       let aborted = false;
       const onAbort = () => {
         aborted = true;
@@ -90,22 +120,22 @@ export class Connector {
    * Opens one connection and registers it (state "new": the caller places it).
    * Every attempt goes through the pool's one reconnect backoff.
    */
-  async create(signal?: AbortSignal): Promise<Slot> {
-    this.connecting++;
+  async create(signal?: AbortSignal): Promise<SlotView<C>> {
+    this.#connecting++;
     const registry = this.#registry;
     const generation = registry.generation;
-    let connection: Connection;
+    let connection: C;
     try {
       connection = await this.#gate.run(() => this.#open(), signal);
     } catch (error) {
       this.#done();
       throw error;
     }
-    const lifetime = this.#o.maxLifetime;
+    const lifetime = this.#options.maxLifetime;
     // Up to 10% sooner at random, so connections made together do not all retire together.
     const expiresAt = lifetime === null
       ? Infinity
-      : Date.now() + lifetime * (1 - 0.1 * Math.random());
+      : this.#options.clock.now() + lifetime * (1 - 0.1 * Math.random());
     const slot = registry.add(connection, generation, expiresAt);
     this.#hooks.created(connection);
     this.#done();
@@ -117,11 +147,10 @@ export class Connector {
     return slot;
   }
 
-  async #open(): Promise<Connection> {
-    let connection: Connection | undefined;
+  async #open(): Promise<C> {
+    let connection: C | undefined;
     try {
-      const factory = this.#o.connectionFactory;
-      connection = factory === undefined ? new Connection(this.#o.connection) : await factory();
+      connection = await this.#factory();
       if (connection.state !== "ready") await connection.connect();
       return connection;
     } catch (error) {
@@ -141,24 +170,24 @@ export class Connector {
 
   /** Resolves once no connection is being made (close() waits for this). */
   settled(): Promise<void> {
-    if (this.connecting === 0) return Promise.resolve();
+    if (this.#connecting === 0) return Promise.resolve();
     return new Promise<void>((done) => this.#connected.push(done));
   }
 
   #done(): void {
-    if (--this.connecting === 0) { for (const done of this.#connected.splice(0)) done(); }
+    if (--this.#connecting === 0) { for (const done of this.#connected.splice(0)) done(); }
   }
 
   /** Whether a connection was idle longer than healthCheckInterval. */
-  needsCheck(slot: Slot): boolean {
-    const interval = this.#o.healthCheckInterval;
-    return interval > 0 && Date.now() - slot.connection.lastUsedAt > interval;
+  needsCheck(slot: SlotView<C>): boolean {
+    const interval = this.#options.healthCheckInterval;
+    return interval > 0 && this.#options.clock.now() - slot.connection.lastUsedAt > interval;
   }
 
   /** PINGs a connection that needs a check; a dead one is discarded. */
-  async healthy(slot: Slot): Promise<boolean> {
+  async healthy(slot: SlotView<C>): Promise<boolean> {
     if (!this.needsCheck(slot)) return true;
-    slot.state = "checking";
+    this.#registry.startCheck(slot);
     try {
       await slot.connection.command(["PING"]);
       return true;
@@ -172,7 +201,7 @@ export class Connector {
 
   /** Starts warm-up (ignoring any backoff) and resolves when this round is open. */
   async warmUp(): Promise<void> {
-    this.started = true;
+    this.#started = true;
     this.#after = 0;
     this.refill();
     for (const error of await Promise.all(this.#warmUps)) if (error) throw error;
@@ -181,16 +210,16 @@ export class Connector {
   /** Opens connections in the background until `minIdle` are open (never rejects). */
   refill(): void {
     const registry = this.#registry;
-    const min = this.#o.minIdle;
-    if (!this.started || registry.closed || registry.slots.size + this.connecting >= min) return;
-    if (this.#after > 0 && Date.now() < this.#after) return;
-    while (registry.slots.size + this.connecting < min) {
+    const min = this.#options.minIdle;
+    if (!this.#started || registry.closed || registry.slots.size + this.#connecting >= min) return;
+    if (this.#after > 0 && this.#options.clock.now() < this.#after) return;
+    while (registry.slots.size + this.#connecting < min) {
       // Warm-up holds a permit while it connects, so the cap always holds.
       const permit = this.#permits.tryAcquire();
       if (permit === null) return;
       const done: Promise<Error | undefined> = this.create().then((slot) => {
         this.#backoff = this.#after = 0;
-        if (this.started) registry.putIdle(slot);
+        if (this.#started) registry.putIdle(slot);
         else registry.discard(slot, "disconnect");
         permit.release();
         return undefined;
@@ -199,7 +228,7 @@ export class Connector {
         const failure = error instanceof Error ? error : new Error(String(error));
         // Back off, so a server that is down is not hammered by refills.
         this.#backoff = Math.min(MAX_WARM_BACKOFF, Math.max(100, this.#backoff * 2));
-        this.#after = Date.now() + this.#backoff;
+        this.#after = this.#options.clock.now() + this.#backoff;
         if (!registry.closed) this.#hooks.failed(failure, "warmUp");
         return failure;
       }).finally(() => this.#warmUps.delete(done));

@@ -6,14 +6,15 @@
  */
 import type { ResolvedPoolOptions } from "./_options.ts";
 import type { Registry } from "./_registry.ts";
-import type { Slot } from "./_slot.ts";
+import type { SlotView } from "./_slot.ts";
+import type { PooledConnection } from "./pooled_connection.ts";
 
 /** What maintenance asks of its pool. */
-export interface MaintenanceHooks {
+export interface MaintenanceHooks<C extends PooledConnection> {
   /** Opens connections up to `minIdle` after some were closed. */
   refill(): void;
   /** Reports a connection lent longer than `leakDetectionThreshold`. */
-  leak(slot: Slot, heldFor: number): void;
+  leak(slot: SlotView<C>, heldFor: number): void;
 }
 
 /**
@@ -25,18 +26,22 @@ export interface MaintenanceHooks {
 const IDLE_TICKS = 4;
 
 /** Runs the lifecycle chores on one timer, armed only while there is work. */
-export class Maintenance {
-  #o: ResolvedPoolOptions;
-  #registry: Registry;
-  #hooks: MaintenanceHooks;
+export class Maintenance<C extends PooledConnection> {
+  #options: ResolvedPoolOptions<C>;
+  #registry: Registry<C>;
+  #hooks: MaintenanceHooks<C>;
   #tick: number;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: unknown;
   #timerDue = Infinity;
   /** When the next idle epoch starts; 0 while the idle clock is stopped. */
   #nextEpochAt = 0;
 
-  constructor(options: ResolvedPoolOptions, registry: Registry, hooks: MaintenanceHooks) {
-    this.#o = options;
+  constructor(
+    options: ResolvedPoolOptions<C>,
+    registry: Registry<C>,
+    hooks: MaintenanceHooks<C>,
+  ) {
+    this.#options = options;
     this.#registry = registry;
     this.#hooks = hooks;
     this.#tick = Math.max(1, (options.idleTimeout ?? 0) / IDLE_TICKS);
@@ -45,8 +50,8 @@ export class Maintenance {
   /** A connection went idle: start the idle clock if it is stopped and needed. */
   idled(): void {
     if (
-      this.#nextEpochAt === 0 && this.#o.idleTimeout !== null &&
-      this.#registry.slots.size > this.#o.minIdle
+      this.#nextEpochAt === 0 && this.#options.idleTimeout !== null &&
+      this.#registry.slots.size > this.#options.minIdle
     ) {
       this.rearm();
     }
@@ -59,22 +64,25 @@ export class Maintenance {
 
   /** Re-plans the timer from scratch (after a reset, disconnect or close). */
   rearm(): void {
-    clearTimeout(this.#timer);
+    const clock = this.#options.clock;
+    clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerDue = Infinity;
-    const now = Date.now();
+    const now = clock.now();
     const due = this.#nextDue(now);
     if (due === Infinity) return;
     this.#timerDue = due;
-    this.#timer = setTimeout(this.#sweep, Math.max(1, due - now));
+    this.#timer = clock.setTimeout(this.#sweep, Math.max(1, due - now));
   }
 
   #nextDue(now: number): number {
     const registry = this.#registry;
     if (registry.closed) return Infinity;
     let due = Infinity;
-    const { idleTimeout, maxLifetime, leakDetectionThreshold: leak } = this.#o;
-    if (idleTimeout !== null && registry.idle.length > 0 && registry.slots.size > this.#o.minIdle) {
+    const { idleTimeout, maxLifetime, leakDetectionThreshold: leak } = this.#options;
+    if (
+      idleTimeout !== null && registry.idleCount > 0 && registry.slots.size > this.#options.minIdle
+    ) {
       if (this.#nextEpochAt === 0) this.#nextEpochAt = now + this.#tick;
       due = this.#nextEpochAt;
     } else {
@@ -93,50 +101,20 @@ export class Maintenance {
   #sweep = (): void => {
     this.#timer = undefined;
     this.#timerDue = Infinity;
-    const now = Date.now();
+    const now = this.#options.clock.now();
     if (this.#nextEpochAt !== 0 && now >= this.#nextEpochAt) {
-      this.#registry.epoch++;
+      this.#registry.advanceIdleEpoch();
       this.#nextEpochAt = now + this.#tick;
-      this.#evictIdle();
+      this.#registry.evictIdle(IDLE_TICKS, this.#options.minIdle);
     }
-    if (this.#o.maxLifetime !== null) this.#expire(now);
-    if (this.#o.leakDetectionThreshold !== null) this.#detectLeaks(now);
+    if (this.#options.maxLifetime !== null) this.#registry.expire(now);
+    const threshold = this.#options.leakDetectionThreshold;
+    if (threshold !== null) {
+      for (const slot of this.#registry.takeLeaks(now, threshold)) {
+        this.#hooks.leak(slot, now - slot.acquiredAt);
+      }
+    }
     this.#hooks.refill();
     this.rearm();
   };
-
-  #evictIdle(): void {
-    const registry = this.#registry;
-    const idle = registry.idle;
-    // idle[0] came back longest ago, in both idle orders.
-    while (
-      idle.length > 0 && registry.slots.size > this.#o.minIdle &&
-      registry.epoch - idle[0]!.idleEpoch > IDLE_TICKS
-    ) {
-      registry.discard(idle.shift()!, "idle");
-    }
-  }
-
-  #expire(now: number): void {
-    const registry = this.#registry;
-    let idleExpired = false;
-    for (const slot of registry.slots.values()) {
-      if (slot.expired || now < slot.expiresAt) continue;
-      slot.expired = true; // a lent one retires when it comes back, never mid-command
-      idleExpired ||= slot.state === "idle";
-    }
-    if (!idleExpired) return;
-    const expired = registry.idle.filter((slot) => slot.expired);
-    registry.idle = registry.idle.filter((slot) => !slot.expired);
-    for (const slot of expired) registry.discard(slot, "lifetime");
-  }
-
-  #detectLeaks(now: number): void {
-    const threshold = this.#o.leakDetectionThreshold!;
-    for (const slot of this.#registry.slots.values()) {
-      if (slot.state !== "lent" || slot.leakReported || now - slot.acquiredAt < threshold) continue;
-      slot.leakReported = true;
-      this.#hooks.leak(slot, now - slot.acquiredAt);
-    }
-  }
 }

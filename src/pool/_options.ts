@@ -3,11 +3,13 @@
  *
  * @module
  */
-import type { Connection, ConnectionOptions } from "../connection/mod.ts";
-import type { PoolLogger, PoolOptions } from "./connection_pool.ts";
+import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
+import type { ConnectionOptions } from "../connection/mod.ts";
+import type { PoolLogger, PoolOptions } from "./pool_options.ts";
+import type { PooledConnection } from "./pooled_connection.ts";
 
 /** Pool options with every default applied, split from the connection options. */
-export interface ResolvedPoolOptions {
+export interface ResolvedPoolOptions<C extends PooledConnection> {
   maxConnections: number;
   minIdle: number;
   maxIdle: number;
@@ -17,8 +19,10 @@ export interface ResolvedPoolOptions {
   leakDetectionThreshold: number | null;
   idleOrder: "fifo" | "lifo";
   timeout: number | null;
-  connectionFactory: (() => Promise<Connection>) | undefined;
+  connectionFactory: (() => Promise<C>) | undefined;
   logger: PoolLogger | undefined;
+  /** The connections' clock, which the pool's chores use too. */
+  clock: Clock;
   connection: ConnectionOptions;
 }
 
@@ -43,7 +47,9 @@ export const BLOCKING_DEFAULTS = { maxConnections: 50, timeout: 20_000 } as cons
  * Applies the defaults once and checks every pool option; connection options
  * are passed through for the connection layer to check.
  */
-export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
+export function resolvePoolOptions<C extends PooledConnection>(
+  options: PoolOptions<C>,
+): ResolvedPoolOptions<C> {
   const {
     maxConnections = POOL_DEFAULTS.maxConnections,
     minIdle = POOL_DEFAULTS.minIdle,
@@ -91,6 +97,7 @@ export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
     timeout,
     connectionFactory,
     logger: logger ?? (logLeaks ? console : undefined),
+    clock: connection.clock ?? SYSTEM_CLOCK,
     connection: { ...connection, healthCheckInterval },
   };
 }
@@ -99,7 +106,9 @@ export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
  * Fills in `BlockingConnectionPool`'s defaults where the caller left a value
  * undefined (an explicit `null` timeout is kept: it means wait forever).
  */
-export function withBlockingDefaults(options: PoolOptions): PoolOptions {
+export function withBlockingDefaults<C extends PooledConnection>(
+  options: PoolOptions<C>,
+): PoolOptions<C> {
   return {
     ...options,
     maxConnections: options.maxConnections ?? BLOCKING_DEFAULTS.maxConnections,

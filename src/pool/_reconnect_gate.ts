@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Clock } from "../clock.ts";
 
 /** The shortest wait between two attempts while connects fail (at most 5 per second). */
 const MIN_DELAY = 200;
@@ -18,12 +19,22 @@ const MAX_DELAY = 2_000;
  * MAX_DELAY); the first success resets it.
  */
 export class ReconnectGate {
+  #clock: Clock;
   #failures = 0;
   #openAt = 0;
   /** The turn in progress while failing: the next caller waits for it. */
   #turn: Promise<void> = Promise.resolve();
   /** Aborted by cancel(): every caller waiting for its turn leaves. */
   #cancel = new AbortController();
+
+  /**
+   * Makes an open gate.
+   *
+   * @param clock Time and timers (tests pass a test clock).
+   */
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
 
   /** Consecutive failed attempts (0 while healthy). */
   get failures(): number {
@@ -47,7 +58,7 @@ export class ReconnectGate {
     try {
       await waitFor(previous, signal);
       // A success meanwhile reopened the gate: no wait.
-      if (this.#failures > 0) await delay(this.#openAt - Date.now(), signal);
+      if (this.#failures > 0) await delay(this.#clock, this.#openAt - this.#clock.now(), signal);
       return await this.#attempt(connect);
     } finally {
       done();
@@ -73,7 +84,7 @@ export class ReconnectGate {
       const ceiling = Math.min(MAX_DELAY, 2 * MIN_DELAY * 2 ** Math.min(this.#failures, 8));
       this.#failures++;
       // "Equal jitter": never under half the ceiling, so the rate bound holds.
-      this.#openAt = Date.now() + ceiling / 2 + Math.random() * ceiling / 2;
+      this.#openAt = this.#clock.now() + ceiling / 2 + Math.random() * ceiling / 2;
       throw error;
     }
   }
@@ -92,16 +103,16 @@ function waitFor(turn: Promise<void>, signal: AbortSignal | undefined): Promise<
   });
 }
 
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function delay(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
   if (ms <= 0) return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve();
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       reject(signal?.reason);
     };
     signal?.addEventListener("abort", onAbort, { once: true });

@@ -1,11 +1,11 @@
 /**
- * The pool's record of one connection.
+ * The pool's record of one connection. Only the registry writes it; the rest
+ * of the pool reads it as a {@linkcode SlotView}.
  *
  * @module
  */
-import type { Connection } from "../connection/mod.ts";
-import type { Lease } from "./lease.ts";
 import type { Permit } from "./semaphore.ts";
+import type { PooledConnection } from "./pooled_connection.ts";
 
 /**
  * - `new`: just connected, not yet placed;
@@ -17,16 +17,18 @@ import type { Permit } from "./semaphore.ts";
 export type SlotState = "new" | "idle" | "lent" | "checking" | "gone";
 
 /** One connection the pool owns, and what the pool knows about it. */
-export class Slot {
-  readonly connection: Connection;
+export class Slot<C extends PooledConnection = PooledConnection> {
+  readonly connection: C;
   /** The pool generation it was made in; an older one is closed on return. */
-  generation: number;
+  readonly generation: number;
   /** When `maxLifetime` (less its jitter) runs out, in ms since the epoch. */
   readonly expiresAt: number;
   state: SlotState = "new";
-  /** The lease it is lent through; `null` when lent by getConnection or not lent. */
-  holder: Lease | null = null;
+  /** The lease (or other holder) it is lent through; `null` when lent by getConnection or not lent. */
+  holder: object | null = null;
   permit: Permit | null = null;
+  /** Closed when it comes back, whatever its generation (`disconnect({ inUse: true })`). */
+  retired = false;
   /** Past `expiresAt`: retired when it next comes back. */
   expired = false;
   /** The idle-clock epoch when it last went idle. */
@@ -37,9 +39,12 @@ export class Slot {
   stack: string | undefined = undefined;
   leakReported = false;
 
-  constructor(connection: Connection, generation: number, expiresAt: number) {
+  constructor(connection: C, generation: number, expiresAt: number) {
     this.connection = connection;
     this.generation = generation;
     this.expiresAt = expiresAt;
   }
 }
+
+/** A slot as everyone but the registry sees it: read-only. */
+export type SlotView<C extends PooledConnection = PooledConnection> = Readonly<Slot<C>>;

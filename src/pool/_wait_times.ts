@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { WaitSummary } from "./connection_pool.ts";
+import type { WaitSummary } from "./pool_options.ts";
 
 const SIZE = 1024; // a power of two: the index wraps with a mask
 

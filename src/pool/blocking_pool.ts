@@ -4,7 +4,10 @@
  * @module
  */
 import { withBlockingDefaults } from "./_options.ts";
-import { ConnectionPool, type PoolOptions } from "./connection_pool.ts";
+import { ConnectionPool } from "./connection_pool.ts";
+import type { PoolOptions } from "./pool_options.ts";
+import type { Connection } from "../connection/mod.ts";
+import type { PooledConnection } from "./pooled_connection.ts";
 
 /**
  * A {@linkcode ConnectionPool} whose acquirers wait, first come first
@@ -25,7 +28,8 @@ import { ConnectionPool, type PoolOptions } from "./connection_pool.ts";
  * console.log(pool.stats().waitTime);
  * ```
  */
-export class BlockingConnectionPool extends ConnectionPool {
+export class BlockingConnectionPool<C extends PooledConnection = Connection>
+  extends ConnectionPool<C> {
   /**
    * Prepares a pool; no connection is made until the first acquire.
    *
@@ -33,7 +37,7 @@ export class BlockingConnectionPool extends ConnectionPool {
    * defaults to 50 and `timeout` to 20000 ms.
    * @throws {RangeError} If an option is out of range, naming option and value.
    */
-  constructor(options: PoolOptions = {}) {
+  constructor(options: PoolOptions<C> = {}) {
     super(withBlockingDefaults(options));
   }
 }

@@ -5,14 +5,16 @@
  *
  * @module
  */
-import { Connection, type ConnectionOptions, parseRedisUrl } from "../connection/mod.ts";
+import { Connection, parseRedisUrl } from "../connection/mod.ts";
 import { ConnectionError, PoolExhaustedError, PoolTimeoutError } from "../errors.ts";
 import { Connector } from "./_connector.ts";
 import { Maintenance } from "./_maintenance.ts";
 import { type ResolvedPoolOptions, resolvePoolOptions } from "./_options.ts";
 import { Registry } from "./_registry.ts";
-import type { Slot } from "./_slot.ts";
+import type { SlotView } from "./_slot.ts";
 import { WaitTimes } from "./_wait_times.ts";
+import type { AcquireOptions, DisconnectOptions, PoolOptions, PoolStats } from "./pool_options.ts";
+import type { PooledConnection } from "./pooled_connection.ts";
 import { Lease } from "./lease.ts";
 import {
   type AnyEventListener,
@@ -22,174 +24,18 @@ import {
 } from "./pool_event.ts";
 import { type Permit, Semaphore } from "./semaphore.ts";
 
-/**
- * Where leak reports go: `console` fits.
- *
- * @example
- * ```ts
- * import { ConnectionPool, type PoolLogger } from "@redwire/redis";
- *
- * const logger: PoolLogger = { warn: (message) => console.warn(`[redis] ${message}`) };
- * const pool = new ConnectionPool({ leakDetectionThreshold: 30_000, logger });
- * ```
- */
-export interface PoolLogger {
-  /** Receives one warning, such as a leak report with the acquirer's stack. */
-  warn(message: string): void;
-}
-
-/**
- * Options of {@linkcode ConnectionPool} and `BlockingConnectionPool`: every
- * connection option, plus the pool's own. Times are in ms.
- *
- * @example
- * ```ts
- * import { BlockingConnectionPool, type PoolOptions } from "@redwire/redis";
- *
- * const options: PoolOptions = {
- *   host: "127.0.0.1",
- *   maxConnections: 20,
- *   minIdle: 2,
- *   idleTimeout: 60_000,
- *   maxLifetime: 3_600_000,
- *   healthCheckInterval: 30_000,
- * };
- * await using pool = new BlockingConnectionPool(options);
- * ```
- */
-export interface PoolOptions extends ConnectionOptions {
-  /** Most connections open at once. @default 2 ** 31 (ConnectionPool), 50 (BlockingConnectionPool) */
-  maxConnections?: number;
-  /** Connections kept open even when idle: opened in the background after the first acquire, never evicted below this. @default 0 */
-  minIdle?: number;
-  /** Most idle connections kept; one coming back past this is closed. @default maxConnections */
-  maxIdle?: number;
-  /** Close a connection idle this long, down to `minIdle` (precision: a quarter of it); `null` never. @default 300000 */
-  idleTimeout?: number | null;
-  /** Retire a connection this old when it next comes back (up to 10% sooner, at random, so they do not all go at once); `null` never. @default null */
-  maxLifetime?: number | null;
-  /** Warn (event "leak") when a connection stays lent longer than this; `null` never. @default null */
-  leakDetectionThreshold?: number | null;
-  /** Which idle connection to lend next: `"lifo"` keeps few connections warm, `"fifo"` spreads use. @default "lifo" */
-  idleOrder?: "fifo" | "lifo";
-  /** Longest wait for a free connection; `0` fails at once with PoolExhaustedError; `null` waits forever. @default 0 (ConnectionPool), 20000 (BlockingConnectionPool) */
-  timeout?: number | null;
-  /** Makes (and may connect) each connection instead of `new Connection(options)`; Sentinel pools use it. */
-  connectionFactory?: () => Promise<Connection>;
-  /** Log leak reports to `console.warn` (or to `logger`). @default false */
-  logLeaks?: boolean;
-  /** Receives leak reports; setting it turns logging on. */
-  logger?: PoolLogger;
-}
-
-/**
- * Per-acquire options.
- *
- * @example
- * ```ts
- * import { BlockingConnectionPool, type AcquireOptions } from "@redwire/redis";
- *
- * await using pool = new BlockingConnectionPool();
- * const options: AcquireOptions = { timeout: 500, signal: AbortSignal.timeout(1000) };
- * await using lease = await pool.acquire(options);
- * ```
- */
-export interface AcquireOptions {
-  /** Gives up waiting; the acquire rejects with `signal.reason`. */
-  signal?: AbortSignal;
-  /** Longest wait for a free connection, overriding the pool's `timeout`; `null` waits forever. */
-  timeout?: number | null;
-}
-
-/**
- * Options of {@linkcode ConnectionPool.disconnect}.
- *
- * @example
- * ```ts
- * import { ConnectionPool, type DisconnectOptions } from "@redwire/redis";
- *
- * const pool = new ConnectionPool();
- * const options: DisconnectOptions = { inUse: true };
- * await pool.disconnect(options);
- * ```
- */
-export interface DisconnectOptions {
-  /** Also close lent connections (gracefully: in-flight replies finish). @default false */
-  inUse?: boolean;
-}
-
-/**
- * Acquire wait times over the most recent 1024 acquires, in ms (millisecond
- * resolution; an acquire that found a free connection waited 0).
- *
- * @example
- * ```ts
- * import { BlockingConnectionPool, type WaitSummary } from "@redwire/redis";
- *
- * const pool = new BlockingConnectionPool();
- * const waits: WaitSummary = pool.stats().waitTime;
- * if (waits.p99 > 50) console.warn("raise maxConnections?");
- * ```
- */
-export interface WaitSummary {
-  /** Median wait. */
-  p50: number;
-  /** 99th percentile wait. */
-  p99: number;
-  /** Longest wait. */
-  max: number;
-}
-
-/**
- * A snapshot of a pool's counts. `created`, `acquired`, `released`,
- * `timedOut` and `destroyed` count since the pool was made; the rest are
- * current. Wait times cover the last 1024 acquires.
- *
- * @example
- * ```ts
- * import { ConnectionPool, type PoolStats } from "@redwire/redis";
- *
- * const pool = new ConnectionPool();
- * const stats: PoolStats = pool.stats();
- * console.log(`${stats.inUse}/${stats.maxConnections} in use, p99 wait ${stats.waitTime.p99} ms`);
- * ```
- */
-export interface PoolStats {
-  /** The cap on open connections. */
-  maxConnections: number;
-  /** Connections made. */
-  created: number;
-  /** Connections idle in the pool. */
-  idle: number;
-  /** Connections lent. */
-  inUse: number;
-  /** Connections being opened. */
-  connecting: number;
-  /** Acquirers waiting for a connection. */
-  waiting: number;
-  /** Successful acquires. */
-  acquired: number;
-  /** Connections given back. */
-  released: number;
-  /** Acquires that gave up after `timeout`. */
-  timedOut: number;
-  /** Connections the pool closed or found closed. */
-  destroyed: number;
-  /** How long acquirers waited for a free connection, in ms. */
-  waitTime: WaitSummary;
-}
-
-const EVENT_BITS: Record<string, number> = {
+/** One bit per event type, set once someone listens: events nobody listens to are never built. */
+const EVENT_BITS = {
   create: 1,
   acquire: 2,
   release: 4,
   destroy: 8,
   error: 16,
   leak: 32,
-};
+} as const;
 const NO_OPTIONS: AcquireOptions = {};
 
-type Listener = AnyEventListener | ((event: PoolEvent<never>) => void) | null;
+type Listener = AnyEventListener | ((event: PoolEvent<never, never>) => void) | null;
 
 /**
  * A pool of connections to one server. At `maxConnections` lent, a
@@ -219,14 +65,15 @@ type Listener = AnyEventListener | ((event: PoolEvent<never>) => void) | null;
  * console.log(pool.stats());
  * ```
  */
-export class ConnectionPool extends EventTarget implements AsyncDisposable {
-  #o: ResolvedPoolOptions;
+export class ConnectionPool<C extends PooledConnection = Connection> extends EventTarget
+  implements AsyncDisposable {
+  #options: ResolvedPoolOptions<C>;
   #permits: Semaphore;
-  #registry: Registry;
-  #maintenance: Maintenance;
+  #registry: Registry<C>;
+  #maintenance: Maintenance<C>;
   #configuredAddress: string;
   #label: string;
-  #connector: Connector;
+  #connector: Connector<C>;
   #lastAddress: string | undefined;
   #listening = 0;
   #inUse = 0;
@@ -234,8 +81,8 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
   #released = 0;
   #timedOut = 0;
   #waitTimes = new WaitTimes();
-  #releaseLease = (lease: Lease): void => this.#releaseLeaseOf(lease);
-  #toLease = (slot: Slot): Lease => this.#leaseOf(slot);
+  #releaseLease = (lease: Lease<C>): void => this.#releaseLeaseOf(lease);
+  #toLease = (slot: SlotView<C>): Lease<C> => this.#leaseOf(slot);
 
   /**
    * Prepares a pool; no connection is made until the first acquire (or `warmUp()`).
@@ -243,42 +90,49 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * @param options Connection options and pool options.
    * @throws {RangeError} If an option is out of range, naming option and value.
    */
-  constructor(options: PoolOptions = {}) {
+  constructor(options: PoolOptions<C> = {}) {
     super();
-    const o = this.#o = resolvePoolOptions(options);
+    const resolved = this.#options = resolvePoolOptions(options);
     // Checks the connection options now rather than at the first connect.
-    const probe = new Connection(o.connection);
-    const factoryOnly = o.connectionFactory !== undefined && o.connection.host === undefined &&
-      o.connection.port === undefined && o.connection.path === undefined;
+    const probe = new Connection(resolved.connection);
+    const factory = resolved.connectionFactory;
+    const factoryOnly = factory !== undefined && resolved.connection.host === undefined &&
+      resolved.connection.port === undefined && resolved.connection.path === undefined;
     this.#configuredAddress = factoryOnly ? "(connectionFactory)" : probe.address;
     const name = probe.options.clientName;
     this.#label = `db=${probe.options.db}${name ? ` name=${name}` : ""}`;
-    this.#permits = new Semaphore(o.maxConnections, {
+    this.#permits = new Semaphore(resolved.maxConnections, {
       timeoutError: (waited) => this.#timeoutError(waited),
+      clock: resolved.clock,
     });
-    this.#registry = new Registry(o, {
+    this.#registry = new Registry(resolved, {
       destroyed: (connection, reason, error) => {
-        if (this.#listening & 8) this.#emit("destroy", { connection, reason, error });
+        if (this.#listening & EVENT_BITS.destroy) {
+          this.#emit("destroy", { connection, reason, error });
+        }
       },
       idled: () => this.#maintenance.idled(),
       lost: () => this.#connector.refill(),
     });
-    this.#maintenance = new Maintenance(o, this.#registry, {
+    this.#maintenance = new Maintenance(resolved, this.#registry, {
       refill: () => this.#connector.refill(),
       leak: (slot, heldFor) => this.#reportLeak(slot, heldFor),
     });
-    const parts = {
+    this.#connector = new Connector(resolved, {
+      // Without a factory the pool holds plain Connections: C is its default,
+      // the one type argument a pool without a factory can have.
+      factory: factory ??
+        (() => Promise.resolve(new Connection(resolved.connection) as unknown as C)),
       registry: this.#registry,
       permits: this.#permits,
       maintenance: this.#maintenance,
-    };
-    this.#connector = new Connector(o, parts, {
+    }, {
       created: (connection) => {
         this.#lastAddress = connection.address;
-        if (this.#listening & 1) this.#emit("create", { connection });
+        if (this.#listening & EVENT_BITS.create) this.#emit("create", { connection });
       },
       failed: (error, during) => {
-        if (this.#listening & 16) this.#emit("error", { error, during });
+        if (this.#listening & EVENT_BITS.error) this.#emit("error", { error, during });
       },
       closedError: () => this.#closedError(),
     });
@@ -323,7 +177,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * @throws {PoolTimeoutError} If none came free within the timeout.
    * @throws {ConnectionError} If a new connection could not be made, or the pool is closed.
    */
-  acquire(options: AcquireOptions = NO_OPTIONS): Promise<Lease> {
+  acquire(options: AcquireOptions = NO_OPTIONS): Promise<Lease<C>> {
     return this.#borrow(options, this.#toLease);
   }
 
@@ -334,9 +188,9 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    *
    * @returns A lease, or `undefined`.
    */
-  tryAcquire(): Lease | undefined {
+  tryAcquire(): Lease<C> | undefined {
     if (this.#registry.closed || !this.#connector.started) return undefined;
-    if (this.#registry.idle.length === 0) return undefined;
+    if (this.#registry.idleCount === 0) return undefined;
     const permit = this.#permits.tryAcquire();
     if (permit === null) return undefined;
     const slot = this.#registry.takeIdle();
@@ -346,7 +200,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
       return undefined;
     }
     this.#waitTimes.record(0);
-    const stack = this.#o.leakDetectionThreshold === null ? undefined : captureStack();
+    const stack = this.#options.leakDetectionThreshold === null ? undefined : captureStack();
     this.#lend(slot, permit, 0, stack);
     return this.#leaseOf(slot);
   }
@@ -361,7 +215,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * @throws {PoolTimeoutError} If none came free within the timeout.
    * @throws {ConnectionError} If a new connection could not be made, or the pool is closed.
    */
-  getConnection(options: AcquireOptions = NO_OPTIONS): Promise<Connection> {
+  getConnection(options: AcquireOptions = NO_OPTIONS): Promise<C> {
     return this.#borrow(options, connectionOf);
   }
 
@@ -372,7 +226,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * @throws {TypeError} If it is not lent by this pool, was already released,
    * or is held by a lease (release the lease instead). No count changes.
    */
-  release(connection: Connection): void {
+  release(connection: C): void {
     const slot = this.#registry.slots.get(connection);
     if (slot === undefined || slot.state !== "lent") {
       throw new TypeError(
@@ -405,9 +259,9 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    */
   stats(): PoolStats {
     return {
-      maxConnections: this.#o.maxConnections,
+      maxConnections: this.#options.maxConnections,
       created: this.#registry.created,
-      idle: this.#registry.idle.length,
+      idle: this.#registry.idleCount,
       inUse: this.#inUse,
       connecting: this.#connector.connecting,
       waiting: this.#permits.waiting,
@@ -428,14 +282,9 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * @returns Resolves once those connections are closed.
    */
   async disconnect(options: DisconnectOptions = {}): Promise<void> {
-    this.#connector.started = false;
+    this.#connector.stop();
     const closing = this.#registry.drainIdle("disconnect");
-    if (options.inUse) {
-      for (const slot of this.#registry.slots.values()) {
-        slot.generation = -1; // never re-pooled when it comes back
-        closing.push(slot.connection.close().catch(noop));
-      }
-    }
+    if (options.inUse) closing.push(...this.#registry.closeAll());
     this.#maintenance.rearm();
     await Promise.all(closing);
   }
@@ -458,7 +307,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * @returns Resolves once the idle connections are closed.
    */
   markStale(): Promise<void> {
-    this.#registry.generation++;
+    this.#registry.markStale();
     const closing = this.#registry.drainIdle("stale");
     this.#connector.refill();
     this.#maintenance.rearm();
@@ -472,7 +321,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    */
   async close(): Promise<void> {
     if (!this.#registry.closed) {
-      this.#registry.closed = true;
+      this.#registry.close();
       const error = new ConnectionError(
         `The pool for ${this.address} was closed while waiting for a connection`,
       );
@@ -492,7 +341,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
 
   /** A description without credentials, such as `ConnectionPool(127.0.0.1:6379 db=0 name=web 2/20 in use)`. */
   override toString(): string {
-    const use = `${this.#inUse}/${this.#o.maxConnections} in use`;
+    const use = `${this.#inUse}/${this.#options.maxConnections} in use`;
     return `${this.constructor.name}(${this.address} ${this.#label} ${use})`;
   }
 
@@ -505,7 +354,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    */
   override addEventListener<K extends keyof PoolEventMap>(
     type: K,
-    listener: ((event: PoolEvent<K>) => void) | null,
+    listener: ((event: PoolEvent<K, C>) => void) | null,
     options?: ListenerOptions,
   ): void;
   /**
@@ -526,7 +375,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     options?: ListenerOptions,
   ): void {
     // Events nobody listens to are never built: the hot path allocates nothing for them.
-    this.#listening |= EVENT_BITS[type] ?? 0;
+    this.#listening |= EVENT_BITS[type as keyof typeof EVENT_BITS] ?? 0;
     super.addEventListener(type, listener as AnyEventListener | null, options);
   }
 
@@ -539,7 +388,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    */
   override removeEventListener<K extends keyof PoolEventMap>(
     type: K,
-    listener: ((event: PoolEvent<K>) => void) | null,
+    listener: ((event: PoolEvent<K, C>) => void) | null,
     options?: ListenerOptions,
   ): void;
   /**
@@ -567,13 +416,13 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
    * a free permit and a ready idle connection, or a waiter granted a permit
    * inside the release() that freed it, which hands it that connection.
    */
-  #borrow<T>(options: AcquireOptions, wrap: (slot: Slot) => T): Promise<T> {
+  #borrow<T>(options: AcquireOptions, wrap: (slot: SlotView<C>) => T): Promise<T> {
     // Captured here, synchronously, so the stack shows the caller.
-    const stack = this.#o.leakDetectionThreshold === null ? undefined : captureStack();
+    const stack = this.#options.leakDetectionThreshold === null ? undefined : captureStack();
     const signal = options.signal;
     if (this.#registry.closed) return Promise.reject(this.#closedError());
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!this.#connector.started) this.#start();
+    this.#connector.start();
     const permit = this.#permits.tryAcquire();
     if (permit !== null) {
       this.#waitTimes.record(0);
@@ -584,7 +433,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
       }
       return this.#prepare(permit, slot, signal, stack, 0).then(wrap);
     }
-    const timeout = options.timeout === undefined ? this.#o.timeout : options.timeout;
+    const timeout = options.timeout === undefined ? this.#options.timeout : options.timeout;
     if (timeout === 0) return Promise.reject(this.#exhaustedError());
     return new Promise<T>((resolve, reject) => {
       this.#permits.queue(
@@ -608,20 +457,14 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     });
   }
 
-  #start(): void {
-    this.#connector.started = true;
-    // After the current acquirer took its permit: warm-up takes what is left.
-    if (this.#o.minIdle > 0) queueMicrotask(() => this.#connector.refill());
-  }
-
   /** The slow path for a permit holder: health-check idle ones, or connect a new one. */
   async #prepare(
     permit: Permit,
-    first: Slot | undefined,
+    first: SlotView<C> | undefined,
     signal: AbortSignal | undefined,
     stack: string | undefined,
     waited: number,
-  ): Promise<Slot> {
+  ): Promise<SlotView<C>> {
     let slot = first;
     const connector = this.#connector;
     while (slot !== undefined && !(await connector.healthy(slot))) slot = this.#registry.takeIdle();
@@ -636,28 +479,29 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     return slot;
   }
 
-  #lend(slot: Slot, permit: Permit, waited: number, stack: string | undefined): void {
-    slot.state = "lent";
-    slot.permit = permit;
+  #lend(slot: SlotView<C>, permit: Permit, waited: number, stack: string | undefined): void {
     this.#inUse++;
     this.#acquired++;
-    const threshold = this.#o.leakDetectionThreshold;
-    if (threshold !== null) {
-      slot.acquiredAt = Date.now();
-      slot.stack = stack;
-      slot.leakReported = false;
-      this.#maintenance.wakeBy(slot.acquiredAt + threshold);
+    const threshold = this.#options.leakDetectionThreshold;
+    if (threshold === null) {
+      this.#registry.lend(slot, permit);
+    } else {
+      const now = this.#options.clock.now();
+      this.#registry.lend(slot, permit, now, stack);
+      this.#maintenance.wakeBy(now + threshold);
     }
-    if (this.#listening & 2) this.#emit("acquire", { connection: slot.connection, waited });
+    if (this.#listening & EVENT_BITS.acquire) {
+      this.#emit("acquire", { connection: slot.connection, waited });
+    }
   }
 
-  #leaseOf(slot: Slot): Lease {
+  #leaseOf(slot: SlotView<C>): Lease<C> {
     const lease = new Lease(slot.connection, this.#releaseLease);
-    slot.holder = lease;
+    this.#registry.hold(slot, lease);
     return lease;
   }
 
-  #releaseLeaseOf(lease: Lease): void {
+  #releaseLeaseOf(lease: Lease<C>): void {
     const slot = this.#registry.slots.get(lease.connection);
     if (slot === undefined || slot.holder !== lease) {
       throw new TypeError(
@@ -667,39 +511,38 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
     this.#giveBack(slot);
   }
 
-  #giveBack(slot: Slot): void {
-    const permit = slot.permit!;
-    slot.permit = null;
-    slot.holder = null;
-    slot.stack = undefined;
+  #giveBack(slot: SlotView<C>): void {
     this.#inUse--;
     this.#released++;
-    const reason = this.#registry.retireReason(slot);
-    if (reason === undefined) this.#registry.idleAgain(slot);
-    if (this.#listening & 4) this.#emit("release", { connection: slot.connection });
+    const { permit, retired: reason } = this.#registry.giveBack(slot);
+    if (this.#listening & EVENT_BITS.release) {
+      this.#emit("release", { connection: slot.connection });
+    }
     if (reason !== undefined) this.#registry.discard(slot, reason);
     // Last: this hands the permit to the longest waiter, who takes the idle connection.
     permit.release();
     if (reason !== undefined) this.#connector.refill();
   }
 
-  #reportLeak(slot: Slot, heldFor: number): void {
+  #reportLeak(slot: SlotView<C>, heldFor: number): void {
     const stack = slot.stack ?? "(no stack)";
-    if (this.#listening & 32) this.#emit("leak", { connection: slot.connection, heldFor, stack });
-    this.#o.logger?.warn(
+    if (this.#listening & EVENT_BITS.leak) {
+      this.#emit("leak", { connection: slot.connection, heldFor, stack });
+    }
+    this.#options.logger?.warn(
       `Possible connection leak: ${slot.connection} has been lent for ${heldFor} ms ` +
-        `(leakDetectionThreshold ${this.#o.leakDetectionThreshold} ms) without being released; ` +
+        `(leakDetectionThreshold ${this.#options.leakDetectionThreshold} ms) without being released; ` +
         `acquired at:\n${stack}`,
     );
   }
 
-  #emit<K extends keyof PoolEventMap>(type: K, detail: PoolEventMap[K]): void {
-    this.dispatchEvent(new PoolEvent(type, detail));
+  #emit<K extends keyof PoolEventMap>(type: K, detail: PoolEventMap<C>[K]): void {
+    this.dispatchEvent(new PoolEvent<K, C>(type, detail));
   }
 
   #exhaustedError(): PoolExhaustedError {
-    const max = this.#o.maxConnections;
-    const hint = this.#o.timeout === 0
+    const max = this.#options.maxConnections;
+    const hint = this.#options.timeout === 0
       ? "raise maxConnections or use BlockingConnectionPool"
       : "raise maxConnections or pass a timeout";
     return new PoolExhaustedError(
@@ -709,7 +552,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
 
   #timeoutError(waited: number): PoolTimeoutError {
     this.#timedOut++;
-    const max = this.#o.maxConnections;
+    const max = this.#options.maxConnections;
     return new PoolTimeoutError(
       `Timed out after ${waited} ms waiting for a connection: ${max} of ${max} in use on ${this.address} ` +
         "(raise maxConnections or timeout, or release connections sooner)",
@@ -723,7 +566,7 @@ export class ConnectionPool extends EventTarget implements AsyncDisposable {
 
 function noop(): void {}
 
-function connectionOf(slot: Slot): Connection {
+function connectionOf<C extends PooledConnection>(slot: SlotView<C>): C {
   return slot.connection;
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Connection } from "../connection/mod.ts";
+import type { PooledConnection } from "./pooled_connection.ts";
 
 /**
  * A connection lent by a pool. Release it once, or let `await using` do it:
@@ -20,10 +21,10 @@ import type { Connection } from "../connection/mod.ts";
  * } // released here, even if the command threw
  * ```
  */
-export class Lease implements AsyncDisposable, Disposable {
+export class Lease<C extends PooledConnection = Connection> implements AsyncDisposable, Disposable {
   /** The lent connection; do not use it after the lease is released. */
-  readonly connection: Connection;
-  #giveBack: ((lease: Lease) => void) | null;
+  readonly connection: C;
+  #giveBack: ((lease: Lease<C>) => void) | null;
 
   /**
    * Made by pools; not constructed by users.
@@ -31,7 +32,7 @@ export class Lease implements AsyncDisposable, Disposable {
    * @param connection The lent connection.
    * @param giveBack Returns the connection to its pool.
    */
-  constructor(connection: Connection, giveBack: (lease: Lease) => void) {
+  constructor(connection: C, giveBack: (lease: Lease<C>) => void) {
     this.connection = connection;
     this.#giveBack = giveBack;
   }

@@ -21,9 +21,10 @@ export type {
   PoolOptions,
   PoolStats,
   WaitSummary,
-} from "./connection_pool.ts";
+} from "./pool_options.ts";
 export { BlockingConnectionPool } from "./blocking_pool.ts";
 export { Lease } from "./lease.ts";
+export type { PooledConnection } from "./pooled_connection.ts";
 export { PoolEvent } from "./pool_event.ts";
 export type {
   AnyEventListener,

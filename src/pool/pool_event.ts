@@ -4,6 +4,7 @@
  * @module
  */
 import type { Connection } from "../connection/mod.ts";
+import type { PooledConnection } from "./pooled_connection.ts";
 
 /**
  * Why a pool closed one of its connections.
@@ -48,19 +49,19 @@ export type DestroyReason =
  * });
  * ```
  */
-export interface PoolEventMap {
+export interface PoolEventMap<C extends PooledConnection = Connection> {
   /** A connection was made and its handshake succeeded. */
-  create: { connection: Connection };
+  create: { connection: C };
   /** A connection was lent; `waited` is how long the acquirer queued, in ms. */
-  acquire: { connection: Connection; waited: number };
+  acquire: { connection: C; waited: number };
   /** A lent connection came back (it may be closed right after: see `destroy`). */
-  release: { connection: Connection };
+  release: { connection: C };
   /** The pool closed a connection, and why. */
-  destroy: { connection: Connection; reason: DestroyReason; error?: Error };
+  destroy: { connection: C; reason: DestroyReason; error?: Error };
   /** A background task failed: warming up `minIdle` connections, or a health check. */
   error: { error: Error; during: "warmUp" | "healthCheck" };
   /** A lease was held longer than `leakDetectionThreshold`; `stack` is the acquirer's. */
-  leak: { connection: Connection; heldFor: number; stack: string };
+  leak: { connection: C; heldFor: number; stack: string };
 }
 
 /**
@@ -77,9 +78,12 @@ export interface PoolEventMap {
  * });
  * ```
  */
-export class PoolEvent<K extends keyof PoolEventMap = keyof PoolEventMap> extends Event {
+export class PoolEvent<
+  K extends keyof PoolEventMap = keyof PoolEventMap,
+  C extends PooledConnection = Connection,
+> extends Event {
   /** What happened: see {@linkcode PoolEventMap}. */
-  readonly detail: PoolEventMap[K];
+  readonly detail: PoolEventMap<C>[K];
 
   /**
    * Made by pools.
@@ -87,7 +91,7 @@ export class PoolEvent<K extends keyof PoolEventMap = keyof PoolEventMap> extend
    * @param type The event type.
    * @param detail What happened.
    */
-  constructor(type: K, detail: PoolEventMap[K]) {
+  constructor(type: K, detail: PoolEventMap<C>[K]) {
     super(type);
     this.detail = detail;
   }

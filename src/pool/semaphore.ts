@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
 import { TimeoutError } from "../errors.ts";
 
 /**
@@ -22,6 +23,8 @@ export interface SemaphoreOptions {
    * @default a `TimeoutError` naming the wait
    */
   timeoutError?: (timeout: number) => Error;
+  /** Reads time and sets the wait timers; tests pass one they drive. @default the system clock */
+  clock?: Clock;
 }
 
 /**
@@ -79,12 +82,12 @@ interface Waiter {
   prev: Waiter | null;
   next: Waiter | null;
   timeout: number;
-  /** When it was queued (Date.now: the one clock read a wait costs on enqueue). */
+  /** When it was queued (the one clock read a wait costs on enqueue). */
   since: number;
   deadline: number;
   /** On the semaphore's one shared deadline timer (deadlines in FIFO order). */
   shared: boolean;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: unknown;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
 }
@@ -115,10 +118,11 @@ export class Semaphore {
   #tail: Waiter | null = null;
   #waiting = 0;
   #timeoutError: (timeout: number) => Error;
+  #clock: Clock;
   #free = (): void => this.#releaseOne();
   #sharedCount = 0;
   #lastSharedDeadline = -Infinity;
-  #sharedTimer: ReturnType<typeof setTimeout> | undefined;
+  #sharedTimer: unknown;
 
   /**
    * Creates a semaphore holding `permits` units.
@@ -134,6 +138,7 @@ export class Semaphore {
     this.#capacity = permits;
     this.#available = permits;
     this.#timeoutError = options.timeoutError ?? defaultTimeoutError;
+    this.#clock = options.clock ?? SYSTEM_CLOCK;
   }
 
   /** How many units exist. */
@@ -239,7 +244,7 @@ export class Semaphore {
       prev: this.#tail,
       next: null,
       timeout: timeout ?? 0,
-      since: Date.now(),
+      since: this.#clock.now(),
       deadline: Infinity,
       shared: false,
       timer: undefined,
@@ -265,7 +270,7 @@ export class Semaphore {
     waiter.deadline = deadline;
     if (deadline < this.#lastSharedDeadline) {
       // Out of order (a shorter timeout than those queued before it): its own timer.
-      waiter.timer = setTimeout(() => this.#expire(waiter), timeout);
+      waiter.timer = this.#clock.setTimeout(() => this.#expire(waiter), timeout);
       return;
     }
     waiter.shared = true;
@@ -275,12 +280,15 @@ export class Semaphore {
   }
 
   #armShared(due: number): void {
-    this.#sharedTimer = setTimeout(this.#onSharedTimer, Math.max(1, due - Date.now()));
+    this.#sharedTimer = this.#clock.setTimeout(
+      this.#onSharedTimer,
+      Math.max(1, due - this.#clock.now()),
+    );
   }
 
   #onSharedTimer = (): void => {
     this.#sharedTimer = undefined;
-    const now = Date.now();
+    const now = this.#clock.now();
     // Shared waiters' deadlines rise in queue order: expire from the head
     // until the first one still in time, then sleep until its deadline.
     let waiter = this.#head;
@@ -311,11 +319,11 @@ export class Semaphore {
     else waiter.next.prev = waiter.prev;
     waiter.prev = waiter.next = null;
     this.#waiting--;
-    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+    if (waiter.timer !== undefined) this.#clock.clearTimeout(waiter.timer);
     if (waiter.shared && --this.#sharedCount === 0) {
       this.#lastSharedDeadline = -Infinity;
       if (this.#sharedTimer !== undefined) {
-        clearTimeout(this.#sharedTimer);
+        this.#clock.clearTimeout(this.#sharedTimer);
         this.#sharedTimer = undefined;
       }
     }
@@ -333,7 +341,7 @@ export class Semaphore {
     // Hand the unit straight to the longest waiter: `#available` stays 0, so
     // nobody calling acquire() before that waiter resumes can take it.
     this.#remove(waiter);
-    waiter.grant(new Permit(this.#free), Date.now() - waiter.since);
+    waiter.grant(new Permit(this.#free), this.#clock.now() - waiter.since);
   }
 }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Commands, DeferredReply, type Transform } from "../client/mod.ts";
+import { checkArguments, Commands, DeferredReply, type Transform } from "../client/mod.ts";
 import { RedisError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { type Entry, execute, type Origin } from "./_exec.ts";
@@ -183,6 +183,7 @@ export class NamedPipeline extends Commands<"deferred", NamedPipeline> {
 
   /** Queues a typed command for this pipeline's connection. */
   protected call<T>(args: RedisArgument[], transform: Transform<T>): DeferredReply<T> {
+    checkArguments(args);
     // Looked up now, so an unknown name fails where the command is written.
     const client = this.#registry.get(this.#name);
     const command = typeof args[0] === "string" ? args[0].toUpperCase() : "A command";

@@ -6,9 +6,9 @@
  */
 import {
   type CommandOptions,
+  type CommandRequest,
   Connection,
   type ConnectionOptions,
-  type ReplySink,
 } from "../connection/mod.ts";
 import { ConnectionError, ReadOnlyError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
@@ -16,14 +16,12 @@ import type { RedisArgument, Reply } from "../protocol/mod.ts";
 /**
  * redis-py's SentinelManagedConnection, for master pools. A READONLY reply
  * calls `onReadOnly` (the pool marks itself stale). On the dispatcher's path
- * (`dispatch`) it also becomes a `ConnectionError` with `written: false`:
+ * (`batch(requests)`) it also becomes a `ConnectionError` with `written: false`:
  * READONLY means the command did not run, so the dispatcher may send it again,
  * on a new connection to the master the sentinels name now. Pipelines and
- * transactions (`send`, `batch`, `command`) keep the ReadOnlyError in place.
+ * transactions (`batch(commands)`, `command`) keep the ReadOnlyError in place.
  */
 export class SentinelManagedConnection extends Connection {
-  /** The pool's stale-marking count when this connection was made. */
-  epoch = 0;
   #onReadOnly: (connection: SentinelManagedConnection) => void;
 
   /**
@@ -38,16 +36,26 @@ export class SentinelManagedConnection extends Connection {
     this.#onReadOnly = onReadOnly;
   }
 
-  override dispatch(args: RedisArgument[], options: CommandOptions, sink: ReplySink): void {
-    super.dispatch(args, options, new ReadOnlyWatch(sink, this.#seen));
+  override command(args: RedisArgument[], options?: CommandOptions): Promise<Reply> {
+    return super.command(args, options).catch((error: Error) => {
+      throw this.#seen(error, false);
+    });
   }
 
-  override send(commands: RedisArgument[][], options?: CommandOptions): Promise<Reply>[] {
-    return super.send(commands, options).map((reply) =>
-      reply.catch((error: Error) => {
-        throw this.#seen(error, false);
-      })
-    );
+  override batch(commands: RedisArgument[][], options?: CommandOptions): Promise<Reply[]>;
+  override batch(requests: readonly CommandRequest[]): void;
+  override batch(
+    commands: readonly (RedisArgument[] | CommandRequest)[],
+    options?: CommandOptions,
+  ): Promise<Reply[]> | void {
+    if (commands.length > 0 && !Array.isArray(commands[0])) {
+      const requests = commands as readonly CommandRequest[];
+      return super.batch(requests.map((request) => new ReadOnlyWatch(request, this.#seen)));
+    }
+    return super.batch(commands as RedisArgument[][], options).then((replies) => {
+      for (const reply of replies) if (reply instanceof Error) this.#seen(reply, false);
+      return replies;
+    });
   }
 
   #seen = (error: Error, convert: boolean): Error => {
@@ -63,17 +71,22 @@ export class SentinelManagedConnection extends Connection {
 }
 
 /** Passes a reply on; a READONLY error is reported first and made retryable. */
-class ReadOnlyWatch implements ReplySink {
+class ReadOnlyWatch implements CommandRequest {
+  readonly args: RedisArgument[];
+  readonly options: CommandOptions;
   constructor(
-    readonly sink: ReplySink,
+    readonly request: CommandRequest,
     readonly seen: (error: Error, convert: boolean) => Error,
-  ) {}
+  ) {
+    this.args = request.args;
+    this.options = request.options;
+  }
 
   resolve(reply: Reply): void {
-    this.sink.resolve(reply);
+    this.request.resolve(reply);
   }
 
   reject(error: Error): void {
-    this.sink.reject(this.seen(error, true));
+    this.request.reject(this.seen(error, true));
   }
 }

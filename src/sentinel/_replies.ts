@@ -5,6 +5,7 @@
  * @module
  */
 import { ReplyError } from "../errors.ts";
+import { replyText } from "../connection/mod.ts";
 import type { Reply } from "../protocol/mod.ts";
 
 /**
@@ -28,16 +29,6 @@ export function addressKey([host, port]: Address): string {
 }
 
 /**
- * Turns a reply to text.
- *
- * @param reply A reply; bytes are decoded as UTF-8.
- * @returns Its text (`""` for undefined or null).
- */
-export function text(reply: Reply | undefined): string {
-  return reply instanceof Uint8Array ? new TextDecoder().decode(reply) : String(reply ?? "");
-}
-
-/**
  * Reads one entry of SENTINEL MASTER / REPLICAS / SENTINELS.
  *
  * @param reply A flat `[key, value, ...]` list (RESP2) or a map (RESP3).
@@ -46,9 +37,11 @@ export function text(reply: Reply | undefined): string {
 export function fieldsOf(reply: Reply): Map<string, string> {
   const fields = new Map<string, string>();
   if (reply instanceof Map) {
-    for (const [key, value] of reply) fields.set(text(key), text(value));
+    for (const [key, value] of reply) fields.set(replyText(key), replyText(value));
   } else if (Array.isArray(reply)) {
-    for (let i = 0; i + 1 < reply.length; i += 2) fields.set(text(reply[i]), text(reply[i + 1]));
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      fields.set(replyText(reply[i]), replyText(reply[i + 1]));
+    }
   }
   return fields;
 }
@@ -97,7 +90,7 @@ export function judgeMaster(
   if (!Array.isArray(addrReply) || addrReply.length < 2) {
     return `does not know a master named "${name}"`;
   }
-  const address: Address = [text(addrReply[0]), Number(text(addrReply[1]))];
+  const address: Address = [replyText(addrReply[0]), Number(replyText(addrReply[1]))];
   if (masterReply instanceof ReplyError) return `error: ${masterReply.message}`;
   const fields = fieldsOf(masterReply);
   const known = entryAddress(fields);
@@ -153,5 +146,5 @@ export function sentinelPeers(reply: Reply): Address[] {
  * @returns `"master"`, `"slave"`, `"sentinel"`, or what came back.
  */
 export function roleOf(reply: Reply): string {
-  return Array.isArray(reply) ? text(reply[0]) : text(reply);
+  return Array.isArray(reply) ? replyText(reply[0]) : replyText(reply);
 }

@@ -4,9 +4,13 @@
  *
  * @module
  */
-import type { Connection } from "../connection/mod.ts";
-import type { Reply } from "../protocol/mod.ts";
-import { type Address, addressKey, text } from "./_replies.ts";
+import {
+  type Connection,
+  type PubSubMessage,
+  replyText,
+  SubscriberSession,
+} from "../connection/mod.ts";
+import { type Address, addressKey } from "./_replies.ts";
 
 /**
  * One failover step a sentinel announced for a master group.
@@ -161,10 +165,9 @@ export class FailoverWatch {
     const connection = this.#open(address);
     const subscription: Subscription = { connection, failures, timer: undefined };
     this.#subscriptions.set(key, subscription);
-    connection.subscriberMode = true;
-    connection.onPush = (frame) => this.#onFrame(key, frame);
+    const session = new SubscriberSession(connection, (message) => this.#onMessage(key, message));
     connection.onClose(() => this.#onClose(key, address, subscription));
-    connection.writeOnly([["SUBSCRIBE", ...Object.keys(CHANNELS)]]).then(
+    session.subscribe("channel", Object.keys(CHANNELS)).then(
       () => subscription.failures = 0,
       () => connection.destroy(),
     );
@@ -180,12 +183,10 @@ export class FailoverWatch {
     }, wait);
   }
 
-  #onFrame(sentinel: string, frame: Reply[]): void {
-    if (text(frame[0]) !== "message") return;
-    const channel = text(frame[1]);
+  #onMessage(sentinel: string, { channel, payload }: PubSubMessage): void {
     const kind = CHANNELS[channel];
     if (kind === undefined) return;
-    const event = parseEvent(kind, channel, text(frame[2]).split(" "), sentinel);
+    const event = parseEvent(kind, channel, replyText(payload).split(" "), sentinel);
     if (event === undefined) return;
     for (const listener of [...(this.#listeners.get(event.name) ?? [])]) listener(event);
   }

@@ -1,20 +1,12 @@
 /**
- * Redis Sentinel: discovery, `SentinelConnectionPool`, and failover handling.
- *
- * @example
- * ```ts
- * import { Sentinel } from "@redwire/redis";
- *
- * await using sentinel = new Sentinel([["127.0.0.1", 26379]]);
- * await using master = sentinel.masterFor("mymaster");
- * await master.set("k", "v");
- * ```
+ * Redis Sentinel below the client: discovery, `SentinelConnectionPool`, and
+ * failover announcements. `Sentinel` (in the client layer) adds the methods
+ * that make clients.
  *
  * @module
  */
-export { Sentinel, sentinelClientOptions } from "./sentinel.ts";
-export { registerSentinelClient } from "./sentinel_client.ts";
-export type { SentinelClientInit } from "./sentinel_client.ts";
+export { sentinelClientOptions, SentinelDiscovery } from "./sentinel_discovery.ts";
+export type { SentinelClientInit } from "./sentinel_discovery.ts";
 export type {
   SentinelAddress,
   SentinelClientOptions,
@@ -22,7 +14,7 @@ export type {
   SentinelOptions,
 } from "./sentinel_options.ts";
 export { SentinelConnectionPool } from "./sentinel_pool.ts";
-export type { SentinelPoolOptions } from "./sentinel_pool.ts";
+export type { SentinelPoolOptions, SentinelSource } from "./sentinel_pool.ts";
 export { parseSentinelUrl } from "./sentinel_url.ts";
 export type { SentinelUrl } from "./sentinel_url.ts";
 export type { FailoverEvent, FailoverListener } from "./failover_watch.ts";

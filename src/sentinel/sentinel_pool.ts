@@ -4,13 +4,35 @@
  *
  * @module
  */
+import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
 import { Connection, type ConnectionOptions } from "../connection/mod.ts";
 import { MasterNotFoundError, ReplicaNotFoundError, type SentinelAnswer } from "../errors.ts";
 import { BlockingConnectionPool, type DisconnectOptions, type PoolOptions } from "../pool/mod.ts";
 import { type Address, addressKey, roleOf } from "./_replies.ts";
 import { SentinelManagedConnection } from "./_managed_connection.ts";
-import type { FailoverEvent } from "./failover_watch.ts";
-import type { Sentinel } from "./sentinel.ts";
+import type { FailoverEvent, FailoverListener } from "./failover_watch.ts";
+
+/**
+ * What a {@linkcode SentinelConnectionPool} asks of the sentinels: a
+ * `Sentinel` (or `SentinelDiscovery`) is one.
+ *
+ * @example
+ * ```ts
+ * import { Sentinel, type SentinelSource } from "@redwire/redis";
+ *
+ * const source: SentinelSource = new Sentinel([["127.0.0.1", 26379]]);
+ * ```
+ */
+export interface SentinelSource {
+  /** The sentinels, in the order they are asked. */
+  readonly sentinels: [host: string, port: number][];
+  /** Where the master of `name` is now. */
+  discoverMaster(name: string): Promise<[host: string, port: number]>;
+  /** The usable replicas of `name`. */
+  discoverReplicas(name: string): Promise<[host: string, port: number][]>;
+  /** Calls `listener` with each failover step for `name`; returns what stops it. */
+  onFailover(name: string, listener: FailoverListener): () => void;
+}
 
 /**
  * Options of {@linkcode SentinelConnectionPool}: the data nodes' connection
@@ -26,8 +48,8 @@ import type { Sentinel } from "./sentinel.ts";
  * ```
  */
 export interface SentinelPoolOptions extends Omit<PoolOptions, "host" | "port" | "path"> {
-  /** The sentinels to ask. */
-  sentinel: Sentinel;
+  /** The sentinels to ask (a `Sentinel`). */
+  sentinel: SentinelSource;
   /** The master group name the sentinels monitor, such as `"mymaster"`. */
   serviceName: string;
   /** Connect to the master, or to replicas in turn. @default "master" */
@@ -73,16 +95,19 @@ const PROMOTION_POLL = 20;
  */
 export class SentinelConnectionPool extends BlockingConnectionPool {
   /** The sentinels this pool asks. */
-  readonly sentinel: Sentinel;
+  readonly sentinel: SentinelSource;
   /** The master group name. */
   readonly serviceName: string;
   /** Whether connections go to the master or to replicas. */
   readonly role: "master" | "replica";
   #data: ConnectionOptions;
+  #clock: Clock;
   #watchFailover: boolean;
   #masterFallback: boolean;
   #holdLimit: number;
   #epoch = 0;
+  /** The stale-marking count when each adopted connection was made. */
+  #epochOf = new WeakMap<Connection, number>();
   #current: string | undefined;
   #trusted = false;
   #rotation = 0;
@@ -113,6 +138,7 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
     this.serviceName = serviceName;
     this.role = role;
     this.#data = dataPart(options);
+    this.#clock = this.#data.clock ?? SYSTEM_CLOCK;
     this.#watchFailover = watchFailover;
     this.#masterFallback = masterFallback;
     const limit = this.#data.socketConnectTimeout;
@@ -167,7 +193,7 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
     // A failover the sentinels announced: wait for its promoted replica
     // rather than write to a master about to be demoted (those writes would be lost).
     for (let hold = this.#hold; hold !== undefined; hold = this.#hold) {
-      if (Date.now() >= hold.until) {
+      if (this.#clock.now() >= hold.until) {
         this.#hold = undefined; // the failover took too long: ask the sentinels as usual
         break;
       }
@@ -175,7 +201,7 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
         const connection = await this.#tryMaster(hold.promoted);
         if (connection !== undefined) return this.#adopt(connection, hold.promoted);
       }
-      await this.#nextEvent(hold.promoted ? PROMOTION_POLL : hold.until - Date.now());
+      await this.#nextEvent(hold.promoted ? PROMOTION_POLL : hold.until - this.#clock.now());
     }
     const address = await this.#discoverMaster();
     const connection = await this.#open(address);
@@ -298,7 +324,7 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
       this.#trusted = true;
     }
     const epoch = this.#epoch;
-    if (connection instanceof SentinelManagedConnection) connection.epoch = epoch;
+    this.#epochOf.set(connection, epoch);
     connection.onClose((error) => {
       if (error !== undefined && epoch === this.#epoch) void this.markStale();
     });
@@ -308,7 +334,7 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
   #staleIfCurrent(connection: SentinelManagedConnection): void {
     // One READONLY (or one broken connection) is enough; the others on
     // connections from before are already condemned.
-    if (connection.epoch === this.#epoch) void this.markStale();
+    if (this.#epochOf.get(connection) === this.#epoch) void this.markStale();
   }
 
   #asked(): string {
@@ -334,7 +360,7 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
         this.#hold = {
           previous,
           promoted: event.master ?? hold?.promoted,
-          until: hold?.until ?? Date.now() + this.#holdLimit,
+          until: hold?.until ?? this.#clock.now() + this.#holdLimit,
         };
         if (hold === undefined) void this.markStale();
         break;
@@ -355,10 +381,11 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
   /** Resolves at the next failover event, or after `ms`. */
   #nextEvent(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = Number.isFinite(ms) ? setTimeout(done, Math.max(0, ms)) : undefined;
+      const clock = this.#clock;
+      const timer = Number.isFinite(ms) ? clock.setTimeout(done, Math.max(0, ms)) : undefined;
       const wake = this.#wake;
       function done(): void {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         const at = wake.indexOf(done);
         if (at >= 0) wake.splice(at, 1);
         resolve();
@@ -398,6 +425,8 @@ const OWN_KEYS = ["sentinel", "serviceName", "role", "watchFailover", "masterFal
 function poolPart(options: SentinelPoolOptions): PoolOptions {
   const picked: Record<string, unknown> = {};
   for (const key of POOL_KEYS) if (options[key] !== undefined) picked[key] = options[key];
+  // The pool's chores keep the connections' time.
+  if (options.clock !== undefined) picked.clock = options.clock;
   return picked as PoolOptions;
 }
 

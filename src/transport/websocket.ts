@@ -9,6 +9,7 @@
 import { ConnectionError, TimeoutError } from "../errors.ts";
 import type { OpenOptions, Transport, TransportFactory } from "./transport.ts";
 import { ChunkQueue } from "./_chunk_queue.ts";
+import { BRIDGE_PROTOCOL, tokenSubprotocol } from "./bridge_handshake.ts";
 
 /**
  * The events a {@linkcode WebSocketLike} dispatches, as far as the transport
@@ -127,10 +128,6 @@ export interface WebSocketTransportOptions {
   highWaterMark?: number;
 }
 
-/** The subprotocol the redwire bridge selects. */
-const BRIDGE_PROTOCOL = "redwire";
-/** Prefix of the subprotocol that carries the token. */
-const TOKEN_PREFIX = "token.";
 const DEFAULTS = { connectTimeout: 10_000, highWaterMark: 1024 * 1024 } as const;
 /** Largest message sent at once: a big write goes out as several frames. */
 const FRAME_SIZE = 1024 * 1024;
@@ -234,8 +231,8 @@ function resolveSettings(url: string, options: WebSocketTransportOptions): Setti
     if (typeof options.token !== "string" || options.token === "") {
       throw new TypeError("token must be a non-empty string");
     }
-    const encoded = base64url(new TextEncoder().encode(options.token));
-    protocols.push(TOKEN_PREFIX + encoded);
+    const { protocol, encoded } = tokenSubprotocol(options.token);
+    protocols.push(protocol);
     secrets.push(options.token, encoded);
   }
   const nagle = IS_DENO && Socket === (globalThis as { WebSocket?: unknown }).WebSocket;
@@ -433,12 +430,6 @@ function redact(message: string, secrets: string[]): string {
   let result = message;
   for (const secret of secrets) result = result.split(secret).join("[redacted]");
   return result;
-}
-
-function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
 function messageOf(error: unknown): string {

@@ -1,4 +1,8 @@
-/** Reply shapers shared by the typed commands; they accept RESP2 and RESP3 shapes. */
+/**
+ * Reply shapers shared by the typed commands. Each accepts the RESP2 and the
+ * RESP3 form of its reply and returns one shape, so a method's reply does not
+ * depend on the protocol.
+ */
 import type { Reply } from "../../protocol/mod.ts";
 
 /** A function turning a raw reply into a command's typed result. */
@@ -6,73 +10,166 @@ export type Transform<T> = (reply: Reply) => T;
 
 const decoder = new TextDecoder();
 
-function text(reply: Reply): string {
+/** A reply as text (bytes decoded as UTF-8). */
+export function text(reply: Reply): string {
   return reply instanceof Uint8Array ? decoder.decode(reply) : String(reply);
 }
 
+/** The reply unchanged; the client skips shaping for it. */
 export const asIs = <T>(reply: Reply): T => reply as T;
 
+/** An integer or a double (RESP3) or their text (RESP2) as a number. */
 export function toNumber(reply: Reply): number {
   return typeof reply === "number" ? reply : Number(text(reply));
 }
 
+/** As {@linkcode toNumber}, nil staying null. */
 export function toNumberOrNull(reply: Reply): number | null {
   return reply === null ? null : toNumber(reply);
 }
 
+/** Each element through {@linkcode toNumberOrNull}. */
+export function toNumbersOrNull(reply: Reply): (number | null)[] {
+  return (reply as Reply[]).map(toNumberOrNull);
+}
+
+/** Each element through {@linkcode toNumber}. */
+export function toNumbers(reply: Reply): number[] {
+  return (reply as Reply[]).map(toNumber);
+}
+
+/** 1 / 0 (or a RESP3 boolean) as true / false. */
 export function toBoolean(reply: Reply): boolean {
   return reply === 1 || reply === true;
 }
 
+/** Each element through {@linkcode toBoolean}. */
 export function toBooleans(reply: Reply): boolean[] {
   return (reply as Reply[]).map(toBoolean);
 }
 
+/** A status reply: true for OK; nil (SET NX/XX not applied) is false. */
 export function toOk(reply: Reply): boolean {
   return reply === "OK" || (reply instanceof Uint8Array && text(reply) === "OK");
 }
 
-/** A flat `[k, v, k, v]` array (RESP2) or a Map (RESP3) as a record. */
-export function toRecord(reply: Reply): Record<string, string> {
-  const record: Record<string, string> = {};
+/** A status reply as text, such as TYPE's "string" (bytes decoded). */
+export function toStatus(reply: Reply): string {
+  return text(reply);
+}
+
+/** A null-prototype record, so a `__proto__` field is an ordinary key. */
+export function emptyRecord<T>(): Record<string, T> {
+  return Object.create(null);
+}
+
+/** A flat `[k, v, k, v]` array (RESP2) or a Map (RESP3) as a null-prototype record. */
+export function toRecord<T = Reply>(reply: Reply): Record<string, T> {
+  const record = emptyRecord<T>();
   if (reply instanceof Map) {
-    for (const [key, value] of reply) record[text(key)] = value as string;
-  } else {
-    const items = reply as Reply[];
-    for (let i = 0; i + 1 < items.length; i += 2) record[text(items[i]!)] = items[i + 1] as string;
+    for (const [key, value] of reply) record[text(key)] = value as T;
+  } else if (Array.isArray(reply)) {
+    for (let i = 0; i + 1 < reply.length; i += 2) record[text(reply[i]!)] = reply[i + 1] as T;
   }
   return record;
 }
 
+function camel(name: string): string {
+  return name.replace(/[-_ ]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** As {@linkcode toRecord}, with `kebab-case` keys in camelCase (XINFO, MEMORY STATS ...). */
+export function toFields<T>(reply: Reply): T {
+  const record = emptyRecord<Reply>();
+  if (reply instanceof Map) {
+    for (const [key, value] of reply) record[camel(text(key))] = value;
+  } else if (Array.isArray(reply)) {
+    for (let i = 0; i + 1 < reply.length; i += 2) record[camel(text(reply[i]!))] = reply[i + 1]!;
+  }
+  return record as T;
+}
+
+/** A list of field lists, each through {@linkcode toFields}. */
+export function toFieldsList<T>(reply: Reply): T[] {
+  return (reply as Reply[]).map((item) => toFields<T>(item));
+}
+
 /** A set reply (RESP3 Set, RESP2 array) as an array. */
-export function toArray(reply: Reply): string[] {
-  return (reply instanceof Set ? [...reply] : reply) as string[];
+export function toArray<T>(reply: Reply): T[] {
+  return (reply instanceof Set ? [...reply] : reply) as T[];
+}
+
+/** A scored member, as WITHSCORES and ZPOP replies give them. */
+export interface Scored<V> {
+  /** The member. */
+  member: V;
+  /** Its score. */
+  score: number;
 }
 
 /** WITHSCORES replies: flat pairs (RESP2) or nested pairs (RESP3). */
-export function toScored(reply: Reply): { member: string; score: number }[] {
+export function toScored<V>(reply: Reply): Scored<V>[] {
   const items = reply as Reply[];
   if (items.length > 0 && Array.isArray(items[0])) {
     return (items as Reply[][]).map(([member, score]) => ({
-      member: member as string,
+      member: member as V,
       score: toNumber(score!),
     }));
   }
-  const scored: { member: string; score: number }[] = [];
+  const scored: Scored<V>[] = [];
   for (let i = 0; i + 1 < items.length; i += 2) {
-    scored.push({ member: items[i] as string, score: toNumber(items[i + 1]!) });
+    scored.push({ member: items[i] as V, score: toNumber(items[i + 1]!) });
   }
   return scored;
 }
 
-/** BLPOP / BRPOP: `[key, value]` or null. */
-export function toKeyValue(reply: Reply): [string, string] | null {
-  return reply === null ? null : (reply as [string, string]);
+/** ZRANK/ZREVRANK WITHSCORE is 7.2+; on 7.0 a pair `[member, score]` or null. */
+export function toScoredOne<V>(reply: Reply): Scored<V> | null {
+  if (reply === null || (Array.isArray(reply) && reply.length === 0)) return null;
+  return toScored<V>(reply)[0] ?? null;
 }
 
-/** BZPOPMIN / BZPOPMAX: `[key, member, score]` or null; the score is a string (RESP2) or a double (RESP3). */
-export function toKeyMemberScore(reply: Reply): [string, string, number] | null {
+/** Field-value pairs: flat (RESP2) or nested (RESP3) as `[field, value]` tuples. */
+export function toPairs<V>(reply: Reply): [V, V][] {
+  const items = reply as Reply[];
+  if (items.length > 0 && Array.isArray(items[0])) return items as [V, V][];
+  const pairs: [V, V][] = [];
+  for (let i = 0; i + 1 < items.length; i += 2) pairs.push([items[i] as V, items[i + 1] as V]);
+  return pairs;
+}
+
+/** BLPOP / BRPOP: `[key, value]` or null. */
+export function toKeyValue<V>(reply: Reply): [string, V] | null {
+  if (reply === null) return null;
+  const [key, value] = reply as Reply[];
+  return [text(key!), value as V];
+}
+
+/** BZPOPMIN / BZPOPMAX: `{ key, member, score }` or null. */
+export function toKeyScored<V>(reply: Reply): { key: string; member: V; score: number } | null {
   if (reply === null) return null;
   const [key, member, score] = reply as Reply[];
-  return [key as string, member as string, toNumber(score!)];
+  return { key: text(key!), member: member as V, score: toNumber(score!) };
+}
+
+/** LMPOP / BLMPOP: `{ key, elements }` or null. */
+export function toKeyElements<V>(reply: Reply): { key: string; elements: V[] } | null {
+  if (reply === null) return null;
+  const [key, elements] = reply as Reply[];
+  return { key: text(key!), elements: elements as V[] };
+}
+
+/** ZMPOP / BZMPOP: `{ key, members }` or null. */
+export function toKeyMembers<V>(reply: Reply): { key: string; members: Scored<V>[] } | null {
+  if (reply === null) return null;
+  const [key, members] = reply as Reply[];
+  return { key: text(key!), members: toScored<V>(members!) };
+}
+
+/** SCAN-family replies: `[cursor, items]` with the cursor as text. */
+export function toCursor<T>(shape: (items: Reply) => T): Transform<[string, T]> {
+  return (reply) => {
+    const [cursor, items] = reply as Reply[];
+    return [text(cursor!), shape(items!)];
+  };
 }

@@ -1,134 +1,139 @@
-/** Every typed command, shared by the client, pipelines and MULTI. */
-import type { RedisArgument, Reply } from "../../protocol/mod.ts";
-import type { RedisKey, Result, ResultKind } from "./_base.ts";
-import { SetCommands } from "./sets_zsets.ts";
-import { asIs, toNumber, toOk, toRecord } from "./_transforms.ts";
+/**
+ * Every typed command, written once and shared by the client, pipelines,
+ * MULTI, named pipelines and the cluster client.
+ *
+ * Where a method lives (each class extends the one above it):
+ *
+ * | file             | class                | commands                                             |
+ * |------------------|----------------------|------------------------------------------------------|
+ * | _base.ts         | CommandBase          | `call`, the one thing a front end implements          |
+ * | keys.ts          | KeyCommands          | del, exists, expire*, ttl, rename, scan, sort, object* |
+ * | strings.ts       | StringCommands       | get, set, mget, mset, incr*, getex, lcs, setex ...     |
+ * | bitmaps.ts       | BitmapCommands       | bit*, getbit, setbit, pf* (HyperLogLog)               |
+ * | hashes.ts        | HashCommands         | h*                                                     |
+ * | lists.ts         | ListCommands         | l*, r*, blpop, brpop, blmove, blmpop                  |
+ * | sets.ts          | SetCommands          | s* (sadd, smembers, sinter, sscan ...)                |
+ * | zsets.ts         | SortedSetCommands    | z*, bzpop*, bzmpop                                     |
+ * | streams.ts       | StreamCommands       | x* (xadd, xreadgroup, xgroup*, xinfo*, xautoclaim ...) |
+ * | geo.ts           | GeoCommands          | geo*                                                   |
+ * | scripting.ts     | ScriptingCommands    | eval*, fcall*, script*, function*, registerScript, publish, pubsub* |
+ * | connection.ts    | ConnectionCommands   | client*, echo, ping                                    |
+ * | server.ts        | ServerCommands       | config*, command*, info, flush*, save, time, role ... |
+ * | admin.ts         | AdminCommands        | acl*, latency*, memory*, module*, slowlog*            |
+ * | cluster.ts       | ClusterCommands      | cluster*, asking, readonly, readwrite                 |
+ * | mod.ts           | Commands             | the full set; DEDICATED_COMMANDS                      |
+ * | iterators.ts     | ClientCommands       | scanIterator, hscanIterator, sscanIterator, zscanIterator |
+ *
+ * Method names: the command in lowercase (`get`, `zrangestore`), a
+ * container's subcommand in camelCase after it (`clientList`, `xgroupCreate`,
+ * `objectFreq`), `-` and `_` dropped with the next letter capitalized
+ * (`evalRo`, `clusterCountFailureReports`).
+ *
+ * @module
+ */
+import type { Bulk, ResultKind } from "./_base.ts";
+import { ClusterCommands } from "./cluster.ts";
 
 export { CommandBase } from "./_base.ts";
-export type { RedisKey, Result, ResultKind, ResultKinds } from "./_base.ts";
-export { KeyStringCommands } from "./keys_strings.ts";
-export { HashListCommands } from "./hashes_lists.ts";
-export { SetCommands } from "./sets_zsets.ts";
-export type { ScanOptions, SetOptions } from "./keys_strings.ts";
-export type { ScoredMember } from "./sets_zsets.ts";
+export type { Bulk, Chain, RedisKey, Result, ResultKind, ResultKinds } from "./_base.ts";
 export type { Transform } from "./_transforms.ts";
+export { checkArguments, closestName, commandName, describeValue } from "./_validate.ts";
+export { Script } from "./scripting.ts";
 
 /**
- * Filters of CLIENT KILL.
+ * Commands with a dedicated API instead of a method, and why. `sendCommand`
+ * refuses those that would change a pooled connection's state.
  *
  * @example
  * ```ts
- * import type { ClientKillFilter } from "@redwire/redis";
+ * import { DEDICATED_COMMANDS } from "@redwire/redis";
  *
- * const filter: ClientKillFilter = { type: "normal", skipMe: true };
+ * console.log(DEDICATED_COMMANDS.SUBSCRIBE); // "use redis.subscribe(channels, handler)"
  * ```
  */
-export interface ClientKillFilter {
-  /** Kill the client with this id. */
-  id?: number;
-  /** Kill the client at this `ip:port`. */
-  addr?: string;
-  /** Kill clients of this type. */
-  type?: "normal" | "master" | "replica" | "pubsub";
-  /** Kill clients authenticated as this user. */
-  user?: string;
-  /** Spare the connection that sends the command. @default true */
-  skipMe?: boolean;
-}
+export const DEDICATED_COMMANDS: Readonly<Record<string, string>> = Object.freeze({
+  MULTI: "use redis.multi() or redis.watch(keys, fn)",
+  EXEC: "use redis.multi() or redis.watch(keys, fn)",
+  DISCARD: "use redis.multi() or redis.watch(keys, fn)",
+  WATCH: "use redis.watch(keys, fn), which owns one connection for the transaction",
+  UNWATCH: "use redis.watch(keys, fn); it sends UNWATCH before the connection goes back",
+  SUBSCRIBE: "use redis.subscribe(channels, handler)",
+  PSUBSCRIBE: "use redis.psubscribe(patterns, handler)",
+  SSUBSCRIBE: "use redis.subscribe(); a pooled connection cannot enter subscriber mode",
+  UNSUBSCRIBE: "use subscription.unsubscribe()",
+  PUNSUBSCRIBE: "use subscription.unsubscribe()",
+  SUNSUBSCRIBE: "use subscription.unsubscribe()",
+  AUTH: "set the username / password options; every connection authenticates on connect",
+  HELLO: "set the protocol option; every connection sends HELLO on connect",
+  SELECT: "set the db option (or use another client); a pooled connection must keep its db",
+  QUIT: "use redis.close()",
+  RESET: "use redis.close() and a new client",
+  MONITOR: "open a dedicated Connection: MONITOR turns it into a stream of commands",
+  PSYNC: "replication internals: a replica's handshake, not a client command",
+  SYNC: "replication internals: a replica's handshake, not a client command",
+  REPLCONF: "replication internals: a replica's handshake, not a client command",
+  DEBUG: "server debugging that can crash or stall the server; use sendCommand on purpose",
+  "CLIENT REPLY":
+    "a connection that skips replies breaks the reply order; use sendCommand on a dedicated Connection",
+});
 
 /**
- * Scripting, server and connection commands, on top of the data commands.
- * Each front end (client, pipeline, MULTI, named pipeline) extends this.
+ * The full command set. Each front end (client, pipeline, MULTI, named
+ * pipeline, cluster) extends it and implements `call`.
  */
-export abstract class Commands<K extends ResultKind, S> extends SetCommands<K, S> {
-  /** EVAL a Lua script with keys and arguments. */
-  eval(script: string, keys: RedisKey[] = [], args: RedisArgument[] = []): Result<Reply, K, S> {
-    return this.call(["EVAL", script, keys.length, ...keys, ...args], asIs<Reply>);
-  }
-  /** EVALSHA a loaded script (NoScriptError when the server lacks it). */
-  evalsha(sha: string, keys: RedisKey[] = [], args: RedisArgument[] = []): Result<Reply, K, S> {
-    return this.call(["EVALSHA", sha, keys.length, ...keys, ...args], asIs<Reply>);
-  }
-  /** SCRIPT LOAD: the script's SHA1. */
-  scriptLoad(script: string): Result<string, K, S> {
-    return this.call(["SCRIPT", "LOAD", script], asIs<string>);
-  }
-  /** SCRIPT EXISTS: one number per SHA (1 loaded, 0 not). */
-  scriptExists(...shas: string[]): Result<number[], K, S> {
-    return this.call(["SCRIPT", "EXISTS", ...shas], asIs<number[]>);
-  }
-  /** SCRIPT FLUSH. */
-  scriptFlush(): Result<boolean, K, S> {
-    return this.call(["SCRIPT", "FLUSH"], toOk);
-  }
-  /** PUBLISH: how many subscribers received the message. */
-  publish(channel: string, message: RedisArgument): Result<number, K, S> {
-    return this.call(["PUBLISH", channel, message], toNumber);
-  }
-  /** INFO, as the server's text. */
-  info(section?: string): Result<string, K, S> {
-    return this.call(section === undefined ? ["INFO"] : ["INFO", section], asIs<string>);
-  }
-  /** CLIENT LIST, as the server's text (one line per client). */
-  clientList(): Result<string, K, S> {
-    return this.call(["CLIENT", "LIST"], asIs<string>);
-  }
-  /** CLIENT KILL with filters: how many clients were killed. */
-  clientKill(filter: ClientKillFilter): Result<number, K, S> {
-    const args: RedisArgument[] = ["CLIENT", "KILL"];
-    if (filter.id !== undefined) args.push("ID", filter.id);
-    if (filter.addr !== undefined) args.push("ADDR", filter.addr);
-    if (filter.type !== undefined) args.push("TYPE", filter.type);
-    if (filter.user !== undefined) args.push("USER", filter.user);
-    args.push("SKIPME", filter.skipMe === false ? "no" : "yes");
-    return this.call(args, toNumber);
-  }
-  /** CLIENT SETNAME, for the connection that runs it (use `clientName` to name every connection). */
-  clientSetName(name: string): Result<boolean, K, S> {
-    return this.call(["CLIENT", "SETNAME", name], toOk);
-  }
-  /** CLIENT GETNAME of the connection that runs it. */
-  clientGetName(): Result<string | null, K, S> {
-    return this.call(["CLIENT", "GETNAME"], asIs<string | null>);
-  }
-  /** CLIENT ID of the connection that runs it. */
-  clientId(): Result<number, K, S> {
-    return this.call(["CLIENT", "ID"], toNumber);
-  }
-  /** CONFIG GET: matching parameters as a record. */
-  configGet(pattern: string): Result<Record<string, string>, K, S> {
-    return this.call(["CONFIG", "GET", pattern], toRecord);
-  }
-  /** CONFIG SET one parameter. */
-  configSet(parameter: string, value: RedisArgument): Result<boolean, K, S> {
-    return this.call(["CONFIG", "SET", parameter, value], toOk);
-  }
-  /** PING: "PONG", or the message echoed. */
-  ping(message?: string): Result<string, K, S> {
-    return this.call(message === undefined ? ["PING"] : ["PING", message], asIs<string>);
-  }
-  /** ECHO. */
-  echo(message: RedisArgument): Result<string, K, S> {
-    return this.call(["ECHO", message], asIs<string>);
-  }
-  /** DBSIZE: keys in the selected database. */
-  dbsize(): Result<number, K, S> {
-    return this.call(["DBSIZE"], toNumber);
-  }
-  /** FLUSHDB: removes every key of the selected database. */
-  flushdb(): Result<boolean, K, S> {
-    return this.call(["FLUSHDB"], toOk);
-  }
-  /** FLUSHALL: removes every key of every database. */
-  flushall(): Result<boolean, K, S> {
-    return this.call(["FLUSHALL"], toOk);
-  }
-  /** TIME: server time as `[seconds, microseconds]`. */
-  time(): Result<[string, string], K, S> {
-    return this.call(["TIME"], asIs<[string, string]>);
-  }
-  /** WAIT for `replicas` to acknowledge earlier writes, up to `timeout` ms: how many did. */
-  wait(replicas: number, timeout: number): Result<number, K, S> {
-    return this.call(["WAIT", replicas, timeout], toNumber);
-  }
-}
+export abstract class Commands<K extends ResultKind, S, V extends Bulk = string>
+  extends ClusterCommands<K, S, V> {}
+
+export type {
+  CopyOptions,
+  ExpireOptions,
+  MigrateOptions,
+  RestoreOptions,
+  ScanOptions,
+  SortOptions,
+} from "./keys.ts";
+export type { GetExOptions, LcsMatches, LcsOptions, SetOptions } from "./strings.ts";
+export type { BitFieldOperation, BitRange } from "./bitmaps.ts";
+export type { HashFields, ScanMatchOptions } from "./hashes.ts";
+export type { KeyElements, ListSide, LposOptions } from "./lists.ts";
+export type {
+  KeyMembers,
+  KeyScored,
+  ScoreBound,
+  ScoredMember,
+  ZAddOptions,
+  ZCombineOptions,
+  ZRangeOptions,
+} from "./zsets.ts";
+export type { Limit } from "./_options.ts";
+export type {
+  AutoClaimResult,
+  PendingEntry,
+  PendingSummary,
+  StreamConsumerInfo,
+  StreamEntry,
+  StreamGroupInfo,
+  StreamInfo,
+  StreamMessages,
+} from "./_streams.ts";
+export type {
+  StreamIds,
+  XAddOptions,
+  XClaimOptions,
+  XReadOptions,
+  XTrimOptions,
+} from "./streams.ts";
+export type {
+  GeoFrom,
+  GeoMember,
+  GeoPosition,
+  GeoSearchOptions,
+  GeoSearchResult,
+  GeoShape,
+  GeoUnit,
+} from "./geo.ts";
+export type { FunctionLibrary, RegisteredScript } from "./scripting.ts";
+export type { ClientKillFilter, ClientTrackingOptions } from "./connection.ts";
+export type { CommandInfo, ShutdownOptions } from "./server.ts";
+export type { LatencyEvent, SlowlogEntry } from "./admin.ts";
+export type { ClusterShard } from "./cluster.ts";

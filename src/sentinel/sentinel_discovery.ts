@@ -1,10 +1,16 @@
 /**
- * `Sentinel`: asks Redis Sentinel where a master and its replicas are, and
- * makes clients that follow the master through failovers.
+ * `SentinelDiscovery`: asks Redis Sentinel where a master and its replicas
+ * are, watches failovers, and makes the pools that follow them. The client
+ * layer's `Sentinel` adds `masterFor()` / `replicaFor()`, which make clients.
  *
  * @module
  */
-import { Connection, type ConnectionOptions } from "../connection/mod.ts";
+import {
+  Connection,
+  type ConnectionOptions,
+  type ErrorClass,
+  type RetryPolicy,
+} from "../connection/mod.ts";
 import {
   ConnectionError,
   MasterNotFoundError,
@@ -13,11 +19,8 @@ import {
 } from "../errors.ts";
 import type { SentinelAnswer } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
-// Type only: the client layer sits above this one and registers how clients are built.
-import type { Redis } from "../client/redis.ts";
 import { addressKey, judgeMaster, judgeReplicas, sentinelPeers } from "./_replies.ts";
 import { type FailoverListener, FailoverWatch } from "./failover_watch.ts";
-import { buildSentinelClient, type SentinelClientInit } from "./sentinel_client.ts";
 import { SentinelConnectionPool } from "./sentinel_pool.ts";
 import {
   configOptions,
@@ -29,13 +32,29 @@ import {
 } from "./sentinel_options.ts";
 import { parseSentinelAddress, parseSentinelUrl } from "./sentinel_url.ts";
 
-const INIT = Symbol("init");
+/**
+ * What a client for one master group needs: its own Sentinel pool (closed
+ * with the client) and the dispatcher's retry settings.
+ */
+export interface SentinelClientInit {
+  /** The client's pool, which it closes on close(). */
+  pool: SentinelConnectionPool;
+  /** Always true: the client owns the pool. */
+  autoCloseConnectionPool: true;
+  /** The dispatcher's retry settings. */
+  retryOnTimeout?: boolean;
+  /** The dispatcher's retry settings. */
+  retryOnError?: ErrorClass[];
+  /** The dispatcher's retry settings. */
+  retry?: RetryPolicy;
+}
 
 /**
- * Redis Sentinel: discovery of a master and its replicas, and clients that
- * follow failovers. Each question goes to the sentinels in turn; the one that
- * answers moves to the front, and SENTINEL SENTINELS adds sentinels not yet
- * known. No I/O happens until a question or a command.
+ * Redis Sentinel discovery: where a master and its replicas are, failover
+ * announcements, and the pools that follow them. Each question goes to the
+ * sentinels in turn; the one that answers moves to the front, and SENTINEL
+ * SENTINELS adds sentinels not yet known. No I/O happens until a question.
+ * `Sentinel` extends it with `masterFor()` / `replicaFor()`, which make clients.
  *
  * @example
  * ```ts
@@ -46,13 +65,9 @@ const INIT = Symbol("init");
  *   password: "secret",
  * });
  * console.log(await sentinel.discoverMaster("mymaster")); // ["10.0.0.3", 6379]
- * await using master = sentinel.masterFor("mymaster", { db: 0, maxConnections: 20 });
- * await using replica = sentinel.replicaFor("mymaster");
- * await master.set("k", "v");
- * console.log(await replica.get("k"));
  * ```
  */
-export class Sentinel implements AsyncDisposable {
+export class SentinelDiscovery implements AsyncDisposable {
   #sentinels: SentinelAddress[];
   #query: ConnectionOptions;
   #data: SentinelClientOptions;
@@ -110,9 +125,12 @@ export class Sentinel implements AsyncDisposable {
    * await using queue = sentinel.masterFor(); // "master", db 2
    * ```
    */
-  static fromConfig(config: SentinelConfig): Sentinel {
+  static fromConfig<S extends SentinelDiscovery>(
+    this: new (sentinels: (SentinelAddress | string)[], options: SentinelOptions) => S,
+    config: SentinelConfig,
+  ): S {
     const { instances, options } = configOptions(config);
-    return new Sentinel(instances, options);
+    return new this(instances, options);
   }
 
   /**
@@ -132,9 +150,13 @@ export class Sentinel implements AsyncDisposable {
    * await using master = sentinel.masterFor();
    * ```
    */
-  static fromUrl(url: string, options: SentinelOptions = {}): Sentinel {
+  static fromUrl<S extends SentinelDiscovery>(
+    this: new (sentinels: (SentinelAddress | string)[], options: SentinelOptions) => S,
+    url: string,
+    options: SentinelOptions = {},
+  ): S {
     const parsed = parseSentinelUrl(url);
-    return new Sentinel(parsed.sentinels, {
+    return new this(parsed.sentinels, {
       ...options,
       ...parsed.options,
       serviceName: parsed.serviceName,
@@ -239,52 +261,6 @@ export class Sentinel implements AsyncDisposable {
   }
 
   /**
-   * A client for the master of `name`: its pool asks the sentinels for the
-   * master at each new connection, checks ROLE, and follows failovers. The
-   * client owns the pool: `close()` it when done.
-   *
-   * @param name The master group name; defaults to the one from `fromConfig` / `fromUrl`.
-   * @param options Data-node options for this client, over the Sentinel's.
-   * @returns A Redis client.
-   * @throws {TypeError} If no name is given and none was configured.
-   *
-   * @example
-   * ```ts
-   * import { Sentinel } from "@redwire/redis";
-   *
-   * await using sentinel = new Sentinel([["127.0.0.1", 26379]]);
-   * await using master = sentinel.masterFor("mymaster", { db: 0, maxConnections: 20 });
-   * await master.set("k", "v");
-   * ```
-   */
-  masterFor(name?: string, options: SentinelClientOptions = {}): Redis {
-    return this.#client(name, options, "master");
-  }
-
-  /**
-   * A client for the replicas of `name`: each new connection goes to the next
-   * replica (round-robin), checked with ROLE; with no usable replica it uses
-   * the master, unless `masterFallback: false`.
-   *
-   * @param name The master group name; defaults to the one from `fromConfig` / `fromUrl`.
-   * @param options Data-node options for this client, over the Sentinel's.
-   * @returns A Redis client for reads.
-   * @throws {TypeError} If no name is given and none was configured.
-   *
-   * @example
-   * ```ts
-   * import { Sentinel } from "@redwire/redis";
-   *
-   * await using sentinel = new Sentinel([["127.0.0.1", 26379]]);
-   * await using replica = sentinel.replicaFor("mymaster");
-   * console.log(await replica.get("k"));
-   * ```
-   */
-  replicaFor(name?: string, options: SentinelClientOptions = {}): Redis {
-    return this.#client(name, options, "replica");
-  }
-
-  /**
    * Calls `listener` with each failover step the sentinels announce for
    * `name`. While any listener (or a client with `watchFailover`) is
    * registered, every sentinel is subscribed to: only the leader of a
@@ -309,8 +285,8 @@ export class Sentinel implements AsyncDisposable {
   }
 
   /**
-   * Stops the failover subscriptions; later questions are refused. Clients
-   * made by `masterFor()` / `replicaFor()` stay open until closed themselves.
+   * Stops the failover subscriptions; later questions are refused. Pools and
+   * clients made from it (`masterFor()`, `replicaFor()`) stay open until closed themselves.
    *
    * @returns Resolves at once: sentinel questions use short-lived connections.
    */
@@ -330,11 +306,22 @@ export class Sentinel implements AsyncDisposable {
     return `Sentinel(${this.#sentinels.map(addressKey).join(", ")})`;
   }
 
-  /** What a client of `name` needs: its pool and retry settings. */
-  [INIT](
-    name: string | undefined,
-    options: SentinelClientOptions,
+  /**
+   * What a client for `name` needs: a new Sentinel pool for its master (or
+   * replicas) with this Sentinel's data-node options under `options`, and the
+   * retry settings. `Sentinel.masterFor()` / `replicaFor()` build on it.
+   *
+   * @param role `"master"` or `"replica"`.
+   * @param name The master group name; defaults to the one from `fromConfig` / `fromUrl`.
+   * @param options Data-node options, over the Sentinel's.
+   * @returns The pool (owned by whoever uses it) and the retry settings.
+   * @throws {TypeError} If no name is given and none was configured.
+   * @internal
+   */
+  clientOptionsFor(
     role: "master" | "replica",
+    name?: string,
+    options: SentinelClientOptions = {},
   ): SentinelClientInit {
     const serviceName = name ?? this.#serviceName;
     if (serviceName === undefined) {
@@ -344,14 +331,6 @@ export class Sentinel implements AsyncDisposable {
     const pool = new SentinelConnectionPool({ ...merged, sentinel: this, serviceName, role });
     const { retryOnTimeout, retryOnError, retry } = merged;
     return { pool, autoCloseConnectionPool: true, retryOnTimeout, retryOnError, retry };
-  }
-
-  #client(
-    name: string | undefined,
-    options: SentinelClientOptions,
-    role: "master" | "replica",
-  ): Redis {
-    return buildSentinelClient(this[INIT](name, options, role), `${role}For()`);
   }
 
   #list(): SentinelAddress[] {
@@ -397,14 +376,14 @@ export class Sentinel implements AsyncDisposable {
  *
  * @example
  * ```ts
- * import { sentinelClientOptions } from "./sentinel.ts";
+ * import { sentinelClientOptions } from "./sentinel_discovery.ts";
  *
  * console.log(sentinelClientOptions("redis://localhost")); // undefined
  * ```
  */
 export function sentinelClientOptions(url: string): SentinelClientInit | undefined {
   if (!/^rediss?\+sentinel:/i.test(url)) return undefined;
-  return Sentinel.fromUrl(url)[INIT](undefined, {}, "master");
+  return SentinelDiscovery.fromUrl(url).clientOptionsFor("master");
 }
 
 function dedupe(addresses: SentinelAddress[]): SentinelAddress[] {

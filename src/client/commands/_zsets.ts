@@ -1,0 +1,150 @@
+/** Sorted-set option and reply types, and the argument helpers the commands share. */
+import type { RedisArgument } from "../../protocol/mod.ts";
+import type { RedisKey } from "./_base.ts";
+import { type Limit, list, pushLimit, withOptions } from "./_options.ts";
+import type { Scored } from "./_transforms.ts";
+
+/**
+ * A sorted-set member with its score.
+ *
+ * @example
+ * ```ts
+ * import type { ScoredMember } from "@redwire/redis";
+ *
+ * const entry: ScoredMember = { member: "alice", score: 42 };
+ * ```
+ */
+export type ScoredMember<V = string> = Scored<V>;
+
+/**
+ * A score bound: a number, "-inf" / "+inf", or exclusive "(5"; lexical
+ * bounds are "-", "+", "[a" or "(a".
+ *
+ * @example
+ * ```ts
+ * import type { ScoreBound } from "@redwire/redis";
+ *
+ * const bound: ScoreBound = "(10";
+ * ```
+ */
+export type ScoreBound = number | string;
+
+/**
+ * Conditions of ZADD.
+ *
+ * @example
+ * ```ts
+ * import type { ZAddOptions } from "@redwire/redis";
+ *
+ * const options: ZAddOptions = { gt: true, ch: true };
+ * ```
+ */
+export interface ZAddOptions {
+  /** Only add new members. */
+  nx?: boolean;
+  /** Only update existing members. */
+  xx?: boolean;
+  /** Only update when the new score is greater. */
+  gt?: boolean;
+  /** Only update when the new score is less. */
+  lt?: boolean;
+  /** Count changed members, not only added ones. */
+  ch?: boolean;
+}
+export const ZADD = { nx: "NX", xx: "XX", gt: "GT", lt: "LT", ch: "CH" };
+
+/**
+ * Options of ZRANGE and ZRANGESTORE.
+ *
+ * @example
+ * ```ts
+ * import type { ZRangeOptions } from "@redwire/redis";
+ *
+ * const options: ZRangeOptions = { byScore: true, rev: true, limit: { offset: 0, count: 10 } };
+ * ```
+ */
+export interface ZRangeOptions {
+  /** `start` / `stop` are scores. */
+  byScore?: boolean;
+  /** `start` / `stop` are lexical bounds. */
+  byLex?: boolean;
+  /** Highest first. */
+  rev?: boolean;
+  /** A page (with byScore or byLex). */
+  limit?: Limit;
+}
+
+/**
+ * Options of ZUNION, ZINTER and their STORE forms.
+ *
+ * @example
+ * ```ts
+ * import type { ZCombineOptions } from "@redwire/redis";
+ *
+ * const options: ZCombineOptions = { weights: [1, 2], aggregate: "MAX" };
+ * ```
+ */
+export interface ZCombineOptions {
+  /** One multiplier per key. */
+  weights?: number[];
+  /** How scores combine: "SUM" (default), "MIN" or "MAX". */
+  aggregate?: "SUM" | "MIN" | "MAX";
+}
+export const COMBINE = { weights: "WEIGHTS", aggregate: "AGGREGATE" };
+
+/**
+ * What ZMPOP and BZMPOP pop: the key and its scored members.
+ *
+ * @example
+ * ```ts
+ * import type { KeyMembers } from "@redwire/redis";
+ *
+ * const popped: KeyMembers<string> = { key: "z", members: [{ member: "a", score: 1 }] };
+ * ```
+ */
+export interface KeyMembers<V> {
+  /** The key the members came from. */
+  key: string;
+  /** The popped members. */
+  members: Scored<V>[];
+}
+
+/**
+ * What BZPOPMIN and BZPOPMAX pop.
+ *
+ * @example
+ * ```ts
+ * import type { KeyScored } from "@redwire/redis";
+ *
+ * const popped: KeyScored<string> = { key: "z", member: "a", score: 1 };
+ * ```
+ */
+export interface KeyScored<V> extends Scored<V> {
+  /** The key the member came from. */
+  key: string;
+}
+
+export function keyList(command: string, keys: RedisKey | RedisKey[]): RedisArgument[] {
+  const all = list(keys);
+  return [command, all.length, ...all];
+}
+
+export function isScored(value: unknown): boolean {
+  return typeof value === "object" && value !== null && "member" in value && "score" in value;
+}
+
+export function rangeArgs(
+  args: RedisArgument[],
+  command: string,
+  options?: ZRangeOptions & { withScores?: boolean },
+): RedisArgument[] {
+  if (options === undefined) return args;
+  withOptions(args, command, { ...options, limit: undefined }, {
+    byScore: "BYSCORE",
+    byLex: "BYLEX",
+    rev: "REV",
+    limit: "",
+    withScores: "WITHSCORES",
+  }, "{ byScore: true }");
+  return pushLimit(args, options.limit);
+}

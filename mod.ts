@@ -30,6 +30,7 @@ export type {
   AutoClaimResult,
   BitFieldOperation,
   BitRange,
+  BlockingOptions,
   Bulk,
   ClientKillFilter,
   ClientTrackingOptions,

@@ -75,6 +75,7 @@ const TYPES = [
   "AutoClaimResult",
   "BitFieldOperation",
   "BitRange",
+  "BlockingOptions",
   "Bulk",
   "Chain",
   "ClientCommands",

@@ -97,6 +97,8 @@ class Job implements CommandRequest {
   batch: Batch | undefined = undefined;
   /** Set once the promise is settled: late outcomes are ignored. */
   finished = false;
+  /** The failure that made the last retry, for the message if the deadline passes. */
+  lastError: Error | undefined = undefined;
   /** What the next attempt is sent with (what is left of the deadline, after a wait). */
   options: CommandOptions;
   constructor(
@@ -287,7 +289,7 @@ export class Dispatcher {
         const key = `${commandName(job.args)} ${job.attempt} ${job.asked.timeout}`;
         let error = errors.get(key);
         if (error === undefined) {
-          errors.set(key, error = this.#expired(job, "waiting for a connection"));
+          errors.set(key, error = this.#expired(job, "waiting for a connection", job.lastError));
         }
         job.end(error);
         return false;
@@ -356,6 +358,7 @@ export class Dispatcher {
     if (!retry) return job.end(this.#withAttempts(error, job.attempt + 1));
     if (this.#clock.now() >= job.deadline) return job.end(this.#expired(job, "retrying", error));
     const attempt = job.attempt++;
+    job.lastError = error;
     const unsent = (error instanceof ConnectionError || error instanceof TimeoutError) &&
       !error.written;
     // A command that never left waits in the pool, whose one reconnect

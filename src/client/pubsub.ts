@@ -5,15 +5,16 @@
  * @module
  */
 import {
-  backoffDelay,
   type PubSubMessage,
   replyText,
-  resolveRetryPolicy,
   sleep,
   SubscriberSession,
   type SubscriptionKind,
 } from "../connection/mod.ts";
 import type { Lease } from "../pool/mod.ts";
+
+/** The pause between two restore attempts, on top of the pool's backoff. */
+const RESTORE_PAUSE = 50;
 
 /**
  * Receives one pub/sub message. A handler that throws does not disturb the
@@ -72,11 +73,32 @@ export class Subscription {
 }
 
 /**
+ * What a subscriber reports to its client (its `subscriptionsLost` and
+ * `subscriptionsRestored` events).
+ *
+ * @example
+ * ```ts
+ * import type { SubscriberHooks } from "./pubsub.ts";
+ *
+ * const hooks: SubscriberHooks = { onLost: (error) => console.warn(error.message) };
+ * ```
+ */
+export interface SubscriberHooks {
+  /** The subscriber connection broke while subscriptions were active; they are being restored. */
+  onLost?(error: Error): void;
+  /** Every subscription is active again after `onLost`. */
+  onRestored?(): void;
+}
+
+/**
  * The subscriber side of a client: a dedicated connection holding every
  * subscription, replaced (and every subscription restored) when it dies.
+ * Restoring keeps trying for as long as there are subscriptions, paced by
+ * the pool's one reconnect backoff; messages published meanwhile are lost.
  */
 export class Subscriber {
   #acquire: () => Promise<Lease>;
+  #hooks: SubscriberHooks;
   #lease: Lease | undefined;
   #session: SubscriberSession | undefined;
   #opening: Promise<SubscriberSession> | undefined;
@@ -90,9 +112,11 @@ export class Subscriber {
    * Prepares the subscriber side; nothing connects until the first subscription.
    *
    * @param acquire Lends the dedicated connection.
+   * @param hooks Told when subscriptions are lost and restored.
    */
-  constructor(acquire: () => Promise<Lease>) {
+  constructor(acquire: () => Promise<Lease>, hooks: SubscriberHooks = {}) {
     this.#acquire = acquire;
+    this.#hooks = hooks;
   }
 
   /**
@@ -170,7 +194,11 @@ export class Subscriber {
   #ready(): Promise<SubscriberSession> {
     const session = this.#session;
     if (session?.connection.state === "ready") return Promise.resolve(session);
-    this.#opening ??= this.#open();
+    // A failed attempt is forgotten, never handed back to the next caller.
+    this.#opening ??= this.#open().catch((error) => {
+      this.#opening = undefined;
+      throw error;
+    });
     return this.#opening;
   }
 
@@ -186,23 +214,32 @@ export class Subscriber {
       this.#session = undefined;
       this.#opening = undefined;
       lease.release();
-      if (error !== undefined && !this.#closed) void this.#restore();
+      if (error !== undefined && !this.#closed && this.#hasSubscriptions()) {
+        this.#hooks.onLost?.(error);
+        void this.#restore();
+      }
     });
     return session;
   }
 
+  /**
+   * Reconnects and resubscribes everything, until it works or the
+   * subscriptions end. The pool paces the connects (one shared backoff);
+   * the short pause here only stops a tight loop on errors the pool does not pace.
+   */
   async #restore(): Promise<void> {
-    const policy = resolveRetryPolicy({ attempts: 0, baseDelay: 100, maxDelay: 2000 });
-    for (let attempt = 0; !this.#closed && this.#hasSubscriptions(); attempt++) {
+    while (!this.#closed && this.#hasSubscriptions()) {
       try {
         const session = await this.#ready();
         const channels = [...this.#handlers.channel.keys()];
         const patterns = [...this.#handlers.pattern.keys()];
         if (channels.length) await session.subscribe("channel", channels);
         if (patterns.length) await session.subscribe("pattern", patterns);
+        // A connection lost meanwhile starts its own restore.
+        if (this.#session === session) this.#hooks.onRestored?.();
         return;
       } catch {
-        await sleep(backoffDelay(Math.min(attempt, 10), policy) + 10);
+        await sleep(RESTORE_PAUSE);
       }
     }
   }

@@ -13,6 +13,7 @@ import { BlockingConnectionPool, type ConnectionPool, type PoolOptions } from ".
 import { sentinelClientOptions } from "../sentinel/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import {
+  type BlockingOptions,
   type Bulk,
   checkArguments,
   DEDICATED_COMMANDS,
@@ -161,15 +162,19 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
   }
 
   /** Sends a typed command through the dispatcher. */
-  protected call<T>(args: RedisArgument[], transform: Transform<T>): Promise<T> {
+  protected call<T>(
+    args: RedisArgument[],
+    transform: Transform<T>,
+    options?: BlockingOptions,
+  ): Promise<T> {
     try {
       checkArguments(args);
     } catch (error) {
       return Promise.reject(error);
     }
     // Most replies need no shaping: skip the extra closure on the hot path.
-    if (transform === asIs) return this.#dispatcher.send(args) as Promise<T>;
-    return this.#dispatcher.send(args, undefined, transform);
+    if (transform === asIs) return this.#dispatcher.send(args, options) as Promise<T>;
+    return this.#dispatcher.send(args, options, transform);
   }
 
   /** EVALSHA; on NOSCRIPT, SCRIPT LOAD once and EVALSHA again. */

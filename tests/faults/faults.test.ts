@@ -7,6 +7,8 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { Redis, type RedisOptions } from "../../src/client/mod.ts";
+import { Subscriber } from "../../src/client/pubsub.ts";
+import { BlockingConnectionPool } from "../../src/pool/mod.ts";
 import { ConnectionError, TimeoutError } from "../../src/errors.ts";
 import { freePort, type RedisServer, startRedis } from "../support/mod.ts";
 import { bounded, eventually, seededRandom, sleep } from "../support/wait.ts";
@@ -294,3 +296,42 @@ function run(command: string, args: string[]): Promise<{ stdout: string }> {
     });
   });
 }
+
+describe("faults: pub/sub across a server restart", () => {
+  let server: RedisServer;
+  before(async () => {
+    server = await startRedis();
+  });
+  after(() => server?.stop());
+
+  it("resubscribes everything and reports the loss and the restore", async () => {
+    await using pool = new BlockingConnectionPool({ host: HOST, port: server.port });
+    const events: string[] = [];
+    const subscriber = new Subscriber(() => pool.acquire(), {
+      onLost: () => events.push("lost"),
+      onRestored: () => events.push("restored"),
+    });
+    const received: string[] = [];
+    await subscriber.subscribe("channel", ["news"], (message) => received.push(message));
+    await subscriber.subscribe("pattern", ["n*"], (message) => received.push(`p:${message}`));
+    server.kill("SIGKILL");
+    await sleep(300);
+    const down = Date.now();
+    await server.restart();
+    await using publisher = new Redis({ host: HOST, port: server.port });
+    await eventually(async () => (await publisher.publish("news", "again")) === 2, 5_000);
+    const restoredAfter = Date.now() - down;
+    await eventually(() => received.includes("again") && received.includes("p:again"));
+    const late = await subscriber.subscribe("channel", ["late"], (m) => received.push(m));
+    assert.equal(await publisher.publish("late", "hi"), 1);
+    await eventually(() => received.includes("hi"));
+    await late.unsubscribe();
+    await subscriber.close();
+    figure(
+      `pub/sub across a restart: resubscribed ${restoredAfter} ms after the server came back, events ${
+        events.join(",")
+      }`,
+    );
+    assert.deepEqual(events, ["lost", "restored"]);
+  });
+});

@@ -13,7 +13,7 @@ export type FaultMode =
   | { kind: "pass" }
   | { kind: "delay"; ms: number }
   | { kind: "blackhole" }
-  | { kind: "cutAfterCommand"; command: string }
+  | { kind: "cutAfterCommand"; command: string; then?: FaultMode }
   | { kind: "cutAfterReplies"; replies: number }
   | { kind: "reset" };
 
@@ -85,6 +85,7 @@ export async function startProxy(
         if (at >= 0) {
           // Forward up to the end of that command, then cut before its reply.
           cutting = true;
+          if (fault.then !== undefined) current = fault.then;
           upstream.write(chunk.subarray(0, at), () => setTimeout(cut, 20));
           return;
         }

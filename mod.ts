@@ -32,7 +32,10 @@ export type {
   BitRange,
   BlockingOptions,
   Bulk,
+  ClientEventListener,
+  ClientEventMap,
   ClientKillFilter,
+  ClientStatus,
   ClientTrackingOptions,
   CloseOptions,
   ClusterShard,
@@ -74,6 +77,7 @@ export type {
   ScanMatchOptions,
   ScanOptions,
   ScoreBound,
+  Scored,
   ScoredMember,
   SetOptions,
   SettledReplies,
@@ -101,7 +105,6 @@ export type {
 export type {
   Chain,
   ClientCommands,
-  CommandBase,
   Commands,
   MultiChain,
   PipelineChain,
@@ -162,7 +165,21 @@ export type {
   SentinelSource,
   SentinelUrl,
 } from "./src/sentinel/mod.ts";
-export { Connection, parseRedisUrl, redactUrl, Secret, VERSION } from "./src/connection/mod.ts";
+export {
+  Connection,
+  parseRedisUrl,
+  redactUrl,
+  Secret,
+  TRACING_CHANNELS,
+  VERSION,
+} from "./src/connection/mod.ts";
+export type {
+  BatchTraceContext,
+  CommandTraceContext,
+  ConnectTraceContext,
+  PoolAcquireTraceContext,
+  TraceTarget,
+} from "./src/connection/mod.ts";
 export type {
   CommandOptions,
   ConnectionOptions,

@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   e2e: async () => (await import("./e2e.ts")).runE2eBench(),
   bridge: async () => (await import("./bridge.ts")).runBridgeBench(),
   failover: async () => (await import("./failover.ts")).runFailoverBench(),
+  observability: async () => (await import("./observability.ts")).runObservabilityBench(),
 };
 
 const wanted = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHES);

@@ -28,6 +28,9 @@ export function emitDeclarations(ts, entryFiles, twins) {
     lib: ["lib.es2023.d.ts", "lib.esnext.disposable.d.ts", "lib.dom.d.ts"],
     types: ["node"],
     typeRoots: [join(SCRIPTS, "node_modules", "@types")],
+    // Peer dependencies (the otel entry's @opentelemetry/api) resolve to the
+    // dev copies scripts/package.json pins.
+    paths: { "*": [join(SCRIPTS, "node_modules", "*")] },
     strict: true,
     noImplicitOverride: true,
     skipLibCheck: true,

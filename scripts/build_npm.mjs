@@ -47,6 +47,13 @@ const DENO_ONLY = ["src/transport/deno.ts", "src/bridge/deno.ts"];
 const KNOWN_DEPENDENCIES = { ws: "^8.18.0" };
 
 /**
+ * npm packages an entry point imports that the user installs: each one
+ * imported becomes a peer dependency at this range (the OpenTelemetry API
+ * must be the application's own copy, or its global registry is not shared).
+ */
+const KNOWN_PEER_DEPENDENCIES = { "@opentelemetry/api": "^1.4.0" };
+
+/**
  * Dependencies loaded through a computed `import(name)`, which no import
  * graph can see: each is added when the package contains the module that
  * loads it, and that module must still name the package.
@@ -95,7 +102,7 @@ async function main() {
   await emitJavaScript(graph.modules, "esm");
   await emitJavaScript(graph.modules, "cjs");
   emitDeclarations(ts, entries.map((e) => e.file), TWINS);
-  writePackageJson(deno, entries, graph.dependencies);
+  writePackageJson(deno, entries, graph.dependencies, graph.peerDependencies);
   for (const file of ["README.md", "LICENSE"]) {
     if (existsSync(join(ROOT, file))) {
       copyFileSync(join(ROOT, file), join(NPM_DIR, file));
@@ -109,7 +116,8 @@ async function main() {
   console.log(
     `npm/ built in ${seconds}s: redwire@${deno.version}, ${graph.modules.length} modules, ` +
       `entries ${entries.map((e) => e.subpath).join(" ")}, ` +
-      `dependencies ${JSON.stringify(graph.dependencies)}`,
+      `dependencies ${JSON.stringify(graph.dependencies)}, ` +
+      `peer dependencies ${JSON.stringify(graph.peerDependencies)}`,
   );
 }
 
@@ -158,10 +166,10 @@ function classify(specifier) {
     );
   }
   const [, name, path = ""] = match;
-  if (!(name in KNOWN_DEPENDENCIES)) {
+  if (!(name in KNOWN_DEPENDENCIES) && !(name in KNOWN_PEER_DEPENDENCIES)) {
     fail(
       `src imports the npm package "${name}"; add it with its version range to ` +
-        "KNOWN_DEPENDENCIES in scripts/build_npm.mjs",
+        "KNOWN_DEPENDENCIES (or KNOWN_PEER_DEPENDENCIES) in scripts/build_npm.mjs",
     );
   }
   return { kind: "package", name, path };
@@ -176,14 +184,19 @@ function classify(specifier) {
 async function moduleGraph(entryFiles) {
   /** @type {Record<string, string>} */
   const dependencies = {};
+  /** @type {Record<string, string>} */
+  const peerDependencies = {};
   const externals = {
     name: "externals",
     setup(build) {
       build.onResolve({ filter: /.*/ }, (args) => {
         const found = classify(args.path);
         if (found.kind === "relative") return undefined;
-        if (found.kind === "package") {
+        if (found.kind === "package" && found.name in KNOWN_DEPENDENCIES) {
           dependencies[found.name] = KNOWN_DEPENDENCIES[found.name];
+        }
+        if (found.kind === "package" && found.name in KNOWN_PEER_DEPENDENCIES) {
+          peerDependencies[found.name] = KNOWN_PEER_DEPENDENCIES[found.name];
         }
         return { path: args.path, external: true };
       });
@@ -228,7 +241,7 @@ async function moduleGraph(entryFiles) {
     }
     dependencies[name] = KNOWN_DEPENDENCIES[name];
   }
-  return { modules, dependencies };
+  return { modules, dependencies, peerDependencies };
 }
 
 /**
@@ -285,8 +298,9 @@ async function emitJavaScript(modules, format) {
  * @param {{ version: string, license?: string }} deno
  * @param {{ subpath: string, name: string }[]} entries
  * @param {Record<string, string>} dependencies
+ * @param {Record<string, string>} peerDependencies
  */
-function writePackageJson(deno, entries, dependencies) {
+function writePackageJson(deno, entries, dependencies, peerDependencies) {
   /** @type {Record<string, unknown>} */
   const exports = {};
   for (const { subpath, name } of entries) {
@@ -298,6 +312,7 @@ function writePackageJson(deno, entries, dependencies) {
   exports["./package.json"] = "./package.json";
   const main = entries.find((e) => e.subpath === ".").name;
   const names = Object.keys(dependencies).sort();
+  const peers = Object.keys(peerDependencies).sort();
   const pkg = {
     name: "redwire",
     version: deno.version,
@@ -325,6 +340,13 @@ function writePackageJson(deno, entries, dependencies) {
         dependencies: Object.fromEntries(
           names.map((n) => [n, dependencies[n]]),
         ),
+      }
+      : {}),
+    // Each peer serves one optional entry point (`./otel`): the core needs none.
+    ...(peers.length > 0
+      ? {
+        peerDependencies: Object.fromEntries(peers.map((n) => [n, peerDependencies[n]])),
+        peerDependenciesMeta: Object.fromEntries(peers.map((n) => [n, { optional: true }])),
       }
       : {}),
   };

@@ -30,6 +30,7 @@ import {
   readDenoJson,
   ROOT,
   run,
+  SCRIPTS,
 } from "./_tools.mjs";
 
 /**
@@ -74,10 +75,15 @@ function parseArgs(args) {
   return parsed;
 }
 
-/** Installs the package's own dependencies (such as `ws`) where its modules find them. */
+/**
+ * Installs the package's own dependencies (such as `ws`) and its peer
+ * dependencies (`@opentelemetry/api`, as an application would) where its
+ * modules find them.
+ */
 function installPackageDependencies() {
   const pkg = JSON.parse(readFileSync(join(NPM_DIR, "package.json"), "utf8"));
-  const missing = Object.keys(pkg.dependencies ?? {}).filter(
+  const wanted = { ...pkg.dependencies, ...pkg.peerDependencies };
+  const missing = Object.keys(wanted).filter(
     (name) => !existsSync(join(NPM_DIR, "node_modules", name, "package.json")),
   );
   if (missing.length === 0) return;
@@ -88,9 +94,12 @@ function installPackageDependencies() {
     "install",
     "--omit=dev",
     "--no-package-lock",
+    "--no-save",
     "--no-audit",
     "--no-fund",
     "--loglevel=error",
+    // Optional peers are not installed by a bare `npm install`: name them.
+    ...Object.keys(pkg.peerDependencies ?? {}).map((name) => `${name}@${wanted[name]}`),
   ], {
     cwd: NPM_DIR,
   });
@@ -152,6 +161,10 @@ async function compileTests(files) {
       build.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === "entry-point") return undefined;
         let specifier = args.path;
+        // Test-only npm packages of deno.json's imports (the OpenTelemetry
+        // SDK) are bundled into the test, from scripts/node_modules.
+        if (imports[specifier]?.startsWith("npm:")) return undefined;
+        if (args.importer.includes(`${sep}node_modules${sep}`)) return undefined;
         if (specifier in imports) specifier = resolve(ROOT, imports[specifier]);
         else if (specifier.startsWith("node:")) {
           return { path: specifier, external: true };
@@ -198,6 +211,9 @@ async function compileTests(files) {
     target: "node20",
     sourcemap: "inline",
     logLevel: "warning",
+    nodePaths: [join(SCRIPTS, "node_modules")],
+    // Bundled npm packages: their ES module builds, which need no require().
+    mainFields: ["module", "main"],
     plugins: [toPackage],
   }).catch((error) => fail(`esbuild could not compile the tests:\n${error.message}`));
   for (const note of notes) console.log(`note: ${note}`);

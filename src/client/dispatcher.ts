@@ -8,10 +8,12 @@ import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
 import { isBlockingCall } from "../commands/mod.ts";
 import {
   backoffDelay,
+  type BatchTraceContext,
   blockingTime,
   type CommandOptions,
   type CommandRequest,
   commandTooLarge,
+  type CommandTraceContext,
   type Connection,
   estimateSize,
   isRetryable,
@@ -19,7 +21,13 @@ import {
   type RetryDecision,
   type RetryPolicy,
   sleep,
+  traced,
+  type TraceTarget,
+  traceTarget,
+  tracing,
 } from "../connection/mod.ts";
+import type { TracingChannel } from "../transport/mod.ts";
+import { commandContext } from "./_trace.ts";
 import { AuthReplyError, ConnectionError, OverflowError, TimeoutError } from "../errors.ts";
 import type { AcquireOptions, Lease } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
@@ -39,6 +47,8 @@ export interface LeaseSource {
   tryAcquire?(): Lease | undefined;
   /** Where the connections go, for messages. */
   readonly address?: string;
+  /** The fields of tracing contexts: server, database, pool name. */
+  traceTarget?(): TraceTarget;
 }
 
 /**
@@ -71,12 +81,19 @@ export interface DispatchRetry extends RetryDecision {
 class Batch {
   remaining: number;
   lease: Lease;
+  /** The `redwire:batch` context, when someone listens. */
+  trace: BatchTraceContext | undefined = undefined;
   constructor(remaining: number, lease: Lease) {
     this.remaining = remaining;
     this.lease = lease;
   }
   settled(): void {
-    if (--this.remaining === 0) this.lease.release();
+    if (--this.remaining !== 0) return;
+    this.lease.release();
+    if (this.trace === undefined) return;
+    const channel = tracing().batch!;
+    channel.asyncStart.publish(this.trace);
+    channel.asyncEnd.publish(this.trace);
   }
 }
 
@@ -99,6 +116,8 @@ class Job implements CommandRequest {
   finished = false;
   /** The failure that made the last retry, for the message if the deadline passes. */
   lastError: Error | undefined = undefined;
+  /** The `redwire:command` context, when someone listens. */
+  trace: CommandTraceContext | undefined = undefined;
   /** What the next attempt is sent with (what is left of the deadline, after a wait). */
   options: CommandOptions;
   constructor(
@@ -226,11 +245,17 @@ export class Dispatcher {
       : this.#clock.now() + timeout + (extra ?? 0);
     this.#commands++;
     this.#bytes += size;
-    return new Promise<T>((resolve, reject) => {
-      const done = resolve as (reply: unknown) => void;
-      const job = new Job(args, options, done, reject, transform, this.#owner, size, deadline);
-      this.#enqueue(job, blocking);
-    });
+    const start = (trace: CommandTraceContext | undefined) =>
+      new Promise<T>((resolve, reject) => {
+        const done = resolve as (reply: unknown) => void;
+        const job = new Job(args, options, done, reject, transform, this.#owner, size, deadline);
+        job.trace = trace;
+        this.#enqueue(job, blocking);
+      });
+    const channel = tracing().command;
+    if (!channel?.hasSubscribers) return start(undefined);
+    const context = commandContext(args, this.#source.traceTarget?.());
+    return traced(channel, context, () => start(context));
   }
 
   #refusal(size: number): Error | undefined {
@@ -315,6 +340,10 @@ export class Dispatcher {
   #runBatch(jobs: Job[], lease: Lease, late: boolean): void {
     const connection = lease.connection;
     const batch = new Batch(jobs.length, lease);
+    const channel = tracing().batch;
+    if (jobs[0]!.trace !== undefined || channel?.hasSubscribers) {
+      this.#traceBatch(jobs, batch, channel);
+    }
     const now = late ? this.#clock.now() : 0;
     for (const job of jobs) {
       job.connection = connection;
@@ -323,6 +352,26 @@ export class Dispatcher {
     }
     // One write, now: the tick's burst is complete.
     connection.batch(jobs);
+  }
+
+  /** Gives the tick's command contexts their batch size, and opens its batch context. */
+  #traceBatch(
+    jobs: Job[],
+    batch: Batch,
+    channel: TracingChannel<BatchTraceContext> | undefined,
+  ): void {
+    if (jobs.length > 1) {
+      for (const job of jobs) {
+        if (job.trace) job.trace.batchSize = jobs.length;
+      }
+    }
+    if (!channel?.hasSubscribers) return;
+    const connection = batch.lease.connection;
+    const target = this.#source.traceTarget?.() ??
+      traceTarget(connection.address, connection.options);
+    batch.trace = { ...target, kind: "auto", batchSize: jobs.length };
+    channel.start.publish(batch.trace);
+    channel.end.publish(batch.trace);
   }
 
   /**

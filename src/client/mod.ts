@@ -16,6 +16,10 @@ export type {
 } from "./pipeline.ts";
 export { Sentinel } from "./sentinel.ts";
 export { Subscriber, Subscription } from "./pubsub.ts";
+export type { SubscriberHooks } from "./pubsub.ts";
+export { ClientEvents } from "./events.ts";
+export { commandContext, traceBatch } from "./_trace.ts";
+export type { ClientEventListener, ClientEventMap, ClientStatus } from "./events.ts";
 export type { MessageHandler } from "./pubsub.ts";
 export type { SubscriptionKind } from "../connection/mod.ts";
 export { Dispatcher } from "./dispatcher.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Connection } from "../connection/mod.ts";
+import type { Connection, TraceTarget } from "../connection/mod.ts";
 import { RedisError, ReplyError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import {
@@ -15,6 +15,7 @@ import {
   type Script,
 } from "./commands/mod.ts";
 import type { Transform } from "./commands/mod.ts";
+import { traceBatch } from "./_trace.ts";
 
 /**
  * Options of `exec()`.
@@ -93,15 +94,19 @@ export abstract class QueuedCommands<S, V extends Bulk = string> extends Command
    * @internal
    */
   protected readonly run: ConnectionRunner;
+  /** Where the commands go, for tracing contexts. */
+  protected readonly target: (() => TraceTarget) | undefined;
 
   /**
    * Made by `redis.pipeline()` / `redis.multi()`; not constructed by users.
    *
    * @param run Lends the connection exec runs on.
+   * @param target Where the commands go, for tracing contexts.
    */
-  constructor(run: ConnectionRunner) {
+  constructor(run: ConnectionRunner, target?: () => TraceTarget) {
     super();
     this.run = run;
+    this.target = target;
   }
 
   /** How many commands are queued. */
@@ -224,14 +229,27 @@ export class Pipeline<V extends Bulk = string, R extends unknown[] = []>
    * @throws {ReplyError} The first error reply, unless raiseOnError is false.
    */
   exec(options: { raiseOnError: false }): Promise<SettledReplies<R>>;
+  /**
+   * Sends every queued command in one write and returns the replies in order.
+   *
+   * @param options Exec options; the first error reply rejects unless `raiseOnError` is false.
+   * @returns The typed replies, one per queued command, in order.
+   */
   exec(options?: ExecOptions): Promise<R>;
   async exec(options: ExecOptions = {}): Promise<R | SettledReplies<R>> {
     const queued = this.take();
     if (queued.length === 0) return [] as unknown as R;
-    const replies = await this.run(async (connection) => {
-      await this.loadScripts(connection);
-      return connection.batch(queued.map((q) => q.args));
-    });
+    const commands = queued.map((q) => q.args);
+    const replies = await traceBatch(
+      "pipeline",
+      commands,
+      this.target,
+      () =>
+        this.run(async (connection) => {
+          await this.loadScripts(connection);
+          return connection.batch(commands);
+        }),
+    );
     return shape(queued, replies, options.raiseOnError ?? true) as R;
   }
 }
@@ -260,14 +278,26 @@ export class Multi<V extends Bulk = string, R extends unknown[] = []>
    *   the first error reply unless raiseOnError is false.
    */
   exec(options: { raiseOnError: false }): Promise<SettledReplies<R> | null>;
+  /**
+   * Sends MULTI, the commands and EXEC in one write.
+   *
+   * @param options Exec options; the first error reply rejects unless `raiseOnError` is false.
+   * @returns The typed replies, or `null` when a WATCHed key changed.
+   */
   exec(options?: ExecOptions): Promise<R | null>;
   async exec(options: ExecOptions = {}): Promise<R | SettledReplies<R> | null> {
     const queued = this.take();
     const commands = [["MULTI"], ...queued.map((q) => q.args), ["EXEC"]];
-    const replies = await this.run(async (connection) => {
-      await this.loadScripts(connection);
-      return connection.batch(commands);
-    });
+    const replies = await traceBatch(
+      "transaction",
+      commands,
+      this.target,
+      () =>
+        this.run(async (connection) => {
+          await this.loadScripts(connection);
+          return connection.batch(commands);
+        }),
+    );
     const queuing = replies.slice(0, -1).find((reply) => reply instanceof ReplyError);
     const result = replies[replies.length - 1]!;
     if (result instanceof ReplyError) {

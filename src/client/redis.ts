@@ -8,6 +8,10 @@ import {
   type Connection,
   parseRedisUrl,
   resolveConnectionOptions,
+  traced,
+  type TraceTarget,
+  traceTarget,
+  tracing,
 } from "../connection/mod.ts";
 import { BlockingConnectionPool, type ConnectionPool, type PoolOptions } from "../pool/mod.ts";
 import { sentinelClientOptions } from "../sentinel/mod.ts";
@@ -26,6 +30,13 @@ import { ClientCommands } from "./commands/iterators.ts";
 import { ConnectionError, NoScriptError } from "../errors.ts";
 import { checkClientOptions } from "./_client_options.ts";
 import { Dispatcher } from "./dispatcher.ts";
+import {
+  type ClientEventListener,
+  type ClientEventMap,
+  ClientEvents,
+  type ClientStatus,
+} from "./events.ts";
+import { commandContext } from "./_trace.ts";
 import { Multi, Pipeline } from "./pipeline.ts";
 import { type MessageHandler, Subscriber, type Subscription } from "./pubsub.ts";
 
@@ -129,6 +140,9 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
   #options: RedisOptions;
   #bytes: Redis<false> | undefined;
   #closing: Promise<void> | undefined;
+  #events = new ClientEvents();
+  #unwatchPool: () => void;
+  #target = (): TraceTarget => this.pool.traceTarget();
 
   /**
    * Prepares a client; connections open on the first command.
@@ -158,7 +172,11 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
       maxQueuedBytes: count("maxQueuedBytes", resolved.maxQueuedBytes, 64 * 1024 * 1024),
       clock: resolved.clock,
     });
-    this.#subscriber = new Subscriber(() => this.pool.acquire());
+    this.#subscriber = new Subscriber(() => this.pool.acquire(), {
+      onLost: (error) => this.#events.emit("subscriptionsLost", error),
+      onRestored: () => this.#events.emit("subscriptionsRestored"),
+    });
+    this.#unwatchPool = this.#events.watchPool(this.pool);
   }
 
   /** Sends a typed command through the dispatcher. */
@@ -249,7 +267,7 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
    * @returns An empty pipeline; call `exec()` to send it.
    */
   pipeline(): Pipeline<Decoded<D>> {
-    return new Pipeline((fn) => this.#dispatcher.withConnection(fn));
+    return new Pipeline((fn) => this.#dispatcher.withConnection(fn), this.#target);
   }
 
   /**
@@ -258,7 +276,7 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
    * @returns An empty transaction; call `exec()` to run it atomically.
    */
   multi(): Multi<Decoded<D>> {
-    return new Multi((fn) => this.#dispatcher.withConnection(fn));
+    return new Multi((fn) => this.#dispatcher.withConnection(fn), this.#target);
   }
 
   /**
@@ -349,6 +367,8 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
       // close(), not disconnect(): a disconnected pool reconnects on the next
       // command, which would open connections nobody closes.
       if (this.#ownsPool) await this.pool.close();
+      this.#unwatchPool();
+      this.#events.closed();
     })();
     if (timeout === null) return graceful;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -365,6 +385,50 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
     this.#dispatcher.destroyDedicated(error);
     this.#subscriber.destroy(error);
     await graceful;
+  }
+
+  /**
+   * Where the client is in its life: `"wait"` (nothing connected yet),
+   * `"connecting"`, `"ready"`, `"reconnecting"` (a connection broke or an
+   * attempt failed; the next command connects again) or `"closed"`.
+   */
+  get status(): ClientStatus {
+    return this.#events.status;
+  }
+
+  /**
+   * Listens to a client event: `connect`, `ready`, `error`, `reconnecting`,
+   * `close`, `subscriptionsLost`, `subscriptionsRestored` (arguments typed by
+   * {@linkcode ClientEventMap}).
+   *
+   * @param event The event.
+   * @param listener Called with the event's arguments.
+   * @returns This client, to chain.
+   *
+   * @example
+   * ```ts
+   * import { Redis } from "@redwire/redis";
+   *
+   * await using redis = new Redis();
+   * redis.on("error", (error) => console.error(`redis: ${error.message}`))
+   *   .on("ready", () => console.log("redis ready"));
+   * ```
+   */
+  on<K extends keyof ClientEventMap>(event: K, listener: ClientEventListener<K>): this {
+    this.#events.on(event, listener);
+    return this;
+  }
+
+  /**
+   * Stops listening to a client event.
+   *
+   * @param event The event.
+   * @param listener The listener given to `on`.
+   * @returns This client, to chain.
+   */
+  off<K extends keyof ClientEventMap>(event: K, listener: ClientEventListener<K>): this {
+    this.#events.off(event, listener);
+    return this;
   }
 
   /** Closes the client; `await using redis = new Redis()` calls this. */
@@ -405,7 +469,7 @@ export class Transaction<V extends Bulk = string> extends ClientCommands<V> {
   /** Sends a typed command on the watched connection. */
   protected async call<T>(args: RedisArgument[], transform: Transform<T>): Promise<T> {
     checkArguments(args);
-    return transform(await this.#connection.command(args));
+    return transform(await this.#send(args));
   }
 
   /** EVALSHA; on NOSCRIPT, SCRIPT LOAD once and EVALSHA again. */
@@ -433,13 +497,23 @@ export class Transaction<V extends Bulk = string> extends ClientCommands<V> {
     return this.call(args, asIs<Reply>);
   }
 
+  /** Sends on the watched connection, traced when someone listens. */
+  #send(args: RedisArgument[]): Promise<Reply> {
+    const channel = tracing().command;
+    if (!channel?.hasSubscribers) return this.#connection.command(args);
+    const context = commandContext(args, this.#target());
+    return traced(channel, context, () => this.#connection.command(args));
+  }
+
+  #target = (): TraceTarget => traceTarget(this.#connection.address, this.#connection.options);
+
   /**
    * Starts the MULTI/EXEC block on the watched connection.
    *
    * @returns A transaction whose `exec()` resolves `null` if a watched key changed.
    */
   multi(): Multi<V> {
-    return new Multi((fn) => fn(this.#connection));
+    return new Multi((fn) => fn(this.#connection), this.#target);
   }
 }
 

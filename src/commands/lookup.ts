@@ -19,18 +19,24 @@ import type {
 } from "./command_spec.ts";
 
 const UNKNOWN = Object.freeze({ kind: "unknown" as const });
+const NO_KEYS: readonly KeySpec[] = Object.freeze([]);
 const UTF8 = new TextDecoder();
 
 function decodeKeySpec(row: KeySpecRow): KeySpec {
-  if (row.length === 1) return { flags: row[0], begin: UNKNOWN, find: UNKNOWN };
+  if (row.length === 1) return Object.freeze({ flags: row[0], begin: UNKNOWN, find: UNKNOWN });
   const [flags, at, startFrom, find, a, b, c] = row;
-  const begin: BeginSearch = typeof at === "number"
-    ? { kind: "index", index: at }
-    : { kind: "keyword", keyword: at, startFrom };
-  const keys: FindKeys = find === "r"
-    ? { kind: "range", lastKey: a, keyStep: b, limit: c }
-    : { kind: "keynum", keyNumIndex: a, firstKey: b, keyStep: c };
-  return { flags, begin, find: keys };
+  // Specs are shared by every client in the process: frozen, so no caller can change another's.
+  const begin: BeginSearch = Object.freeze(
+    typeof at === "number"
+      ? { kind: "index", index: at }
+      : { kind: "keyword", keyword: at, startFrom },
+  );
+  const keys: FindKeys = Object.freeze(
+    find === "r"
+      ? { kind: "range", lastKey: a, keyStep: b, limit: c }
+      : { kind: "keynum", keyNumIndex: a, firstKey: b, keyStep: c },
+  );
+  return Object.freeze({ flags, begin, find: keys });
 }
 
 /** One level of the table by name: rows until first read, then their decoded specs. */
@@ -48,7 +54,7 @@ function decodeRow(row: CommandRow, container: string | undefined): CommandSpec 
     name: full,
     arity,
     flags,
-    keySpecs: specs ? Object.freeze(specs.map(decodeKeySpec)) : [],
+    keySpecs: specs ? Object.freeze(specs.map(decodeKeySpec)) : NO_KEYS,
     requestPolicy: request || undefined,
     responsePolicy: response || undefined,
     since,

@@ -19,3 +19,11 @@ export type { ErrorClass, RetryDecision, RetryPolicy } from "./retry.ts";
 export { blockingTime } from "./blocking.ts";
 export { checkHandshake, handshakeSteps } from "./handshake.ts";
 export type { HandshakeStep } from "./handshake.ts";
+export { traceableError, traced, traceTarget, tracing, TRACING_CHANNELS } from "./tracing.ts";
+export type {
+  BatchTraceContext,
+  CommandTraceContext,
+  ConnectTraceContext,
+  PoolAcquireTraceContext,
+  TraceTarget,
+} from "./tracing.ts";

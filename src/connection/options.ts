@@ -72,7 +72,7 @@ export interface ConnectionOptions {
   maxBulkLength?: number;
   /** Deepest reply nesting accepted from the server. @default 64 */
   maxDepth?: number;
-  /** Receives RESP3 push frames and pub/sub messages (never the command FIFO). */
+  /** Receives RESP3 push frames (never the command FIFO), until `enterSubscriberMode` names another receiver. */
   onPush?: (frame: Reply[]) => void;
   /** Reads time and sets timers (deadlines, pool chores); tests pass one they drive. @default the system clock */
   clock?: Clock;

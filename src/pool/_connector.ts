@@ -4,6 +4,14 @@
  *
  * @module
  */
+import {
+  type ConnectTraceContext,
+  traced,
+  type TraceTarget,
+  traceTarget,
+  tracing,
+} from "../connection/mod.ts";
+import type { TracingChannel } from "../transport/mod.ts";
 import type { Maintenance } from "./_maintenance.ts";
 import type { ResolvedPoolOptions } from "./_options.ts";
 import { ReconnectGate } from "./_reconnect_gate.ts";
@@ -14,10 +22,14 @@ import type { Permit, Semaphore } from "./semaphore.ts";
 
 /** What the connector tells its pool. */
 export interface ConnectorHooks<C extends PooledConnection> {
+  /** A connection attempt starts (for the "connecting" event). */
+  connecting(attempt: number, reconnect: boolean): void;
+  /** The pool's fields for tracing contexts. */
+  target(): TraceTarget;
   /** A connection was made and registered (for the "create" event). */
   created(connection: C): void;
-  /** A background task failed (for the "error" event). */
-  failed(error: Error, during: "warmUp" | "healthCheck"): void;
+  /** A connection for an acquirer, or a background task, failed (for the "error" event). */
+  failed(error: Error, during: "connect" | "warmUp" | "healthCheck"): void;
   /** The error for work refused because the pool is closed. */
   closedError(): Error;
 }
@@ -48,6 +60,11 @@ export class Connector<C extends PooledConnection> {
   #warmUps = new Set<Promise<Error | undefined>>();
   #backoff = 0;
   #after = 0;
+  /** Attempts failed since the last success: the next attempt's number is this + 1. */
+  #failures = 0;
+  /** A connection broke or an attempt failed since the last success. */
+  #lost = false;
+  /** One reconnect backoff for every connect of this pool. */
   #gate: ReconnectGate;
 
   constructor(options: ResolvedPoolOptions<C>, parts: ConnectorParts<C>, hooks: ConnectorHooks<C>) {
@@ -90,6 +107,9 @@ export class Connector<C extends PooledConnection> {
    */
   connectFor(permit: Permit, signal: AbortSignal | undefined): Promise<SlotView<C>> {
     const connecting = this.create(signal);
+    connecting.catch((error) => {
+      if (!this.#registry.closed) this.#hooks.failed(toError(error), "connect");
+    });
     if (signal === undefined) {
       return connecting.catch((error) => {
         permit.release();
@@ -116,9 +136,15 @@ export class Connector<C extends PooledConnection> {
     });
   }
 
+  /** Notes that a connection broke: the next connection is a reconnect. */
+  lost(): void {
+    this.#lost = true;
+  }
+
   /**
    * Opens one connection and registers it (state "new": the caller places it).
-   * Every attempt goes through the pool's one reconnect backoff.
+   * Every attempt goes through the pool's one reconnect backoff; `signal`
+   * lets a caller stop waiting for its turn.
    */
   async create(signal?: AbortSignal): Promise<SlotView<C>> {
     this.#connecting++;
@@ -126,7 +152,7 @@ export class Connector<C extends PooledConnection> {
     const generation = registry.generation;
     let connection: C;
     try {
-      connection = await this.#gate.run(() => this.#open(), signal);
+      connection = await this.#gate.run(() => this.#attempt(), signal);
     } catch (error) {
       this.#done();
       throw error;
@@ -147,14 +173,21 @@ export class Connector<C extends PooledConnection> {
     return slot;
   }
 
-  async #open(): Promise<C> {
-    let connection: C | undefined;
+  /** One connect attempt, once the backoff lets it run: reported, traced and counted. */
+  async #attempt(): Promise<C> {
+    const attempt = this.#failures + 1;
+    this.#hooks.connecting(attempt, this.#lost);
     try {
-      connection = await this.#factory();
-      if (connection.state !== "ready") await connection.connect();
+      const channel = tracing().connect;
+      const connection = channel?.hasSubscribers
+        ? await this.#tracedOpen(channel, attempt)
+        : await this.#open(undefined);
+      this.#failures = 0;
+      this.#lost = false;
       return connection;
     } catch (error) {
-      connection?.destroy(error instanceof Error ? error : undefined);
+      this.#failures++;
+      this.#lost = true;
       throw error;
     }
   }
@@ -166,6 +199,31 @@ export class Connector<C extends PooledConnection> {
    */
   cancelWaits(reason: Error): void {
     this.#gate.cancel(reason);
+  }
+
+  /** Makes and connects one connection; on failure it is destroyed. */
+  async #open(trace: ConnectTraceContext | undefined): Promise<C> {
+    let connection: C | undefined;
+    try {
+      connection = await this.#factory();
+      // A factory (Sentinel) picks the server: the context names the one chosen.
+      if (trace !== undefined) {
+        const where = traceTarget(connection.address, {});
+        trace.serverAddress = where.serverAddress;
+        if (where.serverPort === undefined) delete trace.serverPort;
+        else trace.serverPort = where.serverPort;
+      }
+      if (connection.state !== "ready") await connection.connect();
+      return connection;
+    } catch (error) {
+      connection?.destroy(error instanceof Error ? error : undefined);
+      throw error;
+    }
+  }
+
+  #tracedOpen(channel: TracingChannel<ConnectTraceContext>, attempt: number): Promise<C> {
+    const context = { ...this.#hooks.target(), attempt, reconnect: this.#lost };
+    return traced(channel, context, () => this.#open(context));
   }
 
   /** Resolves once no connection is being made (close() waits for this). */
@@ -235,4 +293,8 @@ export class Connector<C extends PooledConnection> {
       this.#warmUps.add(done);
     }
   }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -21,6 +21,7 @@ export interface ResolvedPoolOptions<C extends PooledConnection> {
   timeout: number | null;
   connectionFactory: (() => Promise<C>) | undefined;
   logger: PoolLogger | undefined;
+  poolName: string | undefined;
   /** The connections' clock, which the pool's chores use too. */
   clock: Clock;
   connection: ConnectionOptions;
@@ -63,6 +64,7 @@ export function resolvePoolOptions<C extends PooledConnection>(
     connectionFactory,
     logLeaks,
     logger,
+    poolName,
     ...connection
   } = options;
   checkInteger("maxConnections", maxConnections, 1);
@@ -82,6 +84,9 @@ export function resolvePoolOptions<C extends PooledConnection>(
   if (idleOrder !== "fifo" && idleOrder !== "lifo") {
     throw new RangeError(`idleOrder must be "fifo" or "lifo", got ${String(idleOrder)}`);
   }
+  if (poolName !== undefined && (typeof poolName !== "string" || poolName === "")) {
+    throw new TypeError(`poolName must be a non-empty string, got ${String(poolName)}`);
+  }
   if (connectionFactory !== undefined && typeof connectionFactory !== "function") {
     throw new TypeError(`connectionFactory must be a function, got ${typeof connectionFactory}`);
   }
@@ -97,6 +102,7 @@ export function resolvePoolOptions<C extends PooledConnection>(
     timeout,
     connectionFactory,
     logger: logger ?? (logLeaks ? console : undefined),
+    poolName,
     clock: connection.clock ?? SYSTEM_CLOCK,
     connection: { ...connection, healthCheckInterval },
   };

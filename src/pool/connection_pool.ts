@@ -5,7 +5,15 @@
  *
  * @module
  */
-import { Connection, parseRedisUrl } from "../connection/mod.ts";
+import {
+  Connection,
+  parseRedisUrl,
+  type PoolAcquireTraceContext,
+  traced,
+  type TraceTarget,
+  traceTarget,
+  tracing,
+} from "../connection/mod.ts";
 import { ConnectionError, PoolExhaustedError, PoolTimeoutError } from "../errors.ts";
 import { Connector } from "./_connector.ts";
 import { Maintenance } from "./_maintenance.ts";
@@ -23,6 +31,7 @@ import {
   type PoolEventMap,
 } from "./pool_event.ts";
 import { type Permit, Semaphore } from "./semaphore.ts";
+import type { TracingChannel } from "../transport/mod.ts";
 
 /** One bit per event type, set once someone listens: events nobody listens to are never built. */
 const EVENT_BITS = {
@@ -32,6 +41,7 @@ const EVENT_BITS = {
   destroy: 8,
   error: 16,
   leak: 32,
+  connecting: 64,
 } as const;
 const NO_OPTIONS: AcquireOptions = {};
 
@@ -81,6 +91,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
   #released = 0;
   #timedOut = 0;
   #waitTimes = new WaitTimes();
+  #target: [string, TraceTarget] | undefined;
   #releaseLease = (lease: Lease<C>): void => this.#releaseLeaseOf(lease);
   #toLease = (slot: SlotView<C>): Lease<C> => this.#leaseOf(slot);
 
@@ -107,6 +118,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
     });
     this.#registry = new Registry(resolved, {
       destroyed: (connection, reason, error) => {
+        if (reason === "broken" || reason === "health") this.#connector.lost();
         if (this.#listening & EVENT_BITS.destroy) {
           this.#emit("destroy", { connection, reason, error });
         }
@@ -127,6 +139,12 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
       permits: this.#permits,
       maintenance: this.#maintenance,
     }, {
+      connecting: (attempt, reconnect) => {
+        if (this.#listening & EVENT_BITS.connecting) {
+          this.#emit("connecting", { attempt, reconnect });
+        }
+      },
+      target: () => this.traceTarget(),
       created: (connection) => {
         this.#lastAddress = connection.address;
         if (this.#listening & EVENT_BITS.create) this.#emit("create", { connection });
@@ -168,6 +186,26 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
     return this.#lastAddress ?? this.#configuredAddress;
   }
 
+  /** The pool's name in tracing contexts and metrics: the `poolName` option, or `address/db`. */
+  get name(): string {
+    return this.#options.poolName ?? `${this.address}/${this.#options.connection.db ?? 0}`;
+  }
+
+  /**
+   * The fields every tracing context about this pool carries: server
+   * address and port, database, pool name, client name (never credentials).
+   *
+   * @returns The fields; the same object until the pool's address changes.
+   */
+  traceTarget(): TraceTarget {
+    const address = this.address;
+    // A factory pool (Sentinel) follows its server: a new address, new fields.
+    if (this.#target?.[0] === address) return this.#target[1];
+    const target = traceTarget(address, this.#options.connection, this.name);
+    this.#target = [address, target];
+    return target;
+  }
+
   /**
    * Lends a connection as a {@linkcode Lease}: `await using` releases it.
    *
@@ -178,6 +216,8 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
    * @throws {ConnectionError} If a new connection could not be made, or the pool is closed.
    */
   acquire(options: AcquireOptions = NO_OPTIONS): Promise<Lease<C>> {
+    const channel = tracing().poolAcquire;
+    if (channel?.hasSubscribers) return this.#tracedBorrow(channel, options, this.#toLease);
     return this.#borrow(options, this.#toLease);
   }
 
@@ -202,7 +242,32 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
     this.#waitTimes.record(0);
     const stack = this.#options.leakDetectionThreshold === null ? undefined : captureStack();
     this.#lend(slot, permit, 0, stack);
+    const channel = tracing().poolAcquire;
+    if (channel?.hasSubscribers) this.#publishImmediate(channel);
     return this.#leaseOf(slot);
+  }
+
+  /** An acquire that took no wait: the four events in a row, as for a resolved promise. */
+  #publishImmediate(channel: TracingChannel<PoolAcquireTraceContext>): void {
+    const context = { ...this.traceTarget(), waited: 0, timedOut: false, aborted: false };
+    channel.start.publish(context);
+    channel.end.publish(context);
+    channel.asyncStart.publish(context);
+    channel.asyncEnd.publish(context);
+  }
+
+  #tracedBorrow<T>(
+    channel: TracingChannel<PoolAcquireTraceContext>,
+    options: AcquireOptions,
+    wrap: (slot: SlotView<C>) => T,
+  ): Promise<T> {
+    const context = { ...this.traceTarget(), waited: 0, timedOut: false, aborted: false };
+    return traced(channel, context, () =>
+      this.#borrow(options, wrap, context).catch((error) => {
+        context.timedOut = error instanceof PoolTimeoutError;
+        context.aborted = options.signal?.aborted === true && error === options.signal.reason;
+        throw error;
+      }));
   }
 
   /**
@@ -216,6 +281,8 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
    * @throws {ConnectionError} If a new connection could not be made, or the pool is closed.
    */
   getConnection(options: AcquireOptions = NO_OPTIONS): Promise<C> {
+    const channel = tracing().poolAcquire;
+    if (channel?.hasSubscribers) return this.#tracedBorrow(channel, options, connectionOf);
     return this.#borrow(options, connectionOf);
   }
 
@@ -260,6 +327,8 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
   stats(): PoolStats {
     return {
       maxConnections: this.#options.maxConnections,
+      minIdle: this.#options.minIdle,
+      maxIdle: this.#options.maxIdle,
       created: this.#registry.created,
       idle: this.#registry.idleCount,
       inUse: this.#inUse,
@@ -416,7 +485,11 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
    * a free permit and a ready idle connection, or a waiter granted a permit
    * inside the release() that freed it, which hands it that connection.
    */
-  #borrow<T>(options: AcquireOptions, wrap: (slot: SlotView<C>) => T): Promise<T> {
+  #borrow<T>(
+    options: AcquireOptions,
+    wrap: (slot: SlotView<C>) => T,
+    trace?: PoolAcquireTraceContext,
+  ): Promise<T> {
     // Captured here, synchronously, so the stack shows the caller.
     const stack = this.#options.leakDetectionThreshold === null ? undefined : captureStack();
     const signal = options.signal;
@@ -439,6 +512,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
       this.#permits.queue(
         (granted, waited) => {
           this.#waitTimes.record(waited);
+          if (trace !== undefined) trace.waited = waited;
           const slot = this.#registry.takeIdle();
           if (slot !== undefined && !this.#connector.needsCheck(slot)) {
             this.#lend(slot, granted, waited, stack);

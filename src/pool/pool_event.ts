@@ -50,6 +50,8 @@ export type DestroyReason =
  * ```
  */
 export interface PoolEventMap<C extends PooledConnection = Connection> {
+  /** A connection attempt starts: `attempt` counts failed attempts since the last success, plus 1; `reconnect` says a connection broke or an attempt failed since then. */
+  connecting: { attempt: number; reconnect: boolean };
   /** A connection was made and its handshake succeeded. */
   create: { connection: C };
   /** A connection was lent; `waited` is how long the acquirer queued, in ms. */
@@ -58,8 +60,8 @@ export interface PoolEventMap<C extends PooledConnection = Connection> {
   release: { connection: C };
   /** The pool closed a connection, and why. */
   destroy: { connection: C; reason: DestroyReason; error?: Error };
-  /** A background task failed: warming up `minIdle` connections, or a health check. */
-  error: { error: Error; during: "warmUp" | "healthCheck" };
+  /** A connection attempt failed (`"connect"`), or a background task: warming up `minIdle` connections, or a health check. */
+  error: { error: Error; during: "connect" | "warmUp" | "healthCheck" };
   /** A lease was held longer than `leakDetectionThreshold`; `stack` is the acquirer's. */
   leak: { connection: C; heldFor: number; stack: string };
 }

@@ -64,6 +64,8 @@ export interface PoolOptions<C extends PooledConnection = Connection> extends Co
   logLeaks?: boolean;
   /** Receives leak reports; setting it turns logging on. */
   logger?: PoolLogger;
+  /** Names the pool in tracing contexts and metrics (`db.client.connection.pool.name`). @default "address/db", such as "127.0.0.1:6379/0" */
+  poolName?: string;
 }
 
 /**
@@ -141,6 +143,10 @@ export interface WaitSummary {
 export interface PoolStats {
   /** The cap on open connections. */
   maxConnections: number;
+  /** The `minIdle` option: idle connections kept open. */
+  minIdle: number;
+  /** The `maxIdle` option: most idle connections kept. */
+  maxIdle: number;
   /** Connections made. */
   created: number;
   /** Connections idle in the pool. */

@@ -5,7 +5,12 @@
  * @module
  */
 import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
-import { Connection, type ConnectionOptions } from "../connection/mod.ts";
+import {
+  Connection,
+  type ConnectionOptions,
+  type TraceTarget,
+  traceTarget,
+} from "../connection/mod.ts";
 import { MasterNotFoundError, ReplicaNotFoundError, type SentinelAnswer } from "../errors.ts";
 import { BlockingConnectionPool, type DisconnectOptions, type PoolOptions } from "../pool/mod.ts";
 import { type Address, addressKey, roleOf } from "./_replies.ts";
@@ -128,6 +133,8 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
     const make: { pool?: SentinelConnectionPool } = {};
     super({
       ...poolPart(options),
+      // Stable across failovers, unlike the address: metrics keep one series.
+      poolName: options.poolName ?? `${serviceName}:${role}/${options.db ?? 0}`,
       connectionFactory: () => make.pool!.#make(),
     });
     make.pool = this;
@@ -170,6 +177,18 @@ export class SentinelConnectionPool extends BlockingConnectionPool {
     this.#hold = undefined;
     this.#wakeAll();
     return super.disconnect(options);
+  }
+
+  /**
+   * The fields of tracing contexts: the node the sentinels chose (as
+   * `serverAddress` / `serverPort` and `node`), the data nodes' database and
+   * client name, and the pool's name.
+   *
+   * @returns The fields, without credentials.
+   */
+  override traceTarget(): TraceTarget {
+    const address = this.address;
+    return { ...traceTarget(address, this.#data, this.name), node: address };
   }
 
   /** A description without credentials. */
@@ -417,6 +436,7 @@ const POOL_KEYS = [
   "logLeaks",
   "logger",
   "healthCheckInterval",
+  "poolName",
 ] as const;
 
 const OWN_KEYS = ["sentinel", "serviceName", "role", "watchFailover", "masterFallback"];

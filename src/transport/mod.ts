@@ -16,6 +16,8 @@
 export type { OpenOptions, TlsOptions, Transport, TransportFactory } from "./transport.ts";
 export { createAsyncContext, defaultTransport } from "./select.ts";
 export type { AsyncContext } from "./select.ts";
+export { tracingChannel } from "./diagnostics.ts";
+export type { DiagnosticsChannel, TracingChannel, TracingHandlers } from "./diagnostics.ts";
 export { webSocketTransport } from "./websocket.ts";
 export type {
   WebSocketClientOptions,

@@ -54,6 +54,7 @@ export type RedisKey = string | Uint8Array;
  * The root of the command sets: subclasses add commands, front ends
  * (client, pipeline, MULTI, named pipeline, cluster) implement `call`.
  * `V` is the type of bulk-string replies (see {@linkcode Bulk}).
+ * @internal
  */
 export abstract class CommandBase<K extends ResultKind, S, V extends Bulk = string> {
   /**

@@ -76,6 +76,7 @@ function toSlowlog(reply: Reply): SlowlogEntry[] {
 
 /**
  * Administration commands (and everything before them).
+ * @internal
  */
 export abstract class AdminCommands<K extends ResultKind, S, V extends Bulk = string>
   extends ServerCommands<K, S, V> {

@@ -73,6 +73,7 @@ function rangeArgs(args: RedisArgument[], range: BitRange | undefined): RedisArg
 
 /**
  * Bitmap and HyperLogLog commands (and everything before them).
+ * @internal
  */
 export abstract class BitmapCommands<K extends ResultKind, S, V extends Bulk = string>
   extends StringCommands<K, S, V> {

@@ -42,6 +42,7 @@ function toInfo(reply: Reply): Record<string, string> {
  * Cluster commands (and everything before them). They go to the node the
  * client talks to; READONLY / READWRITE / ASKING change only the connection
  * that runs them (RedisCluster manages them itself).
+ * @internal
  */
 export abstract class ClusterCommands<K extends ResultKind, S, V extends Bulk = string>
   extends AdminCommands<K, S, V> {

@@ -72,6 +72,7 @@ function toClient(line: Reply): Record<string, string> {
 /**
  * Connection commands (and everything before them). CLIENT commands that
  * change a connection's state apply to the pooled connection that runs them.
+ * @internal
  */
 export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk = string>
   extends ScriptingCommands<K, S, V> {

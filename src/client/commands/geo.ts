@@ -155,6 +155,7 @@ function toSearchResults<V>(options: GeoSearchOptions): (reply: Reply) => GeoSea
 
 /**
  * Geospatial commands (and everything before them).
+ * @internal
  */
 export abstract class GeoCommands<K extends ResultKind, S, V extends Bulk = string>
   extends StreamCommands<K, S, V> {

@@ -32,6 +32,7 @@ export type HashFields =
 
 /**
  * Hash commands (and everything before them).
+ * @internal
  */
 export abstract class HashCommands<K extends ResultKind, S, V extends Bulk = string>
   extends BitmapCommands<K, S, V> {

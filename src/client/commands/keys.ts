@@ -139,6 +139,7 @@ export interface MigrateOptions {
 
 /**
  * Generic key commands.
+ * @internal
  */
 export abstract class KeyCommands<K extends ResultKind, S, V extends Bulk = string>
   extends CommandBase<K, S, V> {

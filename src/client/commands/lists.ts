@@ -53,6 +53,7 @@ export interface KeyElements<V> {
 
 /**
  * List commands (and everything before them).
+ * @internal
  */
 export abstract class ListCommands<K extends ResultKind, S, V extends Bulk = string>
   extends HashCommands<K, S, V> {

@@ -113,6 +113,7 @@ function toLibraries(reply: Reply): FunctionLibrary[] {
 
 /**
  * Scripting and publishing commands (and everything before them).
+ * @internal
  */
 export abstract class ScriptingCommands<K extends ResultKind, S, V extends Bulk = string>
   extends GeoCommands<K, S, V> {

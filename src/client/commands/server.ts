@@ -81,6 +81,7 @@ export interface ShutdownOptions {
 
 /**
  * Server commands (and everything before them).
+ * @internal
  */
 export abstract class ServerCommands<K extends ResultKind, S, V extends Bulk = string>
   extends ConnectionCommands<K, S, V> {

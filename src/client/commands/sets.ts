@@ -8,6 +8,7 @@ import { ListCommands } from "./lists.ts";
 
 /**
  * Set commands (and everything before them).
+ * @internal
  */
 export abstract class SetCommands<K extends ResultKind, S, V extends Bulk = string>
   extends ListCommands<K, S, V> {

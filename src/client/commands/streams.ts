@@ -145,6 +145,7 @@ function streamArgs(args: RedisArgument[], streams: StreamIds, command: string):
 
 /**
  * Stream commands (and everything before them).
+ * @internal
  */
 export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = string>
   extends SortedSetCommands<K, S, V> {

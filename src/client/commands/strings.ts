@@ -114,6 +114,7 @@ type Entries =
 
 /**
  * String commands (and the key commands before them).
+ * @internal
  */
 export abstract class StringCommands<K extends ResultKind, S, V extends Bulk = string>
   extends KeyCommands<K, S, V> {

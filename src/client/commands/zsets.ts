@@ -43,6 +43,7 @@ export type {
 
 /**
  * Sorted-set commands (and everything before them).
+ * @internal
  */
 export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk = string>
   extends SetCommands<K, S, V> {

@@ -1,0 +1,237 @@
+/**
+ * The tracing channels redwire publishes on (`node:diagnostics_channel`),
+ * their context objects, and the one helper every publisher uses. Field
+ * names follow the OpenTelemetry database semantic conventions.
+ *
+ * @module
+ */
+import { ReplyError, toReplyError } from "../errors.ts";
+import { type TracingChannel, tracingChannel } from "../transport/mod.ts";
+
+/**
+ * The channel names, as APM tools subscribe to them with
+ * `diagnostics_channel.tracingChannel(name)`.
+ *
+ * @example
+ * ```ts
+ * import { TRACING_CHANNELS } from "@redwire/redis";
+ *
+ * console.log(TRACING_CHANNELS.command); // "redwire:command"
+ * ```
+ */
+export const TRACING_CHANNELS = {
+  /** One per command, from the call to its reply or error. */
+  command: "redwire:command",
+  /** One per write of a pipeline, a transaction or an auto-pipelined tick. */
+  batch: "redwire:batch",
+  /** One per new connection: connect and handshake. */
+  connect: "redwire:connect",
+  /** One per acquire of a pooled connection, including the wait. */
+  poolAcquire: "redwire:pool:acquire",
+} as const;
+
+/**
+ * Where a traced operation goes: the fields every context carries.
+ *
+ * @example
+ * ```ts
+ * import type { TraceTarget } from "@redwire/redis";
+ *
+ * const target: TraceTarget = { database: 0, serverAddress: "127.0.0.1", serverPort: 6379 };
+ * ```
+ */
+export interface TraceTarget {
+  /** The database index (`db.namespace`). */
+  database: number;
+  /** Host name or address, or the Unix socket path (`server.address`). */
+  serverAddress: string;
+  /** TCP port; absent for a Unix socket (`server.port`). */
+  serverPort?: number;
+  /** The pool's name (`db.client.connection.pool.name`). */
+  poolName?: string;
+  /** The `clientName` option (CLIENT SETNAME). */
+  clientName?: string;
+  /** The node a Cluster or Sentinel client chose, as `host:port`. */
+  node?: string;
+}
+
+/**
+ * The context of `redwire:command`. `args` holds the command name and the
+ * keys, every other argument replaced by `"?"`; values and credentials never
+ * appear, and `result` stays `undefined` (replies are values).
+ *
+ * @example
+ * ```ts
+ * import type { CommandTraceContext } from "@redwire/redis";
+ *
+ * const seen: CommandTraceContext = {
+ *   command: "SET", args: ["SET", "user:1", "?"], database: 0, serverAddress: "127.0.0.1",
+ * };
+ * ```
+ */
+export interface CommandTraceContext extends TraceTarget {
+  /** The command name in upper case, with its subcommand: `"GET"`, `"CLIENT LIST"` (`db.operation.name`). */
+  command: string;
+  /** The sanitized arguments (`db.query.text` once joined). */
+  args: string[];
+  /** How many commands shared the write, when more than this one (`db.operation.batch.size`). */
+  batchSize?: number;
+  /** Set by the channel when the command failed. */
+  error?: unknown;
+}
+
+/**
+ * The context of `redwire:batch`: one write of several commands.
+ *
+ * @example
+ * ```ts
+ * import type { BatchTraceContext } from "@redwire/redis";
+ *
+ * const seen: BatchTraceContext = {
+ *   kind: "pipeline", batchSize: 3, database: 0, serverAddress: "127.0.0.1",
+ * };
+ * ```
+ */
+export interface BatchTraceContext extends TraceTarget {
+  /** `"auto"`: commands of one tick; `"pipeline"`; `"transaction"` (MULTI ... EXEC). */
+  kind: "auto" | "pipeline" | "transaction";
+  /** How many commands the write carries (MULTI and EXEC included). */
+  batchSize: number;
+  /** Set by the channel when the batch failed. */
+  error?: unknown;
+}
+
+/**
+ * The context of `redwire:connect`: connect and handshake of one connection.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectTraceContext } from "@redwire/redis";
+ *
+ * const seen: ConnectTraceContext = {
+ *   attempt: 1, reconnect: false, database: 0, serverAddress: "127.0.0.1",
+ * };
+ * ```
+ */
+export interface ConnectTraceContext extends TraceTarget {
+  /** 1, then 2, 3 ... while attempts keep failing; back to 1 after a success. */
+  attempt: number;
+  /** Whether this replaces a connection that broke or an attempt that failed. */
+  reconnect: boolean;
+  /** Set by the channel when the attempt failed. */
+  error?: unknown;
+}
+
+/**
+ * The context of `redwire:pool:acquire`: one acquire, including any wait.
+ *
+ * @example
+ * ```ts
+ * import type { PoolAcquireTraceContext } from "@redwire/redis";
+ *
+ * const seen: PoolAcquireTraceContext = {
+ *   waited: 0, timedOut: false, aborted: false, database: 0, serverAddress: "127.0.0.1",
+ * };
+ * ```
+ */
+export interface PoolAcquireTraceContext extends TraceTarget {
+  /** Milliseconds spent queued for a free connection (0 when one was free). */
+  waited: number;
+  /** Whether the acquire gave up after the pool's `timeout`. */
+  timedOut: boolean;
+  /** Whether the acquirer's signal aborted the wait. */
+  aborted: boolean;
+  /** Set by the channel when the acquire failed. */
+  error?: unknown;
+}
+
+interface Channels {
+  command: TracingChannel<CommandTraceContext> | undefined;
+  batch: TracingChannel<BatchTraceContext> | undefined;
+  connect: TracingChannel<ConnectTraceContext> | undefined;
+  poolAcquire: TracingChannel<PoolAcquireTraceContext> | undefined;
+}
+
+let channels: Channels | undefined;
+
+/**
+ * redwire's tracing channels, each `undefined` where the runtime has no
+ * `node:diagnostics_channel`. Publishers check `hasSubscribers` first, so
+ * nothing is built while no one listens.
+ *
+ * @returns The four channels.
+ */
+export function tracing(): Channels {
+  return channels ??= {
+    command: tracingChannel(TRACING_CHANNELS.command),
+    batch: tracingChannel(TRACING_CHANNELS.batch),
+    connect: tracingChannel(TRACING_CHANNELS.connect),
+    poolAcquire: tracingChannel(TRACING_CHANNELS.poolAcquire),
+  };
+}
+
+/**
+ * What a tracing context may hold of an error. A server's error reply can
+ * quote the command's arguments ("unknown command 'X', with args beginning
+ * with: ..."), that is values, so a `ReplyError` is replaced by one of the
+ * same class and code without the server's text; redwire's own errors name
+ * no values and pass as they are.
+ *
+ * @param error The error the caller gets.
+ * @returns The error the context gets.
+ */
+export function traceableError(error: unknown): unknown {
+  if (!(error instanceof ReplyError)) return error;
+  return toReplyError(`${error.code} (the server's text is left out of tracing contexts)`);
+}
+
+/**
+ * Runs `fn` inside the channel's start / end / asyncStart / asyncEnd events.
+ * The channel's `context.result` is left `undefined` (a reply is a value, a
+ * connection holds a password) and `context.error` holds
+ * {@linkcode traceableError}'s copy; the caller gets the real outcome.
+ *
+ * @param channel A channel with subscribers.
+ * @param context The context published with every event.
+ * @param fn The traced work.
+ * @returns What `fn` resolves with.
+ */
+export function traced<C extends object, T>(
+  channel: TracingChannel<C>,
+  context: C,
+  fn: () => Promise<T>,
+): Promise<T> {
+  let value: T;
+  let failure: unknown;
+  return channel.tracePromise(() =>
+    fn().then((result) => {
+      value = result;
+    }, (error) => {
+      failure = error;
+      throw traceableError(error);
+    }), context).then(() => value, () => {
+      throw failure;
+    });
+}
+
+/**
+ * The target fields of a context.
+ *
+ * @param address `host:port` (`[v6]:port`) or a Unix socket path.
+ * @param options The db and client name.
+ * @param poolName The pool's name, if any.
+ * @returns The fields, without credentials.
+ */
+export function traceTarget(
+  address: string,
+  options: { db?: number; clientName?: string },
+  poolName?: string,
+): TraceTarget {
+  const match = /^\[?(.*?)\]?:(\d+)$/.exec(address);
+  const target: TraceTarget = match === null
+    ? { database: options.db ?? 0, serverAddress: address }
+    : { database: options.db ?? 0, serverAddress: match[1]!, serverPort: Number(match[2]) };
+  if (poolName !== undefined) target.poolName = poolName;
+  if (options.clientName !== undefined) target.clientName = options.clientName;
+  return target;
+}

@@ -77,7 +77,6 @@ export type {
   ScanMatchOptions,
   ScanOptions,
   ScoreBound,
-  Scored,
   ScoredMember,
   SetOptions,
   SettledReplies,
@@ -153,6 +152,16 @@ export type {
   WaitSummary,
 } from "./src/pool/mod.ts";
 export { parseSentinelUrl, SentinelConnectionPool } from "./src/sentinel/mod.ts";
+export { keySlot, RedisCluster } from "./src/cluster/mod.ts";
+export type {
+  AddressMap,
+  ClusterMulti,
+  ClusterPipeline,
+  ClusterStats,
+  LoadBalancing,
+  NodeRole,
+  RedisClusterOptions,
+} from "./src/cluster/mod.ts";
 export type {
   FailoverEvent,
   FailoverListener,
@@ -209,6 +218,7 @@ export {
   BusyError,
   BusyLoadingError,
   ConnectionError,
+  CrossSlotError,
   MasterNotFoundError,
   NoConnectionError,
   NoPermissionError,

@@ -1,9 +1,15 @@
 /**
- * End-to-end: redwire (one auto-pipelined connection, and the pooled client)
- * against ioredis and node-redis, measured side by side in one run against
- * one redis-server this script starts.
+ * End-to-end on Deno: redwire (the pooled `Redis` client and one
+ * `Connection`) beside ioredis and node-redis, every figure also as a ratio
+ * to a raw `Deno.connect` loop that writes the same bytes and reads the
+ * replies without a client (the ceiling), all in one run against one
+ * redis-server this script starts. Then the memory probe: RSS growth with
+ * 100,000 commands queued on a stopped server, one child process per client.
+ * The workloads and the method are in bench/_e2e.mjs, shared with
+ * bench/node_e2e.mjs.
  *
- * Run: `deno run -A bench/e2e.ts`
+ * Run: `deno run -A bench/e2e.ts [durationMs | memory] [workload]` (`memory`: the
+ * memory probe alone; a workload name part: only those workloads, no memory probe)
  *
  * @module
  */
@@ -11,154 +17,142 @@ import { Connection, Redis } from "../mod.ts";
 import { startRedis } from "../tests/support/mod.ts";
 import { Redis as IORedis } from "npm:ioredis@5";
 import { createClient } from "npm:redis@4";
+import {
+  clientSubjects,
+  printMemory,
+  probeMemory,
+  rawSubject,
+  redwireSubjects,
+  runThroughput,
+  seed,
+} from "./_e2e.mjs";
 
-const IN_FLIGHT = 100;
-const PIPELINE = 1000;
-const BIG = "x".repeat(1024 * 1024);
+/** Bytes the raw loop asks of the socket per read. */
+const RAW_READ = 256 * 1024;
+const SAMPLE = 64;
 
-interface Subject {
-  name: string;
-  get(key: string): Promise<unknown>;
-  pipeline(key: string): Promise<unknown>;
-  set(key: string, value: string): Promise<unknown>;
-  close(): Promise<unknown>;
+interface RawConnection {
+  exchange(
+    request: Uint8Array,
+    replyLength: number,
+  ): Promise<{ head: Uint8Array; tail: Uint8Array }>;
+  close(): void;
 }
 
-async function measure(run: () => Promise<unknown>, ms: number): Promise<number> {
-  for (let i = 0; i < 20; i++) await run(); // warm-up
-  let ops = 0;
-  const start = performance.now();
-  while (performance.now() - start < ms) ops += Number(await run());
-  return (ops * 1000) / (performance.now() - start);
+/** The ceiling: Deno.connect, write the request, read and count the reply. */
+async function connectRaw(port: number): Promise<RawConnection> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  conn.setNoDelay(true);
+  const buffer = new Uint8Array(RAW_READ);
+  return {
+    async exchange(request, replyLength) {
+      for (let at = 0; at < request.length;) at += await conn.write(request.subarray(at));
+      let got = 0;
+      let head: Uint8Array | undefined;
+      let tail = new Uint8Array(0);
+      while (got < replyLength) {
+        const n = await conn.read(buffer);
+        if (n === null) throw new Error("raw socket: the server closed the connection");
+        head ??= buffer.slice(0, Math.min(n, SAMPLE));
+        got += n;
+        if (got === replyLength) tail = buffer.slice(Math.max(0, n - SAMPLE), n);
+      }
+      if (got !== replyLength) throw new Error(`raw socket: ${got} bytes, expected ${replyLength}`);
+      return { head: head!, tail };
+    },
+    close: () => conn.close(),
+  };
 }
 
-function format(n: number): string {
-  return Math.round(n).toLocaleString("en-US").padStart(12);
+/**
+ * REDWIRE_BEFORE=<folder of another redwire checkout> measures that build too,
+ * as "redwire before": a before/after comparison within one run.
+ */
+const BEFORE = Deno.env.get("REDWIRE_BEFORE");
+const before = BEFORE === undefined ? undefined : await import(`${BEFORE}/mod.ts`);
+
+function subjects(port: number) {
+  return [
+    rawSubject(() => connectRaw(port)),
+    ...clientSubjects({ Redis, Connection, IORedis, createClient }, port),
+    ...(before === undefined ? [] : redwireSubjects(before, port, " before")),
+  ];
 }
 
-/** Runs the end-to-end comparison and prints ops/s and ratios. */
-export async function runE2eBench(durationMs = 1500): Promise<void> {
+/** Runs the throughput tables, then the memory probe; prints both. */
+export async function runE2eBench(
+  durationMs = 1000,
+  memoryOnly = false,
+  only = "",
+): Promise<void> {
   const server = await startRedis();
   try {
-    const url = `redis://${server.host}:${server.port}`;
-    const conn = new Connection(url);
-    await conn.connect();
-    const pooled = new Redis(url);
-    const ioredis = new IORedis({ host: server.host, port: server.port });
-    const ioredisAuto = new IORedis({
-      host: server.host,
-      port: server.port,
-      enableAutoPipelining: true,
-    });
-    const nodeRedis = createClient({ url });
-    await nodeRedis.connect();
-    await conn.command(["SET", "bench:key", "x".repeat(64)]);
-
-    const subjects: Subject[] = [
-      {
-        name: "redwire Connection",
-        get: (k) => conn.command(["GET", k]),
-        set: (k, v) => conn.command(["SET", k, v]),
-        pipeline: (k) => conn.batch(Array.from({ length: PIPELINE }, () => ["GET", k])),
-        close: () => conn.close(),
-      },
-      {
-        name: "redwire Redis (pool)",
-        get: (k) => pooled.get(k),
-        set: (k, v) => pooled.set(k, v),
-        pipeline: (k) => {
-          const p = pooled.pipeline();
-          for (let i = 0; i < PIPELINE; i++) p.get(k);
-          return p.exec();
-        },
-        close: () => pooled.close(),
-      },
-      {
-        name: "ioredis",
-        get: (k) => ioredis.get(k),
-        set: (k, v) => ioredis.set(k, v),
-        pipeline: (k) => {
-          const p = ioredis.pipeline();
-          for (let i = 0; i < PIPELINE; i++) p.get(k);
-          return p.exec();
-        },
-        close: () => ioredis.quit(),
-      },
-      {
-        name: "ioredis autopipelining",
-        get: (k) => ioredisAuto.get(k),
-        set: (k, v) => ioredisAuto.set(k, v),
-        pipeline: (k) => {
-          const p = ioredisAuto.pipeline();
-          for (let i = 0; i < PIPELINE; i++) p.get(k);
-          return p.exec();
-        },
-        close: () => ioredisAuto.quit(),
-      },
-      {
-        name: "node-redis",
-        get: (k) => nodeRedis.get(k),
-        set: (k, v) => nodeRedis.set(k, v),
-        pipeline: (k) => {
-          const m = nodeRedis.multi();
-          for (let i = 0; i < PIPELINE; i++) m.get(k);
-          return m.execAsPipeline();
-        },
-        close: () => nodeRedis.quit(),
-      },
-    ];
-
-    const workloads: [string, (s: Subject) => () => Promise<number>][] = [
-      ["100 GETs in flight", (s) => async () => {
-        const calls = new Array(IN_FLIGHT);
-        for (let i = 0; i < IN_FLIGHT; i++) calls[i] = s.get("bench:key");
-        await Promise.all(calls);
-        return IN_FLIGHT;
-      }],
-      ["sequential GET", (s) => async () => {
-        await s.get("bench:key");
-        return 1;
-      }],
-      [`pipeline of ${PIPELINE} GETs`, (s) => async () => {
-        await s.pipeline("bench:key");
-        return PIPELINE;
-      }],
-      ["1 MiB value, SET then GET", (s) => async () => {
-        await s.set("bench:big", BIG);
-        const value = await s.get("bench:big");
-        if ((value as string).length !== BIG.length) throw new Error("1 MiB value came back wrong");
-        return 2;
-      }],
-    ];
-
-    console.log(`\nEnd to end against redis-server ${server.port} (ops/s, higher is better)`);
-    for (const [label, make] of workloads) {
-      const results: [string, number][] = [];
-      // Interleave the subjects twice so machine noise hits every one alike.
-      const totals = new Map<string, number>();
-      for (let round = 0; round < 2; round++) {
-        for (const s of subjects) {
-          totals.set(s.name, (totals.get(s.name) ?? 0) + await measure(make(s), durationMs / 2));
-        }
-      }
-      for (const s of subjects) results.push([s.name, totals.get(s.name)! / 2]);
-      // Ratios against the faster ioredis set-up, so the comparison is never flattered.
-      const ioredisOps = Math.max(totals.get("ioredis")!, totals.get("ioredis autopipelining")!) /
-        2;
-      const nodeRedisOps = totals.get("node-redis")! / 2;
-      console.log(`\n  ${label}`);
-      for (const [name, ops] of results) {
-        console.log(
-          `    ${name.padEnd(24)}${format(ops)}   ×ioredis ${
-            (ops / ioredisOps).toFixed(2)
-          }   ×node-redis ${(ops / nodeRedisOps).toFixed(2)}`,
-        );
-      }
+    const all = subjects(server.port);
+    const seeder = await all[1].open();
+    await seed(seeder);
+    await seeder.close();
+    if (!memoryOnly) {
+      await runThroughput(all, {
+        durationMs,
+        only,
+        title: `End to end on Deno ${Deno.version.deno} (V8 ${Deno.version.v8}), ` +
+          `redis-server on port ${server.port}`,
+      });
     }
-    for (const s of subjects) await s.close();
+    const memory: [string, { rss: number; heap: number } | string][] = [];
+    for (const s of only === "" ? all.slice(1) : []) {
+      memory.push([s.name, await memoryInChild(s.name, server.port, server.pid)]);
+    }
+    if (memory.length > 0) printMemory(memory);
   } finally {
     await server.stop();
   }
 }
 
-if (import.meta.main) await runE2eBench();
+async function memoryInChild(
+  name: string,
+  port: number,
+  pid: number,
+): Promise<{ rss: number; heap: number } | string> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--v8-flags=--expose-gc",
+      new URL(import.meta.url).pathname,
+      "--memory",
+      name,
+      String(port),
+      String(pid),
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  });
+  const { code, stdout } = await command.output();
+  const text = new TextDecoder().decode(stdout).trim();
+  return code === 0 ? JSON.parse(text) : `failed (${code})`;
+}
+
+async function memoryChild(name: string, port: number, pid: number): Promise<void> {
+  const subject = subjects(port).find((s) => s.name === name);
+  if (subject === undefined) throw new Error(`no subject ${name}`);
+  const client = await subject.open();
+  const gc = (globalThis as unknown as { gc: () => void }).gc;
+  const growth = await probeMemory(client, {
+    memory: () => Deno.memoryUsage(),
+    gc,
+    signal: (signal: Deno.Signal) => Deno.kill(pid, signal),
+  });
+  await client.close();
+  console.log(JSON.stringify(growth));
+}
+
+if (import.meta.main) {
+  if (Deno.args[0] === "--memory") {
+    await memoryChild(Deno.args[1], Number(Deno.args[2]), Number(Deno.args[3]));
+    Deno.exit(0);
+  } else {
+    const memoryOnly = Deno.args[0] === "memory";
+    await runE2eBench(memoryOnly ? 0 : Number(Deno.args[0] ?? 1000), memoryOnly, Deno.args[1]);
+  }
+}

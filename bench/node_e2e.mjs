@@ -1,186 +1,174 @@
 /**
- * End-to-end on Node: the npm build of redwire (npm/, one auto-pipelined
- * Connection, and the pooled Redis client) against ioredis and node-redis,
- * measured side by side in one run against one redis-server this script
- * starts. The workloads and the method are those of bench/e2e.ts (Deno).
+ * End-to-end on Node: the npm build of redwire (npm/: the pooled `Redis`
+ * client and one `Connection`) beside ioredis and node-redis, every figure
+ * also as a ratio to a raw `node:net` loop that writes the same bytes and
+ * reads the replies without a client (the ceiling), all in one run against
+ * one redis-server this script starts. Then the memory probe: RSS growth
+ * with 100,000 commands queued on a stopped server, one child process per
+ * client. The workloads and the method are in bench/_e2e.mjs, shared with
+ * bench/e2e.ts (Deno).
  *
- * Run: `node bench/node_e2e.mjs [durationMs]` (or `npm run bench --prefix scripts`).
+ * Run: `node bench/node_e2e.mjs [durationMs | memory] [workload]` (`memory`: the
+ * memory probe alone; a workload name part: only those workloads, no memory probe),
+ * or `npm run bench:node --prefix scripts`.
  * It builds npm/ when stale and installs the peers into
  * scripts/bench-peers/node_modules on first use; CI never runs it.
  *
  * @module
  */
 
+import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
+import * as net from "node:net";
 import { join } from "node:path";
 import process from "node:process";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildIfStale, ensureInstalled, NPM_DIR, SCRIPTS, startRedis } from "../scripts/_tools.mjs";
+import {
+  clientSubjects,
+  printMemory,
+  probeMemory,
+  rawSubject,
+  redwireSubjects,
+  runThroughput,
+  seed,
+} from "./_e2e.mjs";
 
-const IN_FLIGHT = 100;
 const PEERS = join(SCRIPTS, "bench-peers");
+const SAMPLE = 64;
 
 /**
- * @typedef {object} Subject
- * @property {string} name
- * @property {(key: string) => Promise<unknown>} get
- * @property {(key: string) => Promise<unknown>} pipeline100
- * @property {() => Promise<unknown>} close
- */
-
-/**
- * Runs `run` repeatedly for `ms` after a warm-up.
+ * The ceiling: node:net, write the request, count the reply bytes as they
+ * arrive (Node reads into its own buffers; nothing is copied).
  *
- * @param {() => Promise<number>} run Resolves with the operations it did.
- * @param {number} ms
- * @returns {Promise<number>} Operations per second.
+ * @param {number} port
  */
-async function measure(run, ms) {
-  for (let i = 0; i < 20; i++) await run(); // warm-up
-  let ops = 0;
-  const start = performance.now();
-  while (performance.now() - start < ms) ops += await run();
-  return (ops * 1000) / (performance.now() - start);
+function connectRaw(port) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: "127.0.0.1", port }, () => {
+      socket.setNoDelay(true);
+      socket.off("error", reject);
+      resolve(rawConnection(socket));
+    });
+    socket.once("error", reject);
+  });
 }
 
-/** @param {number} n */
-function format(n) {
-  return Math.round(n).toLocaleString("en-US").padStart(12);
+/** @param {net.Socket} socket */
+function rawConnection(socket) {
+  /** @type {{ expected: number, got: number, head?: Uint8Array, resolve: Function, reject: Function } | undefined} */
+  let current;
+  socket.on("data", (data) => {
+    const c = current;
+    if (c === undefined) return socket.destroy(new Error("raw socket: a reply nobody asked for"));
+    c.head ??= data.subarray(0, SAMPLE);
+    c.got += data.length;
+    if (c.got < c.expected) return;
+    current = undefined;
+    if (c.got > c.expected) {
+      c.reject(new Error(`raw socket: ${c.got} bytes, expected ${c.expected}`));
+    } else c.resolve({ head: c.head, tail: data.subarray(Math.max(0, data.length - SAMPLE)) });
+  });
+  socket.on("error", (error) => current?.reject(error));
+  return {
+    /** @param {Uint8Array} request @param {number} replyLength */
+    exchange: (request, replyLength) =>
+      new Promise((resolve, reject) => {
+        current = { expected: replyLength, got: 0, resolve, reject };
+        socket.write(request);
+      }),
+    close: () => socket.destroy(),
+  };
 }
 
-/**
- * Runs the end-to-end comparison and prints ops/s and ratios.
- *
- * @param {number} durationMs Time per subject and workload, split over two rounds.
- */
-async function runNodeE2eBench(durationMs) {
-  ensureInstalled(PEERS);
-  buildIfStale();
-  const { Connection, Redis } = await import(
-    pathToFileURL(join(NPM_DIR, "esm", "mod.js")).href
-  );
+async function loadSubjects(port) {
+  const { Connection, Redis } = await import(pathToFileURL(join(NPM_DIR, "esm", "mod.js")).href);
   const require = createRequire(join(PEERS, "package.json"));
   const IORedis = require("ioredis");
   const { createClient } = require("redis");
   const versions = ["ioredis", "redis"].map((name) =>
     `${name}@${require(`${name}/package.json`).version}`
   );
+  const subjects = [
+    rawSubject(() => connectRaw(port)),
+    ...clientSubjects({ Redis, Connection, IORedis, createClient }, port),
+  ];
+  // REDWIRE_BEFORE=<another checkout, its npm/ built>: that build too, as "redwire before".
+  const before = process.env.REDWIRE_BEFORE;
+  if (before !== undefined) {
+    const build = await import(pathToFileURL(join(before, "npm", "esm", "mod.js")).href);
+    subjects.push(...redwireSubjects(build, port, " before"));
+  }
+  return { subjects, versions };
+}
 
+/** @param {number} durationMs Time per measurement. */
+async function runNodeE2eBench(durationMs, only = "") {
+  ensureInstalled(PEERS);
+  buildIfStale();
   const server = await startRedis();
   try {
-    const url = `redis://127.0.0.1:${server.port}`;
-    const conn = new Connection(url);
-    await conn.connect();
-    const pooled = new Redis(url);
-    const ioredis = new IORedis({ host: "127.0.0.1", port: server.port });
-    const ioredisAuto = new IORedis({
-      host: "127.0.0.1",
-      port: server.port,
-      enableAutoPipelining: true,
-    });
-    const nodeRedis = createClient({ url });
-    await nodeRedis.connect();
-    await conn.command(["SET", "bench:key", "x".repeat(64)]);
-
-    /** @type {Subject[]} */
-    const subjects = [
-      {
-        name: "redwire Connection",
-        get: (k) => conn.command(["GET", k]),
-        pipeline100: (k) => conn.batch(Array.from({ length: 100 }, () => ["GET", k])),
-        close: () => conn.close(),
-      },
-      {
-        name: "redwire Redis (pool)",
-        get: (k) => pooled.get(k),
-        pipeline100: (k) => {
-          const p = pooled.pipeline();
-          for (let i = 0; i < 100; i++) p.get(k);
-          return p.exec();
-        },
-        close: () => pooled.close(),
-      },
-      {
-        name: "ioredis",
-        get: (k) => ioredis.get(k),
-        pipeline100: (k) => {
-          const p = ioredis.pipeline();
-          for (let i = 0; i < 100; i++) p.get(k);
-          return p.exec();
-        },
-        close: () => ioredis.quit(),
-      },
-      {
-        name: "ioredis autopipelining",
-        get: (k) => ioredisAuto.get(k),
-        pipeline100: (k) => {
-          const p = ioredisAuto.pipeline();
-          for (let i = 0; i < 100; i++) p.get(k);
-          return p.exec();
-        },
-        close: () => ioredisAuto.quit(),
-      },
-      {
-        name: "node-redis",
-        get: (k) => nodeRedis.get(k),
-        pipeline100: (k) => {
-          const m = nodeRedis.multi();
-          for (let i = 0; i < 100; i++) m.get(k);
-          return m.execAsPipeline();
-        },
-        close: () => nodeRedis.quit(),
-      },
-    ];
-
-    /** @type {[string, (s: Subject) => () => Promise<number>][]} */
-    const workloads = [
-      ["100 GETs in flight", (s) => async () => {
-        const calls = new Array(IN_FLIGHT);
-        for (let i = 0; i < IN_FLIGHT; i++) calls[i] = s.get("bench:key");
-        await Promise.all(calls);
-        return IN_FLIGHT;
-      }],
-      ["sequential GET", (s) => async () => {
-        await s.get("bench:key");
-        return 1;
-      }],
-      ["pipeline of 100 GETs", (s) => async () => {
-        await s.pipeline100("bench:key");
-        return 100;
-      }],
-    ];
-
-    console.log(
-      `\nEnd to end on Node ${process.version}, redwire from npm/, ${versions.join(", ")}, ` +
-        `redis-server on port ${server.port} (ops/s, higher is better)`,
-    );
-    for (const [label, make] of workloads) {
-      // Interleave the subjects twice so machine noise hits every one alike.
-      const totals = new Map();
-      for (let round = 0; round < 2; round++) {
-        for (const s of subjects) {
-          totals.set(
-            s.name,
-            (totals.get(s.name) ?? 0) + await measure(make(s), durationMs / 2),
-          );
-        }
-      }
-      // Ratios against the faster ioredis set-up, so the comparison is never flattered.
-      const ioredisOps = Math.max(totals.get("ioredis"), totals.get("ioredis autopipelining")) / 2;
-      const nodeRedisOps = totals.get("node-redis") / 2;
-      console.log(`\n  ${label}`);
-      for (const s of subjects) {
-        const ops = totals.get(s.name) / 2;
-        console.log(
-          `    ${s.name.padEnd(24)}${format(ops)}   ×ioredis ${(ops / ioredisOps).toFixed(2)}` +
-            `   ×node-redis ${(ops / nodeRedisOps).toFixed(2)}`,
-        );
-      }
+    const { subjects, versions } = await loadSubjects(server.port);
+    const seeder = await subjects[1].open();
+    await seed(seeder);
+    await seeder.close();
+    if (durationMs > 0) {
+      await runThroughput(subjects, {
+        durationMs,
+        only,
+        title:
+          `End to end on Node ${process.version}, redwire from npm/, ${versions.join(", ")}, ` +
+          `redis-server on port ${server.port}`,
+      });
     }
-    for (const s of subjects) await s.close();
+    const memory = (only === "" ? subjects.slice(1) : []).map((
+      s,
+    ) => [s.name, memoryInChild(s.name, server)]);
+    if (memory.length > 0) printMemory(memory);
   } finally {
     server.stop();
   }
 }
 
-await runNodeE2eBench(Number(process.argv[2] ?? 1500));
+/** Runs the memory probe of one subject in a child process; returns bytes or why it failed. */
+function memoryInChild(name, server) {
+  const script = fileURLToPath(import.meta.url);
+  try {
+    const out = execFileSync(
+      process.execPath,
+      ["--expose-gc", script, "--memory", name, String(server.port), String(server.pid)],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+    );
+    return JSON.parse(out.trim());
+  } catch (error) {
+    return `failed (${error.status})`;
+  }
+}
+
+async function memoryChild(name, port, pid) {
+  const { subjects } = await loadSubjects(port);
+  const subject = subjects.find((s) => s.name === name);
+  if (subject === undefined) throw new Error(`no subject ${name}`);
+  const client = await subject.open();
+  const growth = await probeMemory(client, {
+    memory: () => process.memoryUsage(),
+    gc: globalThis.gc,
+    signal: (signal) => process.kill(pid, signal),
+  });
+  await client.close();
+  console.log(JSON.stringify(growth));
+  process.exit(0);
+}
+
+// Interrupted: exit through process.exit, whose handler stops the server.
+for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => process.exit(130));
+
+if (process.argv[2] === "--memory") {
+  await memoryChild(process.argv[3], Number(process.argv[4]), Number(process.argv[5]));
+} else {
+  // "memory": the memory probe alone.
+  await runNodeE2eBench(
+    process.argv[2] === "memory" ? 0 : Number(process.argv[2] ?? 1000),
+    process.argv[3],
+  );
+}

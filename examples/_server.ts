@@ -1,7 +1,8 @@
 /**
- * For the examples: the Redis server to talk to. `REDIS_URL` when set, else a
- * server answering PING on localhost:6379, else a throwaway `redis-server` on
- * a free loopback port, stopped when the example ends.
+ * For the examples: the Redis server to talk to. `REDIS_URL` when set (you
+ * asked for it), else a throwaway `redis-server` on a free loopback port,
+ * stopped when the example ends. Never a server found on localhost:6379: an
+ * example must not write into someone's database unasked. Prints which one.
  *
  * @module
  */
@@ -22,8 +23,8 @@ function freePort(): number {
 }
 
 /**
- * Returns `REDIS_URL`, or localhost:6379 when a server answers there, or
- * starts `redis-server` (extra `args` force this) and waits until it answers.
+ * Returns `REDIS_URL`, or starts `redis-server` (extra `args` force this) and
+ * waits until it answers. Prints which server the example uses.
  *
  * @param args Extra redis-server arguments.
  * @returns The server's URL and a stop function.
@@ -31,9 +32,9 @@ function freePort(): number {
  */
 export async function exampleServer(args: string[] = []): Promise<ExampleServer> {
   const given = Deno.env.get("REDIS_URL");
-  if (given && args.length === 0) return { url: given, stop: () => Promise.resolve() };
-  if (!given && args.length === 0 && await answersPing(6379)) {
-    return { url: "redis://localhost:6379", stop: () => Promise.resolve() };
+  if (given && args.length === 0) {
+    console.log(`using REDIS_URL (${redacted(given)}), as asked`);
+    return { url: given, stop: () => Promise.resolve() };
   }
   const port = freePort();
   const child = new Deno.Command("redis-server", {
@@ -61,6 +62,7 @@ export async function exampleServer(args: string[] = []): Promise<ExampleServer>
     try {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port });
       conn.close();
+      console.log(`using a throwaway redis-server on 127.0.0.1:${port} (stopped at the end)`);
       return { url: `redis://127.0.0.1:${port}`, stop };
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -70,22 +72,13 @@ export async function exampleServer(args: string[] = []): Promise<ExampleServer>
   throw new Error(`redis-server did not start on port ${port} within 10 s; is it installed?`);
 }
 
-/** Whether a Redis server answers PING on localhost at `port` within 500 ms. */
-async function answersPing(port: number): Promise<boolean> {
-  let conn: Deno.Conn | undefined;
-  const timer = setTimeout(() => conn?.close(), 500);
+/** The URL without its password, for printing. */
+function redacted(url: string): string {
   try {
-    conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    await conn.write(new TextEncoder().encode("*1\r\n$4\r\nPING\r\n"));
-    const buffer = new Uint8Array(64);
-    const read = await conn.read(buffer);
-    return read !== null && new TextDecoder().decode(buffer.subarray(0, read)).startsWith("+PONG");
+    const parsed = new URL(url);
+    if (parsed.password !== "") parsed.password = "***";
+    return parsed.href;
   } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-    try {
-      conn?.close();
-    } catch { /* closed by the timer */ }
+    return "an unparsable URL";
   }
 }

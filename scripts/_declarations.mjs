@@ -132,7 +132,13 @@ export function verifyNoDeno(ts) {
     );
     const visit = (node) => {
       const line = () => source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
-      if (ts.isIdentifier(node) && node.text === "Deno") {
+      // `g.Deno` (a property of some object, as in runtime detection) and
+      // `{ Deno?: ... }` (a property name) are not the global.
+      const parent = node.parent;
+      const isPropertyName = parent !== undefined &&
+        ((ts.isPropertyAccessExpression(parent) && parent.name === node) ||
+          (ts.isPropertySignature(parent) && parent.name === node));
+      if (ts.isIdentifier(node) && node.text === "Deno" && !isPropertyName) {
         problems.push(`${where}:${line()}: names the Deno global`);
       }
       const specifier = moduleSpecifier(ts, node);

@@ -111,7 +111,7 @@ export function walk(dir) {
 /**
  * Starts a throwaway redis-server on a free loopback port.
  *
- * @returns {Promise<{ port: number, stop(): void }>}
+ * @returns {Promise<{ port: number, pid: number | undefined, stop(): void }>}
  */
 export async function startRedis() {
   const port = await freePort();
@@ -138,7 +138,7 @@ export async function startRedis() {
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { port, stop };
+  return { port, pid: child.pid, stop };
 }
 
 /** @returns {Promise<number>} */

@@ -3,10 +3,11 @@
  * into a throwaway project in the system's temp dir, then, against a
  * redis-server it starts on a free port:
  *
- * 1. `import { Redis } from "redwire"` (ESM) runs SET / GET, a pipeline and
+ * 0. the tarball is named `@redwire/redis` and carries the Node README;
+ * 1. `import { Redis } from "@redwire/redis"` (ESM) runs SET / GET, a pipeline and
  *    an error reply, then reaches the server through `serveBridge` from
- *    `redwire/bridge` and `webSocketTransport` (with the `ws` package);
- * 2. `require("redwire")` (CommonJS) runs SET / GET and loads the bridge;
+ *    `@redwire/redis/bridge` and `webSocketTransport` (with the `ws` package);
+ * 2. `require("@redwire/redis")` (CommonJS) runs SET / GET and loads the bridge;
  * 3. `tsc --noEmit` type-checks an ES module and a CommonJS consumer against
  *    the published declarations, with `skipLibCheck: false`, under the
  *    settings of a new Node project (`module: nodenext`, TypeScript's
@@ -21,7 +22,7 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -64,6 +65,14 @@ function pack(dir) {
   ) {
     if (!files.includes(needed)) fail(`the packed package lacks ${needed}`);
   }
+  if (info.name !== "@redwire/redis") fail(`the package is named ${info.name}, not @redwire/redis`);
+  const readme = readFileSync(join(NPM_DIR, "README.md"), "utf8");
+  for (const node of ["npm install @redwire/redis", 'require("@redwire/redis")', "finally"]) {
+    if (!readme.includes(node)) fail(`the package's README is not the Node one: it lacks ${node}`);
+  }
+  for (const deno of ["Deno.env", "Deno.readTextFile", "Deno.serve", "deno task test"]) {
+    if (readme.includes(deno)) fail(`the package's README still says ${deno}`);
+  }
   console.log(
     `packed ${info.filename}: ${info.entryCount} files, ${(info.size / 1024).toFixed(0)} KiB`,
   );
@@ -77,18 +86,19 @@ function pack(dir) {
  * @param {string} command
  * @param {string[]} args
  * @param {NodeJS.ProcessEnv} [env]
+ * @param {number} [timeout] Longer for tools (tsc) than for a client that must exit.
  */
-function check(label, command, args, env = process.env) {
+function check(label, command, args, env = process.env, timeout = STEP_TIMEOUT_MS) {
   const result = spawnSync(command, args, {
     cwd: project,
     env,
     encoding: "utf8",
-    timeout: STEP_TIMEOUT_MS,
+    timeout,
   });
   const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim();
   if (result.signal !== null) {
     fail(
-      `${label}: still running after ${STEP_TIMEOUT_MS / 1000}s (a client must let the ` +
+      `${label}: still running after ${timeout / 1000}s (a client must let the ` +
         `process exit once closed: a timer or socket left open?)\n${indent(output)}`,
     );
   }
@@ -153,15 +163,17 @@ function tsconfig(extra) {
  * open (a reply deadline is 30 s by default) fails the check.
  */
 const STEP_TIMEOUT_MS = 20_000;
+/** The type checkers may take long on a loaded machine; they hold no client open. */
+const TOOL_TIMEOUT_MS = 120_000;
 
 /** The throwaway project; set by main(). */
 let project = "";
 
 const ESM_CONSUMER = `
 import assert from "node:assert/strict";
-import { Redis, ReplyError } from "redwire";
-import { serveBridge } from "redwire/bridge";
-import { webSocketTransport } from "redwire";
+import { Redis, ReplyError } from "@redwire/redis";
+import { serveBridge } from "@redwire/redis/bridge";
+import { webSocketTransport } from "@redwire/redis";
 import { WebSocket } from "ws";
 
 const port = Number(process.env.REDIS_PORT);
@@ -189,8 +201,8 @@ console.log("SET/GET, pipeline, ReplyError, and GET through serveBridge + webSoc
 
 const CJS_CONSUMER = `
 const assert = require("node:assert/strict");
-const { Redis, ConnectionPool } = require("redwire");
-const { serveBridge } = require("redwire/bridge");
+const { Redis, ConnectionPool } = require("@redwire/redis");
+const { serveBridge } = require("@redwire/redis/bridge");
 
 (async () => {
   assert.equal(typeof serveBridge, "function");
@@ -199,7 +211,7 @@ const { serveBridge } = require("redwire/bridge");
   await redis.set("consumer:cjs", "1");
   assert.equal(await redis.get("consumer:cjs"), "1");
   await redis.close();
-  console.log("SET/GET, and redwire/bridge loads");
+  console.log("SET/GET, and @redwire/redis/bridge loads");
 })().catch((error) => {
   console.error(error);
   process.exit(1);
@@ -214,8 +226,8 @@ import {
   type RedisOptions,
   ReplyError,
   webSocketTransport,
-} from "redwire";
-import { type BridgeOptions, serveBridge } from "redwire/bridge";
+} from "@redwire/redis";
+import { type BridgeOptions, serveBridge } from "@redwire/redis/bridge";
 
 const options: RedisOptions = { host: "127.0.0.1", port: 6379, maxConnections: 4 };
 const redis = new Redis(options);
@@ -235,8 +247,8 @@ export { a, b, bridgeOptions, redis, serveBridge, stats, transport, value };
 `.trim();
 
 const TS_CJS_CONSUMER = `
-import redwire = require("redwire");
-import bridge = require("redwire/bridge");
+import redwire = require("@redwire/redis");
+import bridge = require("@redwire/redis/bridge");
 
 const redis: redwire.Redis = new redwire.Redis("redis://127.0.0.1:6379/0");
 const reply: Promise<string | null> = redis.get("k");
@@ -270,17 +282,19 @@ async function main() {
     server = await startRedis();
     const env = { ...process.env, REDIS_PORT: String(server.port) };
     check(
-      'ESM: import { Redis } from "redwire"',
+      'ESM: import { Redis } from "@redwire/redis"',
       process.execPath,
       ["esm.mjs"],
       env,
     );
-    check('CommonJS: require("redwire")', process.execPath, ["cjs.cjs"], env);
+    check('CommonJS: require("@redwire/redis")', process.execPath, ["cjs.cjs"], env);
     const tsc = join(SCRIPTS, "node_modules", "typescript", "bin", "tsc");
     check(
       "types: tsc --noEmit (module nodenext, default lib)",
       process.execPath,
       [tsc, "-p", "."],
+      process.env,
+      TOOL_TIMEOUT_MS,
     );
     const nodeOnly = spawnSync(process.execPath, [
       tsc,
@@ -310,6 +324,8 @@ async function main() {
       "types: arethetypeswrong (node10, node16 from CJS and ESM, bundler)",
       process.execPath,
       [attw, tarball, "--format", "table-flipped", "--no-color", "--no-emoji"],
+      process.env,
+      TOOL_TIMEOUT_MS,
     );
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`consumer check passed in ${seconds}s`);

@@ -10,6 +10,8 @@
  * the npm build lays out one module per source file. So the tests exercise
  * the package's JavaScript, with the Node transport that the package uses.
  *
+ * `--bun=path/to/bun` runs the compiled files under Bun instead of Node.
+ *
  * Usage: node scripts/test_node.mjs [--reporter=spec|dot|tap] [--junit=FILE] [FILTER...]
  * A FILTER keeps the test files whose path contains it. npm/ is (re)built
  * first when it is missing or older than the sources.
@@ -64,10 +66,11 @@ process.exit(status !== 0 || counts.failed > 0 ? 1 : 0);
 
 /** @param {string[]} args */
 function parseArgs(args) {
-  const parsed = { reporter: "spec", junit: undefined, filters: [] };
+  const parsed = { reporter: "spec", junit: undefined, filters: [], bun: undefined };
   for (const arg of args) {
     const [key, value] = arg.split(/=(.*)/s);
     if (key === "--reporter") parsed.reporter = value;
+    else if (key === "--bun") parsed.bun = resolve(value);
     else if (key === "--junit") parsed.junit = resolve(value);
     else if (arg.startsWith("--")) fail(`unknown option ${arg}`);
     else parsed.filters.push(arg);
@@ -243,10 +246,31 @@ function runNodeTest(files, junit) {
       relative(ROOT, NPM_DIR)
     }/esm)`,
   );
+  if (options.bun !== undefined) return runBunTest(compiled, junit);
   const result = spawnSync(process.execPath, args, {
     stdio: "inherit",
     cwd: ROOT,
   });
+  return result.status ?? 1;
+}
+
+/**
+ * Runs the same compiled files under Bun's test runner, which runs
+ * node:test suites; the package resolves with Bun's `bun` condition.
+ *
+ * @param {string[]} compiled
+ * @param {string} junit
+ */
+function runBunTest(compiled, junit) {
+  const version = spawnSync(options.bun, ["--version"], { encoding: "utf8" }).stdout?.trim();
+  console.log(`bun ${version}: the same files under bun test`);
+  const result = spawnSync(options.bun, [
+    "test",
+    `--timeout=${TEST_TIMEOUT_MS}`,
+    "--reporter=junit",
+    `--reporter-outfile=${junit}`,
+    ...compiled,
+  ], { stdio: "inherit", cwd: OUT_DIR });
   return result.status ?? 1;
 }
 
@@ -260,7 +284,9 @@ function runNodeTest(files, junit) {
 function summarize(junit, skippedFiles) {
   const counts = countJunit(junit);
   console.log(
-    `\nnode: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped ` +
+    `\n${
+      options.bun === undefined ? "node" : "bun"
+    }: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped ` +
       (options.junit === undefined ? "" : `(${junit})`),
   );
   for (const file of skippedFiles) {

@@ -354,6 +354,39 @@ export class RedirectionError extends ReplyError {
 }
 
 /**
+ * Keys that must share one hash slot (a transaction, WATCH, MSETNX, any
+ * multi-key command the cluster cannot split) hash to several. Nothing was
+ * sent. Give the keys a common `{hash tag}`, such as `{user1}:a` and `{user1}:b`.
+ *
+ * @example
+ * ```ts
+ * import { CrossSlotError, RedisCluster } from "@redwire/redis";
+ *
+ * await using cluster = new RedisCluster([["127.0.0.1", 7000]]);
+ * await cluster.multi().incr("a").incr("b").exec().catch((e) => console.log(e instanceof CrossSlotError));
+ * ```
+ */
+export class CrossSlotError extends RedisError {
+  /** The class name, `"CrossSlotError"`. */
+  override name = "CrossSlotError";
+  /** The distinct slots the keys hash to. */
+  readonly slots: readonly number[];
+  /**
+   * Makes the error for `what` (such as `"MULTI"`) over keys in `slots`.
+   *
+   * @param what The command or transaction refused.
+   * @param slots The distinct slots.
+   */
+  constructor(what: string, slots: readonly number[]) {
+    super(
+      `${what} needs its keys in one hash slot, but they hash to slots ${slots.join(", ")}; ` +
+        "nothing was sent (give the keys a common {hash tag}, such as {user1}:a and {user1}:b)",
+    );
+    this.slots = slots;
+  }
+}
+
+/**
  * No connection was given, and none is current in the context, the stack or
  * the global default.
  *

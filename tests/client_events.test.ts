@@ -109,6 +109,13 @@ describe("Redis events", () => {
     await eventually(() => messages.includes("after"), 5000, "message after restore");
   });
 
+  it("is ready at once on a pool another client already connected", async () => {
+    await using first = new Redis(options());
+    await first.ping();
+    await using second = new Redis({ pool: first.pool });
+    assert.equal(second.status, "ready");
+  });
+
   it("off() removes a listener", async () => {
     await using redis = new Redis(options());
     const calls: string[] = [];

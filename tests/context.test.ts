@@ -212,11 +212,10 @@ describe("useConnection", () => {
 });
 
 describe("ContextScope without AsyncLocalStorage (the fallback)", () => {
-  it("restores the outer value on exit, also on a throw, sync and async", async () => {
+  it("restores the outer value on exit, also on a throw, for runs nested synchronously", async () => {
     const scope = new ContextScope<string>(undefined);
     assert.equal(scope.isAsync, false);
-    await scope.run("outer", async () => {
-      await sleep(1);
+    await scope.run("outer", () => {
       assert.equal(scope.get(), "outer");
       assert.equal(scope.run("inner", () => scope.get()), "inner");
       assert.throws(() =>
@@ -224,40 +223,27 @@ describe("ContextScope without AsyncLocalStorage (the fallback)", () => {
           throw new Error("sync");
         })
       );
-      await assert.rejects(scope.run("inner", async () => {
+      const failing = scope.run("inner", async () => {
         await sleep(1);
         throw new Error("async");
-      }));
-      assert.equal(scope.get(), "outer");
+      });
+      assert.equal(scope.get(), "inner", "the pending async run's value is current");
+      return assert.rejects(failing);
     });
     assert.equal(scope.get(), undefined);
   });
 
-  it("is shared by interleaved runs (documented), and each run removes its own frame", async () => {
-    const scope = new ContextScope<string>(undefined);
-    let seenBySlow: string | undefined;
-    const slow = scope.run("slow", async () => {
-      await sleep(20);
-      seenBySlow = scope.get();
+  it("refuses a run that starts while an asynchronous one is pending, instead of sharing it", async () => {
+    const scope = new ContextScope<string>(undefined, () => new RangeError("overlap"));
+    let seen: string | undefined;
+    const first = scope.run("request-1", async () => {
+      await sleep(1);
+      seen = scope.get();
     });
-    const fast = scope.run("fast", () => sleep(5));
-    await fast;
-    assert.equal(scope.get(), "slow", "fast removed its frame, not the top");
-    await slow;
-    assert.equal(seenBySlow, "slow");
+    assert.throws(() => scope.run("request-2", () => "never"), RangeError);
+    await first;
+    assert.equal(seen, "request-1");
     assert.equal(scope.get(), undefined);
-    let leaked: string | undefined;
-    await Promise.all([
-      scope.run("a", async () => {
-        await sleep(1);
-        leaked = scope.get();
-      }),
-      scope.run("b", () => sleep(10)),
-    ]);
-    assert.equal(
-      leaked,
-      "b",
-      "without AsyncLocalStorage, interleaved runs see the innermost value",
-    );
+    assert.equal(scope.run("request-3", () => scope.get()), "request-3", "free again once settled");
   });
 });

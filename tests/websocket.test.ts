@@ -14,6 +14,7 @@ import {
 } from "../src/transport/mod.ts";
 import { type RedisServer, startRedis } from "./support/mod.ts";
 import { loadWs, runtimeWebSocket } from "./support/ws.ts";
+import { bounded } from "./support/wait.ts";
 
 const TOKEN = "s3cret ✓ token";
 const ENCODED_TOKEN = "czNjcmV0IOKckyB0b2tlbg"; // base64url of TOKEN's UTF-8 bytes
@@ -217,6 +218,39 @@ describe("webSocketTransport", () => {
     });
   });
 
+  it("fails the opening at once on an error event before open, with no close event after it", async () => {
+    const { Socket, sockets } = fakeSockets();
+    const opening = webSocketTransport("ws://bridge.test/redis", {
+      WebSocket: Socket,
+      connectTimeout: 60_000,
+    })({ host: "localhost", port: 6379 });
+    await Promise.resolve();
+    sockets[0]!.emit({ type: "error" });
+    await assert.rejects(bounded(opening, 2_000), (error) => {
+      assert.ok(error instanceof ConnectionError, String(error));
+      assert.match(error.message, /Cannot connect to bridge ws:\/\/bridge\.test\/redis/);
+      assert.match(error.message, /401/, "the message lists the likely causes");
+      return true;
+    });
+    assert.equal(sockets[0]!.readyState, 3, "the socket was closed");
+  });
+
+  it("names the bridge, not host:port, in the errors of connections over it", async () => {
+    const { Socket, sockets } = fakeSockets();
+    const transport = webSocketTransport("wss://u:pw@bridge.test/redis", { WebSocket: Socket });
+    assert.equal(transport.address, "bridge wss://bridge.test/redis");
+    const connection = new Connection({ transport, socketConnectTimeout: 60_000 });
+    assert.equal(connection.address, "bridge wss://bridge.test/redis");
+    const connecting = connection.connect();
+    await Promise.resolve();
+    sockets[0]!.emit({ type: "error" });
+    await assert.rejects(connecting, (error) => {
+      assert.ok(error instanceof ConnectionError);
+      assert.doesNotMatch(error.message, /localhost|6379|pw/);
+      return true;
+    });
+  });
+
   it("delivers bytes received before the bridge closes, then fails with ConnectionError", async () => {
     const { transport, socket } = await openFake();
     socket.emit({ type: "message", data: chunk("+OK\r\n") });
@@ -229,7 +263,9 @@ describe("webSocketTransport", () => {
       assert.match(error.message, /1011: Redis connection lost/);
       return true;
     });
-    await assert.rejects(transport.write(new Uint8Array(1)), ConnectionError);
+    // Nothing can leave: write throws at once, which tells the connection
+    // the bytes were not sent (safe to retry).
+    assert.throws(() => transport.write(new Uint8Array(1)), ConnectionError);
   });
 
   it("fails with ConnectionError when the bridge sends a text frame", async () => {
@@ -246,7 +282,7 @@ describe("webSocketTransport", () => {
     transport.close();
     assert.deepEqual(await reading, { done: true, value: undefined });
     assert.deepEqual(socket.closedWith, { code: 1000, reason: "" });
-    await assert.rejects(transport.write(new Uint8Array(1)), ConnectionError);
+    assert.throws(() => transport.write(new Uint8Array(1)), ConnectionError);
   });
 
   it("throws TypeError for a URL that is not ws: or wss:, and RangeError for bad numbers", () => {

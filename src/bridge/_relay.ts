@@ -168,7 +168,9 @@ export class Relay {
       for await (const chunk of this.#transport.readable) {
         if (this.#ended) return;
         this.#lastActivity = Date.now();
-        this.#socket.send(chunk);
+        // A copy: the transport reads into this chunk again (Transport.readable),
+        // while the WebSocket may still hold it in its send queue.
+        this.#socket.send(chunk.slice());
         await this.#drained();
       }
       this.end("Redis closed the connection", CLOSE.internalError, "Redis closed the connection");

@@ -5,9 +5,8 @@
  * @module
  */
 
+import { IS_DENO } from "../transport/runtime.ts";
 import type { Gate, Listener } from "./_gate.ts";
-
-const IS_DENO = typeof (globalThis as { Deno?: unknown }).Deno === "object";
 
 /**
  * Listens with the running runtime's HTTP server. Each adapter is loaded on

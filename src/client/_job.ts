@@ -79,7 +79,16 @@ export class Job implements CommandRequest {
     if (this.finished) return;
     this.finished = true;
     this.owner.settled(this);
-    this.done(this.transform === undefined ? reply : this.transform(reply));
+    if (this.transform === undefined) return this.done(reply);
+    // A shaper that throws (a reply of an unexpected shape) must fail this
+    // command, not the connection's read loop that delivered the reply.
+    let shaped: unknown;
+    try {
+      shaped = this.transform(reply);
+    } catch (error) {
+      return this.giveUp(error as Error);
+    }
+    this.done(shaped);
   }
   /** Fails the command, or retries it where the policy allows. */
   reject(error: Error): void {

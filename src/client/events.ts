@@ -143,6 +143,9 @@ export class ClientEvents {
    * @returns Stops following it.
    */
   watchPool(pool: ConnectionPool): () => void {
+    // A shared pool may be connected already: then so is the client.
+    const stats = pool.stats();
+    if (this.#status === "wait" && stats.idle + stats.inUse > 0) this.#status = "ready";
     const onConnecting = (event: PoolEvent<"connecting">) => {
       if (this.#status === "closed") return;
       if (event.detail.reconnect) {

@@ -27,7 +27,14 @@ const RESTORE_PAUSE = 50;
  * const onMessage: MessageHandler = (message, channel) => console.log(channel, message);
  * ```
  */
-export type MessageHandler = (message: string, channel: string, pattern?: string) => void;
+export type MessageHandler<M extends string | Uint8Array = string> = (
+  message: M,
+  channel: string,
+  pattern?: string,
+) => void;
+
+/** A handler of text or of bytes; the client's type decides which it gets. */
+type AnyHandler = (message: never, channel: string, pattern?: string) => void;
 
 /**
  * An active subscription; `unsubscribe()` ends it.
@@ -102,19 +109,24 @@ export class Subscriber {
   #lease: Lease | undefined;
   #session: SubscriberSession | undefined;
   #opening: Promise<SubscriberSession> | undefined;
-  #handlers: Record<SubscriptionKind, Map<string, Set<MessageHandler>>> = {
+  #handlers: Record<SubscriptionKind, Map<string, Set<AnyHandler>>> = {
     channel: new Map(),
     pattern: new Map(),
   };
   #closed = false;
+
+  #bytes: boolean;
 
   /**
    * Prepares the subscriber side; nothing connects until the first subscription.
    *
    * @param acquire Lends the dedicated connection.
    * @param hooks Told when subscriptions are lost and restored.
+   * @param bytes Hand messages to handlers as the connection decoded them
+   *   (`Uint8Array` with `decodeResponses: false`) instead of as text.
    */
-  constructor(acquire: () => Promise<Lease>, hooks: SubscriberHooks = {}) {
+  constructor(acquire: () => Promise<Lease>, hooks: SubscriberHooks = {}, bytes = false) {
+    this.#bytes = bytes;
     this.#acquire = acquire;
     this.#hooks = hooks;
   }
@@ -130,7 +142,7 @@ export class Subscriber {
   async subscribe(
     kind: SubscriptionKind,
     names: string[],
-    handler: MessageHandler,
+    handler: AnyHandler,
   ): Promise<Subscription> {
     const session = await this.#ready();
     const fresh = names.filter((name) => !this.#handlers[kind].has(name));
@@ -146,7 +158,7 @@ export class Subscriber {
   async #remove(
     kind: SubscriptionKind,
     names: readonly string[],
-    handler: MessageHandler,
+    handler: AnyHandler,
   ): Promise<void> {
     const gone = names.filter((name) => {
       const set = this.#handlers[kind].get(name);
@@ -249,11 +261,11 @@ export class Subscriber {
   }
 
   #deliver({ kind, name, channel, payload }: PubSubMessage): void {
-    const message = replyText(payload);
+    const message = this.#bytes && payload instanceof Uint8Array ? payload : replyText(payload);
     const pattern = kind === "pattern" ? name : undefined;
     for (const handler of this.#handlers[kind].get(name) ?? []) {
       try {
-        handler(message, channel, pattern);
+        (handler as MessageHandler<string | Uint8Array>)(message, channel, pattern);
       } catch (error) {
         // A throwing handler must not break the read loop (and with it the
         // subscription and the next messages): its error surfaces on its own.

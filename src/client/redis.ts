@@ -100,7 +100,10 @@ function count(name: string, value: number | undefined, fallback: number): numbe
 
 /**
  * What bulk-string replies are for a `decodeResponses` setting: `string`
- * when true (the default), `Uint8Array` when false.
+ * when true (the default), `Uint8Array` when the literal `false` is written
+ * in the options (`new Redis({ decodeResponses: false })` is a
+ * `Redis<false>`). Options typed as a plain `boolean` type replies as text;
+ * annotate `Redis<false>` when such a client decodes nothing.
  *
  * @example
  * ```ts
@@ -109,7 +112,7 @@ function count(name: string, value: number | undefined, fallback: number): numbe
  * type Bytes = Decoded<false>; // Uint8Array
  * ```
  */
-export type Decoded<D extends boolean> = D extends false ? Uint8Array : string;
+export type Decoded<D extends boolean> = [D] extends [false] ? Uint8Array : string;
 
 /** Commands a pooled client must not send: DEDICATED_COMMANDS less the harmless ones. */
 const REFUSED = new Set(
@@ -175,7 +178,7 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
     this.#subscriber = new Subscriber(() => this.pool.acquire(), {
       onLost: (error) => this.#events.emit("subscriptionsLost", error),
       onRestored: () => this.#events.emit("subscriptionsRestored"),
-    });
+    }, resolved.decodeResponses === false);
     this.#unwatchPool = this.#events.watchPool(this.pool);
   }
 
@@ -318,7 +321,10 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
    * @param handler Called with `(message, channel)`.
    * @returns The subscription, once the server confirmed it.
    */
-  subscribe(channels: string | string[], handler: MessageHandler): Promise<Subscription> {
+  subscribe(
+    channels: string | string[],
+    handler: MessageHandler<Decoded<D>>,
+  ): Promise<Subscription> {
     return this.#subscriber.subscribe("channel", [channels].flat(), handler);
   }
 
@@ -329,7 +335,10 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
    * @param handler Called with `(message, channel, pattern)`.
    * @returns The subscription, once the server confirmed it.
    */
-  psubscribe(patterns: string | string[], handler: MessageHandler): Promise<Subscription> {
+  psubscribe(
+    patterns: string | string[],
+    handler: MessageHandler<Decoded<D>>,
+  ): Promise<Subscription> {
     return this.#subscriber.subscribe("pattern", [patterns].flat(), handler);
   }
 

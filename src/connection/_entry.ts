@@ -1,6 +1,12 @@
 /** A command on its way through a connection, and the helpers that move it. */
 import { ReplyError } from "../errors.ts";
-import { encodeCommand, encodeCommands, type RedisArgument, type Reply } from "../protocol/mod.ts";
+import {
+  encodeCommand,
+  encodeCommandChunks,
+  type EncodeScratch,
+  type RedisArgument,
+  type Reply,
+} from "../protocol/mod.ts";
 import type { ReplySink } from "./command_request.ts";
 
 export interface Entry {
@@ -8,6 +14,8 @@ export interface Entry {
   /** Estimated encoded size, for the maxPendingBytes bound. */
   size: number;
   sink: ReplySink;
+  /** Its index in the batch() call that sent it, passed to the sink. */
+  index: number;
   written: boolean;
   settled: boolean;
   /** Extra wait allowed for a blocking command, in ms (Infinity: forever). */
@@ -56,13 +64,42 @@ export function settle(entry: Entry, error: Error | undefined, reply?: Reply): v
   if (entry.settled) return;
   entry.settled = true;
   if (entry.onAbort) entry.signal?.removeEventListener("abort", entry.onAbort);
-  if (error === undefined) entry.sink.resolve(reply ?? null);
-  else entry.sink.reject(error);
+  if (error === undefined) entry.sink.resolve(reply ?? null, entry.index);
+  else entry.sink.reject(error, entry.index);
 }
 
-export function errorAsValue(error: unknown): Reply {
-  if (error instanceof ReplyError) return error;
-  throw error;
+/**
+ * The one sink of a `batch()`: replies land at their index, error replies
+ * in place; any other failure rejects the batch. One promise per batch, not
+ * two per command.
+ */
+export class BatchReplies implements ReplySink {
+  readonly promise: Promise<Reply[]>;
+  #replies: Reply[];
+  #remaining: number;
+  #done!: (replies: Reply[]) => void;
+  #fail!: (error: Error) => void;
+
+  constructor(count: number) {
+    this.#replies = new Array(count);
+    this.#remaining = count;
+    this.promise = new Promise<Reply[]>((resolve, reject) => {
+      this.#done = resolve;
+      this.#fail = reject;
+    });
+  }
+
+  resolve(reply: Reply, index: number): void {
+    this.#replies[index] = reply;
+    if (--this.#remaining === 0) this.#done(this.#replies);
+  }
+
+  reject(error: Error, index: number): void {
+    if (error instanceof ReplyError) return this.resolve(error, index);
+    // The first failure settles the batch; the promise ignores later ones.
+    this.#remaining = -1;
+    this.#fail(error);
+  }
 }
 
 export function isPubSubArray(reply: Reply): boolean {
@@ -74,13 +111,14 @@ export function isPubSubArray(reply: Reply): boolean {
 }
 
 /**
- * Encodes a flush's commands into one buffer. A command with a bad argument
- * (found here, off the caller's stack) fails alone with the encoder's
- * TypeError; the others still leave.
+ * Encodes a flush's commands into chunks (big arguments apart, the first big
+ * string in `scratch`). A command with a bad argument (found here, off the
+ * caller's stack) fails alone with the encoder's TypeError; the others still
+ * leave.
  */
-export function encodeEntries(batch: Entry[]): [Entry[], Uint8Array] {
+export function encodeEntries(batch: Entry[], scratch: EncodeScratch): [Entry[], Uint8Array[]] {
   try {
-    return [batch, encodeCommands(batch.map((entry) => entry.args))];
+    return [batch, encodeCommandChunks(batch.map((entry) => entry.args), scratch)];
   } catch {
     const valid = batch.filter((entry) => {
       try {
@@ -91,7 +129,7 @@ export function encodeEntries(batch: Entry[]): [Entry[], Uint8Array] {
         return false;
       }
     });
-    return [valid, encodeCommands(valid.map((entry) => entry.args))];
+    return [valid, encodeCommandChunks(valid.map((entry) => entry.args), scratch)];
   }
 }
 

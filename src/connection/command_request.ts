@@ -17,10 +17,13 @@ import type { RedisArgument, Reply } from "../protocol/mod.ts";
  * ```
  */
 export interface ReplySink {
-  /** Called with the reply. */
-  resolve(reply: Reply): void;
-  /** Called with a ReplyError, ConnectionError or TimeoutError. */
-  reject(error: Error): void;
+  /**
+   * Called with the reply, and the command's index in the `batch()` call that
+   * sent it (0 for `command()`), so one sink can serve a whole batch.
+   */
+  resolve(reply: Reply, index: number): void;
+  /** Called with a ReplyError, ConnectionError or TimeoutError, and the index. */
+  reject(error: Error, index: number): void;
 }
 
 /**

@@ -12,13 +12,13 @@ import {
   ReplyError,
   TimeoutError,
 } from "../errors.ts";
-import { Decoder, type RedisArgument, type Reply } from "../protocol/mod.ts";
+import { Decoder, type EncodeScratch, type RedisArgument, type Reply } from "../protocol/mod.ts";
 import { defaultTransport, type Transport } from "../transport/mod.ts";
 import {
+  BatchReplies,
   encodeEntries,
   type Entry,
   entryPromise,
-  errorAsValue,
   estimateSize,
   isPubSubArray,
   isSubscriptionCommand,
@@ -39,6 +39,23 @@ import type { CommandOptions, CommandRequest } from "./command_request.ts";
 import { parseRedisUrl } from "./url.ts";
 
 const NO_OPTIONS: CommandOptions = Object.freeze({});
+/** The most memory a connection keeps for encoding big string arguments. */
+const SCRATCH_KEEP = 2 * 1024 * 1024;
+
+/**
+ * Writes chunks in order, each once the transport took the one before (a
+ * transport may split a write, so two in flight could interleave).
+ */
+function writeChunks(transport: Transport, chunks: Uint8Array[]): Promise<void> {
+  // The first write is called synchronously, so a transport that throws
+  // (instead of rejecting) throws here, before any byte left.
+  let written = transport.write(chunks[0]!);
+  for (let i = 1; i < chunks.length; i++) {
+    const chunk = chunks[i]!;
+    written = written.then(() => transport.write(chunk));
+  }
+  return written;
+}
 
 /**
  * Where a connection is in its life.
@@ -86,6 +103,8 @@ export class Connection {
   #broken = false;
   #transport: Transport | undefined;
   #decoder: Decoder;
+  /** Where a big string argument is encoded; reused once its write is done. */
+  #scratch: EncodeScratch = { buffer: new Uint8Array(0) };
   #fifo = new Fifo<Entry>();
   #outbox: Entry[] = [];
   #outboxBytes = 0;
@@ -110,7 +129,7 @@ export class Connection {
     this.options = resolveConnectionOptions(
       typeof options === "string" ? parseRedisUrl(options) : options,
     );
-    this.address = describeAddress(this.options);
+    this.address = this.options.transport?.address ?? describeAddress(this.options);
     this.#clock = this.options.clock;
     this.#createdAt = this.#lastUsedAt = this.#clock.now();
     this.#receivePush = this.options.onPush;
@@ -291,10 +310,15 @@ export class Connection {
       if (this.#state === "ready" && !this.#writing) this.#flush();
       return;
     }
-    const replies = (commands as RedisArgument[][]).map((args) =>
-      this.command(args, options).catch(errorAsValue)
-    );
-    return Promise.all(replies);
+    if (commands.length === 0) return Promise.resolve([]);
+    const replies = new BatchReplies(commands.length);
+    for (let i = 0; i < commands.length; i++) {
+      const entry = this.#entry(commands[i] as RedisArgument[], options);
+      entry.sink = replies;
+      entry.index = i;
+      this.#enqueue(entry);
+    }
+    return replies.promise;
   }
 
   /**
@@ -317,6 +341,7 @@ export class Connection {
       args,
       size: estimateSize(args),
       sink: NO_SINK,
+      index: 0,
       written: false,
       settled: false,
       extra: blockingTime(args) ?? 0,
@@ -395,7 +420,8 @@ export class Connection {
   };
 
   #write(batch: Entry[]): void {
-    const [entries, bytes] = encodeEntries(batch);
+    // One write at a time (see #flush), so the scratch buffer is free here.
+    const [entries, chunks] = encodeEntries(batch, this.#scratch);
     if (entries.length === 0) {
       if (this.#state === "closing") this.#maybeFinishClose();
       return;
@@ -413,21 +439,26 @@ export class Connection {
     }
     this.#armTimer();
     this.#writing = true;
-    let written: Promise<void>;
+    let accepted: Promise<void>;
     try {
-      written = this.#transport!.write(bytes);
+      accepted = writeChunks(this.#transport!, chunks);
     } catch (error) {
-      // Thrown before the runtime took a byte: these commands never left.
-      for (const entry of entries) entry.written = false;
+      // A transport that throws instead of rejecting took none of the bytes
+      // (a Worker's socket used from another request): the batch never
+      // left, so its commands count as not written and may be retried.
       this.#writing = false;
-      this.destroy(
-        new ConnectionError(`Writing to ${this.address} failed: ${(error as Error).message}`, {
-          cause: error,
-        }),
-      );
+      for (const entry of entries) entry.written = false;
+      const failure = error instanceof Error ? error : new ConnectionError(String(error));
+      if (replyless !== undefined) {
+        for (const entry of replyless) {
+          settle(entry, notSent(this.address, failure.message, failure));
+        }
+      }
+      this.destroy(failure);
       return;
     }
-    written.then(() => {
+    accepted.then(() => {
+      this.#releaseScratch();
       this.#writing = false;
       if (replyless !== undefined) {
         for (const entry of replyless) settle(entry, undefined, null);
@@ -443,6 +474,11 @@ export class Connection {
       if (replyless !== undefined) { for (const entry of replyless) settle(entry, failure); }
       this.destroy(failure);
     });
+  }
+
+  /** A scratch buffer grown past SCRATCH_KEEP by a rare huge value is not kept. */
+  #releaseScratch(): void {
+    if (this.#scratch.buffer.length > SCRATCH_KEEP) this.#scratch.buffer = new Uint8Array(0);
   }
 
   #armTimer(): void {
@@ -583,29 +619,23 @@ export class Connection {
     this.#clock.clearTimeout(this.#timer);
     this.#transport?.close();
     const reason = error?.message ?? "it was closed";
-    for (const entry of this.#outbox) {
-      settle(
-        entry,
-        new ConnectionError(`Command not sent: connection to ${this.address} closed (${reason})`, {
-          cause: error,
-        }),
-      );
-    }
+    for (const entry of this.#outbox) settle(entry, notSent(this.address, reason, error));
     this.#outbox = [];
     this.#outboxBytes = 0;
     let first = true;
     for (const entry of this.#fifo.drain()) {
       const own = first && (error instanceof TimeoutError || error instanceof ProtocolError);
       first = false;
-      const lost = entry.written
-        ? `Connection to ${this.address} lost while waiting for a reply (${reason}); the command may have run`
-        : `Command not sent: connection to ${this.address} closed (${reason})`;
+      if (!entry.written) {
+        settle(entry, notSent(this.address, reason, error));
+        continue;
+      }
       settle(
         entry,
-        own && entry.written ? error : new ConnectionError(lost, {
-          cause: error,
-          written: entry.written,
-        }),
+        own ? error : new ConnectionError(
+          `Connection to ${this.address} lost while waiting for a reply (${reason}); the command may have run`,
+          { cause: error, written: true },
+        ),
       );
     }
     this.#finished(error);
@@ -656,4 +686,10 @@ export function commandTooLarge(size: number, limit: number, where: string): Ove
     `A command of about ${size} bytes is larger than maxPendingBytes (${limit}) for ${where}; ` +
       "it was not sent: raise maxPendingBytes or split the value",
   );
+}
+
+function notSent(address: string, reason: string, cause: Error | undefined): ConnectionError {
+  return new ConnectionError(`Command not sent: connection to ${address} closed (${reason})`, {
+    cause,
+  });
 }

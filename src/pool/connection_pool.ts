@@ -7,6 +7,7 @@
  */
 import {
   Connection,
+  type ConnectionOptions,
   parseRedisUrl,
   type PoolAcquireTraceContext,
   traced,
@@ -158,7 +159,8 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
 
   /**
    * Makes a pool from a `redis://`, `rediss://` or `unix://` URL. As in
-   * redis-py, what the URL says wins over `options`.
+   * redis-py, what the URL says wins over `options`, except that `tls`
+   * options (CA certificates, client certificate) refine a `rediss://` URL.
    *
    * @param url The server URL; the password may be percent-encoded.
    * @param options More connection and pool options.
@@ -178,7 +180,8 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
     url: string,
     options: PoolOptions = {},
   ): P {
-    return new this({ ...options, ...parseRedisUrl(url) });
+    const parsed = parseRedisUrl(url);
+    return new this({ ...options, ...parsed, tls: mergeTls(options.tls, parsed.tls) });
   }
 
   /** Where the connections go (`host:port` or socket path); with a factory, the last one made. */
@@ -646,4 +649,13 @@ function connectionOf<C extends PooledConnection>(slot: SlotView<C>): C {
 
 function captureStack(): string {
   return (new Error("acquired here").stack ?? "").split("\n").slice(2).join("\n");
+}
+
+/** A URL's `tls` over the options' one: `true` (from `rediss://`) keeps the options' TLS settings. */
+function mergeTls(
+  fromOptions: ConnectionOptions["tls"],
+  fromUrl: ConnectionOptions["tls"],
+): ConnectionOptions["tls"] {
+  if (typeof fromOptions !== "object" || !fromUrl) return fromUrl ?? fromOptions;
+  return fromUrl === true ? fromOptions : { ...fromOptions, ...fromUrl };
 }

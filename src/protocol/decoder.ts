@@ -94,7 +94,13 @@ const DEFAULTS = { decodeResponses: true, maxBulkLength: 512 * 1024 * 1024, maxD
 /** A header line (length, number, ...) may run this long before it is an error. */
 const MAX_LINE = 64 * 1024;
 /** A bulk payload split over chunks gets its whole buffer at once up to this size, then grows. */
-const EAGER_PAYLOAD = 1024 * 1024;
+const EAGER_PAYLOAD = 8 * 1024 * 1024;
+/**
+ * A payload decoded to text is gathered in a scratch buffer the decoder
+ * reuses, kept up to this size: a fresh buffer per big reply costs more than
+ * copying into it (fresh memory is zeroed and faulted in page by page).
+ */
+const SCRATCH_KEEP = 4 * 1024 * 1024;
 /** With decodeResponses false, values up to this size are copied into a shared slab of SLAB_SIZE... */
 const SLAB_VALUE_MAX = 512;
 const SLAB_SIZE = 8 * 1024;
@@ -138,6 +144,8 @@ export class Decoder {
   // The bytes of a payload split over chunks, and how many have arrived.
   #payload: Uint8Array | null = null;
   #filled = 0;
+  // Reused for payloads that become text, so they need no buffer of their own.
+  #scratch: Uint8Array = new Uint8Array(0);
   // A header line split over chunks, its length and stream offset.
   #line: Uint8Array = new Uint8Array(0);
   #lineLength = 0;
@@ -526,9 +534,7 @@ export class Decoder {
         this.#put(this.#bulkValue(this.#bulkType, buf, pos, stop, false, pos), false);
         return stop + 2;
       }
-      // Allocate what is declared only up to EAGER_PAYLOAD: beyond, grow as bytes arrive.
-      const size = needed <= EAGER_PAYLOAD ? needed : Math.max(EAGER_PAYLOAD, 2 * (end - pos));
-      payload = this.#payload = new Uint8Array(Math.min(needed, size));
+      payload = this.#payload = this.#payloadBuffer(needed, end - pos);
       this.#filled = 0;
     }
     const filled = this.#filled;
@@ -546,8 +552,32 @@ export class Decoder {
     }
     this.#payload = null;
     this.#bulkLength = -1;
+    // A text payload that grew past the scratch buffer becomes it, if small enough to keep.
+    const keep = payload.length > this.#scratch.length && payload.length <= SCRATCH_KEEP;
+    if (keep && this.#toText(this.#bulkType)) this.#scratch = payload;
     this.#put(this.#bulkValue(this.#bulkType, payload, 0, length, true, -1), false);
     return pos + take;
+  }
+
+  /** Whether a payload of this type becomes text (then its buffer is scratch). */
+  #toText(type: number): boolean {
+    return this.#decodeResponses || type === BULK_ERROR;
+  }
+
+  /**
+   * The buffer a payload split over chunks is gathered in. Text reuses the
+   * scratch buffer; bytes get their own, which the value then views (one
+   * copy from the read buffer to the value). What is declared is allocated
+   * at once only up to EAGER_PAYLOAD: beyond, it grows as bytes arrive, so a
+   * header alone cannot make the decoder allocate 512 MiB.
+   */
+  #payloadBuffer(needed: number, here: number): Uint8Array {
+    const text = this.#toText(this.#bulkType);
+    if (text && needed <= this.#scratch.length) return this.#scratch;
+    const size = needed <= EAGER_PAYLOAD ? needed : Math.max(EAGER_PAYLOAD, 2 * here);
+    const buffer = new Uint8Array(Math.min(needed, size));
+    if (text && buffer.length <= SCRATCH_KEEP) this.#scratch = buffer;
+    return buffer;
   }
 
   /** The value of a `$`, `=` or `!` payload; `owned` buffers may be kept without a copy. */

@@ -23,6 +23,10 @@ const SLAB_SIZE = 64 * 1024;
 const SLAB_KEEP = 1024 * 1024;
 /** Room for "$" + up to 16 digits + CRLF, and the CRLF after the payload. */
 const HEADER_ROOM = 24;
+/** In encodeCommandChunks, arguments at least this long leave as chunks of their own. */
+const OWN_CHUNK_MIN = 64 * 1024;
+/** The most an EncodeScratch buffer grows to; longer strings get a buffer each. */
+const SCRATCH_MAX = 8 * 1024 * 1024;
 
 const UTF8 = new TextEncoder();
 
@@ -34,8 +38,27 @@ const UTF8 = new TextEncoder();
 class Writer {
   #buf: Uint8Array = new Uint8Array(0);
   #pos = 0;
-  /** Where the command being written starts. */
+  /** Where the command being written starts (or the part after the last cut). */
   #start = 0;
+  /** While encoding chunks: the chunks so far, and the scratch buffer if still unused. */
+  #chunks: Uint8Array[] | null = null;
+  #scratch: EncodeScratch | null = null;
+
+  /** Starts encoding into chunks (see encodeCommandChunks). */
+  startChunks(scratch: EncodeScratch | undefined): void {
+    this.#chunks = [];
+    this.#scratch = scratch ?? null;
+  }
+
+  /** Ends encoding into chunks, returning them. */
+  finishChunks(): Uint8Array[] {
+    const chunks = this.#chunks!;
+    const last = this.finish();
+    if (last.length > 0) chunks.push(last);
+    this.#chunks = null;
+    this.#scratch = null;
+    return chunks;
+  }
 
   /** Ends the bytes written since the last `finish`, returning them as a view. */
   finish(): Uint8Array {
@@ -49,9 +72,11 @@ class Writer {
     return bytes;
   }
 
-  /** Forgets a command left half-written by an error. */
+  /** Forgets a command left half-written by an error (and chunks being encoded). */
   abort(): void {
     this.#pos = this.#start;
+    this.#chunks = null;
+    this.#scratch = null;
   }
 
   /** Makes room for `extra` more bytes, moving the current command to a new slab if needed. */
@@ -95,7 +120,8 @@ class Writer {
   string(text: string): void {
     const length = text.length;
     if (length > ASCII_LOOP_MAX) {
-      if (length <= ENCODE_INTO_MAX) this.utf8(text);
+      if (length >= OWN_CHUNK_MIN && this.#chunks !== null) this.ownString(text);
+      else if (length <= ENCODE_INTO_MAX) this.utf8(text);
       else this.large(text);
       return;
     }
@@ -193,6 +219,7 @@ class Writer {
 
   bytes(bytes: Uint8Array): void {
     const length = bytes.length;
+    if (length >= OWN_CHUNK_MIN && this.#chunks !== null) return this.own(bytes);
     this.ensure(HEADER_ROOM + length);
     this.header(length);
     const buf = this.#buf;
@@ -206,6 +233,36 @@ class Writer {
     buf[p++] = CR;
     buf[p++] = LF;
     this.#pos = p;
+  }
+
+  /**
+   * Encodes a big string into the scratch buffer, the first one of this
+   * encoding that fits, or else into a buffer of its own; either way it
+   * leaves as its own chunk, never copied into a slab.
+   */
+  ownString(text: string): void {
+    const scratch = this.#scratch;
+    if (scratch !== null && text.length <= SCRATCH_MAX) {
+      // Room for one byte a UTF-16 unit: big values are mostly ASCII.
+      if (scratch.buffer.length < text.length) scratch.buffer = new Uint8Array(text.length);
+      const { read, written } = UTF8.encodeInto(text, scratch.buffer);
+      if (read === text.length) {
+        this.#scratch = null;
+        return this.own(scratch.buffer.subarray(0, written));
+      }
+    }
+    this.own(UTF8.encode(text));
+  }
+
+  /** Writes a payload as a chunk of its own between the slab parts holding its header and CRLF. */
+  own(payload: Uint8Array): void {
+    this.ensure(HEADER_ROOM);
+    this.header(payload.length);
+    this.#chunks!.push(this.#buf.subarray(this.#start, this.#pos), payload);
+    const buf = this.#buf;
+    buf[this.#pos++] = CR;
+    buf[this.#pos++] = LF;
+    this.#start = this.#pos - 2;
   }
 
   /** Writes "$<length>\r\n" at `pos`. */
@@ -281,6 +338,50 @@ export function encodeCommands(commands: RedisArgument[][]): Uint8Array {
     throw error;
   }
   return writer.finish();
+}
+
+/**
+ * A buffer that {@linkcode encodeCommandChunks} may encode one big string
+ * argument into, growing it when needed; its owner reuses it for the next
+ * encoding once the bytes of this one are written.
+ */
+export interface EncodeScratch {
+  /** The buffer; the encoder may replace it with a bigger one. */
+  buffer: Uint8Array;
+}
+
+/**
+ * Encodes commands for one write as a list of chunks: the small parts in
+ * slab views as {@linkcode encodeCommands} writes them, and every argument
+ * of 64 KiB or more as a chunk of its own, so a big value is never copied
+ * into a slab: a `Uint8Array` is the chunk itself (not copied at all), and
+ * the first big string is encoded into `scratch` (the others into buffers
+ * of their own).
+ *
+ * @param commands The commands, each its name followed by its arguments.
+ * @param scratch Reusable memory for one big string; omit to allocate.
+ * @returns The chunks, to be written in order.
+ * @throws {TypeError} As {@linkcode encodeCommands} does.
+ *
+ * @example
+ * ```ts ignore
+ * const chunks = encodeCommandChunks([["SET", "k", new Uint8Array(1 << 20)]]);
+ * console.log(chunks.length); // 3: "*3 ... $1048576\r\n", the value, "\r\n"
+ * ```
+ */
+export function encodeCommandChunks(
+  commands: RedisArgument[][],
+  scratch?: EncodeScratch,
+): Uint8Array[] {
+  const writer = WRITER;
+  try {
+    writer.startChunks(scratch);
+    for (let i = 0; i < commands.length; i++) writer.command(commands[i], i);
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
+  return writer.finishChunks();
 }
 
 /** Names the command and argument for an error message, such as "Argument 2 of command 3 ". */

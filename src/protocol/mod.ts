@@ -14,7 +14,8 @@
  *
  * @module
  */
-export { encodeCommand, encodeCommands } from "./encoder.ts";
+export { encodeCommand, encodeCommandChunks, encodeCommands } from "./encoder.ts";
+export type { EncodeScratch } from "./encoder.ts";
 export { Decoder } from "./decoder.ts";
 export type { DecoderOptions, FrameHandler } from "./decoder.ts";
 export type { RedisArgument, Reply } from "./types.ts";

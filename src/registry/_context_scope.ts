@@ -16,16 +16,27 @@ export interface ContextFrame<T> {
  * {@linkcode AsyncContext} the value follows awaits and callbacks, and
  * concurrent runs never see each other's. Without one (a runtime lacking
  * `AsyncLocalStorage`), a stack holds the value from the call until `fn`
- * (or the promise it returns) settles: correct for code that does not
- * interleave runs, but any code running meanwhile sees the value too.
+ * (or the promise it returns) settles, and a run that starts while an
+ * asynchronous one is pending is refused: it could be another request's,
+ * and sharing the stack would hand it this run's value. Runs nested
+ * synchronously (started before the outer `fn` returned) are fine.
  */
 export class ContextScope<T> {
   #async: AsyncContext<ContextFrame<T>> | undefined;
   #stack: ContextFrame<T>[] = [];
+  #pendingAsync = 0;
+  #refusal: () => Error;
 
-  /** @param async The runtime's async-local storage, or `undefined` for the stack fallback. */
-  constructor(async: AsyncContext<ContextFrame<T>> | undefined) {
+  /**
+   * @param async The runtime's async-local storage, or `undefined` for the stack fallback.
+   * @param refusal Makes the error thrown for an overlapping run of the fallback.
+   */
+  constructor(
+    async: AsyncContext<ContextFrame<T>> | undefined,
+    refusal: () => Error = () => new Error("overlapping runs need AsyncLocalStorage"),
+  ) {
     this.#async = async;
+    this.#refusal = refusal;
   }
 
   /** Whether values follow async steps (`false`: the stack fallback). */
@@ -43,6 +54,7 @@ export class ContextScope<T> {
   run<R>(value: T, fn: () => R): R {
     const frame: ContextFrame<T> = { value };
     if (this.#async !== undefined) return this.#async.run(frame, fn);
+    if (this.#pendingAsync > 0) throw this.#refusal();
     this.#stack.push(frame);
     let result: R;
     try {
@@ -55,7 +67,11 @@ export class ContextScope<T> {
       this.#remove(frame);
       return result;
     }
-    return result.finally(() => this.#remove(frame)) as R;
+    this.#pendingAsync++;
+    return result.finally(() => {
+      this.#pendingAsync--;
+      this.#remove(frame);
+    }) as R;
   }
 
   #remove(frame: ContextFrame<T>): void {

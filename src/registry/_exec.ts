@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { DeferredReply, Redis, Transform } from "../client/mod.ts";
+import { type DeferredReply, Redis, type Transform } from "../client/mod.ts";
+import type { RedisCluster } from "../cluster/mod.ts";
 import { ReplyError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { PipelineError, type ServerFailure } from "./pipeline_error.ts";
@@ -20,7 +21,7 @@ export interface Entry {
   transform: Transform<unknown>;
   reply: DeferredReply<unknown>;
   /** Resolved from the name when queued; batches group by this object. */
-  client: Redis;
+  client: Redis | RedisCluster;
   name: string;
   origin: Origin;
 }
@@ -28,8 +29,8 @@ export interface Entry {
 type Outcome = PromiseSettledResult<Reply>;
 
 /** Groups entries by client identity: two names aliasing one client share a batch. */
-function groupByClient(entries: readonly Entry[]): Map<Redis, Entry[]> {
-  const batches = new Map<Redis, Entry[]>();
+function groupByClient(entries: readonly Entry[]): Map<Redis | RedisCluster, Entry[]> {
+  const batches = new Map<Redis | RedisCluster, Entry[]>();
   for (const entry of entries) {
     const batch = batches.get(entry.client);
     if (batch === undefined) batches.set(entry.client, [entry]);
@@ -39,14 +40,18 @@ function groupByClient(entries: readonly Entry[]): Map<Redis, Entry[]> {
 }
 
 /** Sends one server's commands in one client pipeline; error replies come back in place. */
-async function sendBatch(client: Redis, entries: readonly Entry[]): Promise<Reply[]> {
+async function sendBatch(
+  client: Redis | RedisCluster,
+  entries: readonly Entry[],
+): Promise<Reply[]> {
+  // A cluster splits its batch by node itself.
   const batch = client.pipeline();
   for (const entry of entries) batch.sendCommand(entry.args);
   return (await batch.exec({ raiseOnError: false })) as Reply[];
 }
 
 async function sendSerially(
-  batches: Map<Redis, Entry[]>,
+  batches: Map<Redis | RedisCluster, Entry[]>,
 ): Promise<PromiseSettledResult<Reply[]>[]> {
   const outcomes: PromiseSettledResult<Reply[]>[] = [];
   for (const [client, entries] of batches) {
@@ -80,9 +85,14 @@ function settle(entry: Entry, outcome: Outcome): unknown {
   }
 }
 
-function failureOf(client: Redis, entries: readonly Entry[], error: unknown): ServerFailure {
+function failureOf(
+  client: Redis | RedisCluster,
+  entries: readonly Entry[],
+  error: unknown,
+): ServerFailure {
   const names = [...new Set(entries.map((entry) => entry.name))];
-  return { names, address: client.pool.address, commands: entries.length, error };
+  const address = client instanceof Redis ? client.pool.address : String(client);
+  return { names, address, commands: entries.length, error };
 }
 
 /**

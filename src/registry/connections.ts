@@ -5,6 +5,7 @@
  * @module
  */
 import { Redis, type RedisOptions } from "../client/mod.ts";
+import { RedisCluster } from "../cluster/mod.ts";
 import { NoConnectionError } from "../errors.ts";
 
 /** The name used when none is given. */
@@ -55,8 +56,8 @@ export interface ConnectOptions {
  * ```
  */
 export class ConnectionRegistry {
-  #clients = new Map<string, Redis>();
-  #owned = new Set<Redis>();
+  #clients = new Map<string, Redis | RedisCluster>();
+  #owned = new Set<Redis | RedisCluster>();
 
   /**
    * Registers a client under a name. Registering the same client under the
@@ -75,8 +76,35 @@ export class ConnectionRegistry {
    * connections.connect(new Redis({ port: 6379 }), { name: "users" });
    * const messages = connections.connect("redis://localhost:6380", { name: "messages" });
    * ```
+   *
+   * @example A cluster
+   * ```ts
+   * import { connections, RedisCluster } from "@redwire/redis";
+   *
+   * connections.connect(new RedisCluster([["127.0.0.1", 7000]]), { name: "sessions" });
+   * ```
    */
-  connect(client: Redis | string | RedisOptions, options: ConnectOptions = {}): Redis {
+  connect(client: RedisCluster, options?: ConnectOptions): RedisCluster;
+  /**
+   * Registers a client (or one made from a URL or options) under a name.
+   *
+   * @param client A client, or a URL / options to create one (then owned).
+   * @param options The name and ownership.
+   * @returns The registered client.
+   */
+  connect(client: Redis | string | RedisOptions, options?: ConnectOptions): Redis;
+  /**
+   * Registers a client of either kind under a name.
+   *
+   * @param client A Redis or RedisCluster client.
+   * @param options The name and ownership.
+   * @returns The registered client.
+   */
+  connect(client: Redis | RedisCluster, options?: ConnectOptions): Redis | RedisCluster;
+  connect(
+    client: Redis | RedisCluster | string | RedisOptions,
+    options: ConnectOptions = {},
+  ): Redis | RedisCluster {
     const name = options.name ?? DEFAULT_NAME;
     if (typeof name !== "string" || name === "") {
       throw new TypeError(
@@ -90,15 +118,18 @@ export class ConnectionRegistry {
           `call disconnect("${name}") before connecting another client under it`,
       );
     }
-    const created = !(client instanceof Redis);
+    const created = !(client instanceof Redis || client instanceof RedisCluster);
     if (
       created && (client === null || (typeof client !== "string" && typeof client !== "object"))
     ) {
       throw new TypeError(
-        `connect() takes a Redis client, a URL or options, not ${String(client)}`,
+        `connect() takes a Redis or RedisCluster client, a URL or options, not ${String(client)}`,
       );
     }
-    const redis = client instanceof Redis ? client : new Redis(client);
+    const redis =
+      typeof client === "string" || !(client instanceof Redis || client instanceof RedisCluster)
+        ? new Redis(client)
+        : client;
     this.#clients.set(name, redis);
     if (options.owned ?? created) this.#owned.add(redis);
     return redis;
@@ -120,7 +151,7 @@ export class ConnectionRegistry {
    * await connections.get("users").ping();
    * ```
    */
-  get(name: string = DEFAULT_NAME): Redis {
+  get(name: string = DEFAULT_NAME): Redis | RedisCluster {
     const client = this.#clients.get(name);
     if (client !== undefined) return client;
     const known = this.names().map((known) => `"${known}"`).join(", ");

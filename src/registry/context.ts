@@ -6,13 +6,22 @@
  * @module
  */
 import type { Redis } from "../client/mod.ts";
-import { NoConnectionError } from "../errors.ts";
+import type { RedisCluster } from "../cluster/mod.ts";
+import { NoConnectionError, RedisError } from "../errors.ts";
 import { createAsyncContext } from "../transport/mod.ts";
 import { type ContextFrame, ContextScope } from "./_context_scope.ts";
 
-const scope = new ContextScope<Redis>(createAsyncContext<ContextFrame<Redis>>());
-const stack: Redis[] = [];
-let globalDefault: Redis | undefined;
+const scope = new ContextScope<Redis | RedisCluster>(
+  createAsyncContext<ContextFrame<Redis | RedisCluster>>(),
+  () =>
+    new RedisError(
+      "withConnection() refused: another withConnection() run is still pending, and this runtime has no " +
+        "AsyncLocalStorage to keep them apart (browsers, Vercel Edge, Cloudflare Workers without nodejs_compat). " +
+        "Pass the client explicitly, or finish one run before starting the next",
+    ),
+);
+const stack: (Redis | RedisCluster)[] = [];
+let globalDefault: Redis | RedisCluster | undefined;
 
 function checkClient(client: unknown, caller: string): void {
   if (client === undefined || client === null || typeof client !== "object") {
@@ -25,16 +34,19 @@ function checkClient(client: unknown, caller: string): void {
  * and callbacks included; the outer one is current again when `fn` settles,
  * also when it throws. Concurrent calls never see each other's client.
  *
- * This rests on the runtime's `AsyncLocalStorage` (Deno, Node, Bun, and
- * workers with Node compatibility). Where there is none, a plain stack
- * stands in: the client is current from the call until `fn`'s promise
- * settles, for all code running meanwhile — correct for code that does not
- * interleave `withConnection` calls, wrong for code that does.
+ * This rests on the runtime's `AsyncLocalStorage`: Deno, Node 20.16+, Bun,
+ * and Cloudflare Workers with `nodejs_compat` isolate concurrent runs.
+ * Browsers, the Vercel Edge Runtime and Workers without `nodejs_compat`
+ * have none: there a plain stack stands in, and a `withConnection` call
+ * made while an asynchronous run is pending throws instead of sharing the
+ * stack (two requests would see each other's client). Nest runs only
+ * synchronously there, or pass clients explicitly.
  *
  * @param client The client to make current.
  * @param fn Runs with `client` current; receives it too.
  * @returns What `fn` returns.
  * @throws {TypeError} If `client` is not a client.
+ * @throws {RedisError} Without AsyncLocalStorage, if another run is pending.
  * @throws What `fn` throws.
  *
  * @example Nested contexts
@@ -51,7 +63,10 @@ function checkClient(client: unknown, caller: string): void {
  * });
  * ```
  */
-export function withConnection<R>(client: Redis, fn: (client: Redis) => R): R {
+export function withConnection<C extends Redis | RedisCluster, R>(
+  client: C,
+  fn: (client: C) => R,
+): R {
   checkClient(client, "withConnection()");
   return scope.run(client, () => fn(client));
 }
@@ -76,7 +91,7 @@ export function withConnection<R>(client: Redis, fn: (client: Redis) => R): R {
  * }
  * ```
  */
-export function pushConnection(client: Redis): void {
+export function pushConnection(client: Redis | RedisCluster): void {
   checkClient(client, "pushConnection()");
   stack.push(client);
 }
@@ -84,6 +99,7 @@ export function pushConnection(client: Redis): void {
 /**
  * Pops the client pushed last by {@linkcode pushConnection}.
  *
+ * @typeParam C The kind of client the stack holds (`Redis` unless you push clusters).
  * @returns The popped client.
  * @throws {RangeError} If the stack is empty (pushes and pops must pair).
  *
@@ -95,14 +111,14 @@ export function pushConnection(client: Redis): void {
  * await popConnection().close();
  * ```
  */
-export function popConnection(): Redis {
+export function popConnection<C extends Redis | RedisCluster = Redis>(): C {
   const client = stack.pop();
   if (client === undefined) {
     throw new RangeError(
       "popConnection(): the connection stack is empty; each popConnection() needs an earlier pushConnection()",
     );
   }
-  return client;
+  return client as C;
 }
 
 /**
@@ -123,7 +139,9 @@ export function popConnection(): Redis {
  * await resolveConnection().ping();
  * ```
  */
-export function useConnection(client: Redis | null): Redis | undefined {
+export function useConnection(
+  client: Redis | RedisCluster | null,
+): Redis | RedisCluster | undefined {
   if (client !== null) checkClient(client, "useConnection()");
   const previous = globalDefault;
   globalDefault = client ?? undefined;
@@ -134,6 +152,7 @@ export function useConnection(client: Redis | null): Redis | undefined {
  * The current connection: the innermost `withConnection`'s client, else
  * the top of the push stack, else the global default.
  *
+ * @typeParam C The kind of client the context holds (`Redis` unless you put clusters there).
  * @returns The client, or `undefined` when there is none.
  *
  * @example Reading the current connection
@@ -143,8 +162,9 @@ export function useConnection(client: Redis | null): Redis | undefined {
  * console.log(currentConnection() === undefined); // true, when none is set
  * ```
  */
-export function currentConnection(): Redis | undefined {
-  return scope.get() ?? stack.at(-1) ?? globalDefault;
+export function currentConnection<C extends Redis | RedisCluster = Redis>(): C | undefined {
+  // The context holds what the application put in; C names which kind (Redis by default).
+  return (scope.get() ?? stack.at(-1) ?? globalDefault) as C | undefined;
 }
 
 /**
@@ -152,6 +172,7 @@ export function currentConnection(): Redis | undefined {
  * Classes that take an optional client (like RQ's `Queue`) call this.
  *
  * @param explicit A client passed by the caller.
+ * @typeParam C The kind of client expected (`Redis` unless you put clusters in the context).
  * @returns `explicit ?? currentConnection()`.
  * @throws {NoConnectionError} If no client is given and none is current; the
  *   message says how to provide one.
@@ -168,8 +189,10 @@ export function currentConnection(): Redis | undefined {
  * }
  * ```
  */
-export function resolveConnection(explicit?: Redis | null): Redis {
-  const client = explicit ?? currentConnection();
+export function resolveConnection<C extends Redis | RedisCluster = Redis>(
+  explicit?: C | null,
+): C {
+  const client = explicit ?? currentConnection<C>();
   if (client !== undefined) return client;
   throw new NoConnectionError(
     "No Redis connection: pass a client explicitly, run the code inside " +

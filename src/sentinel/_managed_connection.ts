@@ -82,11 +82,11 @@ class ReadOnlyWatch implements CommandRequest {
     this.options = request.options;
   }
 
-  resolve(reply: Reply): void {
-    this.request.resolve(reply);
+  resolve(reply: Reply, index: number): void {
+    this.request.resolve(reply, index);
   }
 
-  reject(error: Error): void {
-    this.request.reject(this.seen(error, true));
+  reject(error: Error, index: number): void {
+    this.request.reject(this.seen(error, true), index);
   }
 }

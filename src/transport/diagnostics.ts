@@ -6,6 +6,8 @@
  * @module
  */
 
+import { ADAPTERS } from "./_adapters.ts";
+
 /**
  * One named channel of a tracing channel, typed structurally so no
  * runtime's declarations are needed.
@@ -78,21 +80,15 @@ interface DiagnosticsModule {
   tracingChannel<C extends object>(name: string): TracingChannel<C>;
 }
 
-interface ProcessWithBuiltins {
-  getBuiltinModule?: (id: string) => unknown;
-}
-
 let module: DiagnosticsModule | null | undefined;
 
 function load(): DiagnosticsModule | null {
-  // getBuiltinModule (Deno 2, Node 20.16+, Bun) returns the module
-  // synchronously, so no static node: import and no top-level await is
-  // needed; runtimes without it simply publish nothing.
+  // The build's adapter table looks the module up synchronously (no static
+  // node: import, no top-level await); the browser / worker build of the
+  // npm package has no lookup at all, so its bundles name no node: module.
+  // Runtimes without it simply publish nothing.
   try {
-    const process = (globalThis as { process?: ProcessWithBuiltins }).process;
-    const found = process?.getBuiltinModule?.("node:diagnostics_channel") as
-      | DiagnosticsModule
-      | undefined;
+    const found = ADAPTERS.diagnosticsChannel?.() as DiagnosticsModule | undefined;
     return typeof found?.tracingChannel === "function" ? found : null;
   } catch {
     return null;
@@ -117,5 +113,14 @@ function load(): DiagnosticsModule | null {
  */
 export function tracingChannel<C extends object>(name: string): TracingChannel<C> | undefined {
   if (module === undefined) module = load();
-  return module?.tracingChannel<C>(name);
+  const channel = module?.tracingChannel<C>(name);
+  // Bun's TracingChannel lacks hasSubscribers (Node 20 has it): derive it
+  // from its five channels, or nothing would ever be published there.
+  if (channel !== undefined && typeof channel.hasSubscribers !== "boolean") {
+    const parts = [channel.start, channel.end, channel.asyncStart, channel.asyncEnd, channel.error];
+    Object.defineProperty(channel, "hasSubscribers", {
+      get: () => parts.some((part) => part.hasSubscribers),
+    });
+  }
+  return channel;
 }

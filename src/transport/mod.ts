@@ -15,14 +15,14 @@
 
 export type { OpenOptions, TlsOptions, Transport, TransportFactory } from "./transport.ts";
 export { createAsyncContext, defaultTransport } from "./select.ts";
-export type { AsyncContext } from "./select.ts";
+export type { AsyncContext } from "./adapter.ts";
 export { tracingChannel } from "./diagnostics.ts";
 export type { DiagnosticsChannel, TracingChannel, TracingHandlers } from "./diagnostics.ts";
 export { webSocketTransport } from "./websocket.ts";
+export type { WebSocketTransportOptions } from "./websocket.ts";
 export type {
   WebSocketClientOptions,
   WebSocketConstructor,
   WebSocketEvent,
   WebSocketLike,
-  WebSocketTransportOptions,
-} from "./websocket.ts";
+} from "./websocket_types.ts";

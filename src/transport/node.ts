@@ -5,11 +5,33 @@
  * @module
  */
 
-import * as net from "node:net";
-import * as tls from "node:tls";
+import type * as Net from "node:net";
+import type * as Tls from "node:tls";
 import { ConnectionError } from "../errors.ts";
 import type { OpenOptions, Transport } from "./transport.ts";
 import { ChunkQueue } from "./_chunk_queue.ts";
+import { builtinModule } from "./runtime.ts";
+
+interface NodeSockets {
+  net: typeof Net;
+  tls: typeof Tls;
+}
+
+let sockets: NodeSockets | undefined;
+
+/**
+ * `node:net` and `node:tls`, looked up on the first connection rather than
+ * imported, so that loading redwire loads neither (and a bundle for a
+ * runtime without them still loads). The specifiers are computed so that
+ * bundlers leave the fallback `import()` alone.
+ */
+async function loadSockets(): Promise<NodeSockets> {
+  if (sockets !== undefined) return sockets;
+  const [netId, tlsId] = ["node:net", "node:tls"] as const;
+  const net = builtinModule<typeof Net>(netId) ?? await import(/* @vite-ignore */ `${netId}`);
+  const tls = builtinModule<typeof Tls>(tlsId) ?? await import(/* @vite-ignore */ `${tlsId}`);
+  return sockets = { net, tls };
+}
 
 /** Received bytes queued before the socket is paused until the reader catches up. */
 const HIGH_WATER = 1024 * 1024;
@@ -46,7 +68,7 @@ const DEFAULT_KEEPALIVE_DELAY = 10_000;
 export async function openNodeTransport(options: OpenOptions): Promise<Transport> {
   options.signal?.throwIfAborted();
   const where = options.path ?? `${options.host}:${options.port}`;
-  const socket = createSocket(options);
+  const socket = createSocket(await loadSockets(), options);
   // Listening before the connect settles leaves no moment without an error listener.
   const transport = new NodeTransport(socket, where);
   try {
@@ -69,7 +91,7 @@ export async function openNodeTransport(options: OpenOptions): Promise<Transport
   return transport;
 }
 
-function createSocket(options: OpenOptions): net.Socket {
+function createSocket({ net, tls }: NodeSockets, options: OpenOptions): Net.Socket {
   const target = options.path === undefined
     ? { host: options.host, port: options.port }
     : { path: options.path };
@@ -87,7 +109,7 @@ function createSocket(options: OpenOptions): net.Socket {
   });
 }
 
-function connected(socket: net.Socket, event: string, signal?: AbortSignal): Promise<void> {
+function connected(socket: Net.Socket, event: string, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const settle = (error?: unknown) => {
       socket.off(event, onConnect).off("error", settle).off("close", onClose);
@@ -105,7 +127,7 @@ function connected(socket: net.Socket, event: string, signal?: AbortSignal): Pro
 
 class NodeTransport implements Transport {
   readonly readable: AsyncIterable<Uint8Array>;
-  #socket: net.Socket;
+  #socket: Net.Socket;
   #where: string;
   #closed = false;
   #paused = false;
@@ -116,7 +138,7 @@ class NodeTransport implements Transport {
     }
   });
 
-  constructor(socket: net.Socket, where: string) {
+  constructor(socket: Net.Socket, where: string) {
     this.#socket = socket;
     this.#where = where;
     socket.on("data", (data: Uint8Array) => this.#push(data));
@@ -143,12 +165,24 @@ class NodeTransport implements Transport {
     // The callback runs once the kernel has the bytes, so the caller may
     // reuse them. Node calls it without an error when the socket was
     // destroyed first, so `destroyed` is checked too.
-    return new Promise<void>((resolve, reject) => {
-      this.#socket.write(bytes, (error?: Error | null) => {
+    // A throw from socket.write (workerd's node:net shim throws for a
+    // socket of another request) leaves this method synchronously: the
+    // connection then knows nothing was sent.
+    let settle!: (error?: Error | null) => void;
+    const accepted = new Promise<void>((resolve, reject) => {
+      settle = (error) => {
         if (error == null && !this.#socket.destroyed) resolve();
         else reject(this.#writeError(error ?? undefined));
-      });
+      };
     });
+    try {
+      this.#socket.write(bytes, settle);
+    } catch (error) {
+      throw new ConnectionError(`Cannot write to ${this.#where}: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+    return accepted;
   }
 
   #writeError(error?: Error): ConnectionError {

@@ -1,44 +1,89 @@
 /**
  * Picks the transport adapter for the running runtime, and offers the
- * runtime's async-local storage to the layers above.
+ * runtime's async-local storage to the layers above. Nothing here loads a
+ * socket module: each adapter loads on the first connection that needs it,
+ * and there is no top-level await, so a bundle for any runtime loads.
  *
  * @module
  */
 
+import { ConnectionError } from "../errors.ts";
 import type { OpenOptions, Transport, TransportFactory } from "./transport.ts";
+import { ADAPTERS } from "./_adapters.ts";
+import type { AdapterName, AdapterTable, SocketAdapter } from "./adapter.ts";
+import type { AsyncContext } from "./adapter.ts";
+import { RUNTIME, type RuntimeKind } from "./runtime.ts";
 
-type DenoAdapter = typeof import("./deno.ts");
-type NodeAdapter = typeof import("./node.ts");
+/**
+ * The adapters each runtime tries, in order. Deno's own socket API cannot
+ * skip certificate verification or send a client certificate without
+ * Nagle delays; its `node:tls` layer can, so Deno falls back to it.
+ */
+const CHAINS: Record<RuntimeKind, AdapterName[]> = {
+  deno: ["deno", "node"],
+  node: ["node"],
+  workerd: ["cloudflare"],
+  web: [],
+};
 
-const IS_DENO = typeof (globalThis as { Deno?: unknown }).Deno === "object";
+/**
+ * Makes the default transport of a runtime from an adapter table; each
+ * adapter loads once, on the first connection that needs it.
+ *
+ * @param runtime The runtime kind, which decides the adapters tried.
+ * @param adapters The adapters this build has.
+ * @returns A transport factory.
+ */
+export function transportFor(runtime: RuntimeKind, adapters: AdapterTable): TransportFactory {
+  const loaded = new Map<AdapterName, Promise<SocketAdapter>>();
+  const load = (name: AdapterName): Promise<SocketAdapter> | undefined => {
+    const loader = adapters[name];
+    if (loader === undefined) return undefined;
+    let adapter = loaded.get(name);
+    // On Deno 2 an import() started inside an AsyncLocalStorage run leaks
+    // that run's store into callbacks the runtime enters later (the next
+    // Deno.serve request): the first connection, often made inside
+    // withConnection(), loads its adapter outside every async context.
+    if (adapter === undefined) loaded.set(name, adapter = outsideAsyncContext(loader));
+    return adapter;
+  };
+  return async (options: OpenOptions): Promise<Transport> => {
+    for (const name of CHAINS[runtime]) {
+      const pending = load(name);
+      if (pending === undefined) continue;
+      const adapter = await pending;
+      if (adapter.canOpen === undefined || adapter.canOpen(options)) return adapter.open(options);
+    }
+    throw noSocketApi(runtime, options);
+  };
+}
 
-// The running runtime's adapter starts loading with this module, never
-// inside a caller's async context: on Deno 2 a dynamic import() started inside
-// an AsyncLocalStorage run leaks that store into later callbacks. Deno also
-// needs the Node adapter for TLS cases its own API lacks, so it loads on first use.
-let denoAdapter: Promise<DenoAdapter> | undefined = IS_DENO ? import("./deno.ts") : undefined;
-let nodeAdapter: Promise<NodeAdapter> | undefined = IS_DENO ? undefined : import("./node.ts");
-
-async function openDefaultTransport(options: OpenOptions): Promise<Transport> {
-  if (IS_DENO) {
-    const deno = await (denoAdapter ??= import("./deno.ts"));
-    if (deno.canOpenWithDeno(options)) return deno.openDenoTransport(options);
-  }
-  // Deno's own socket API cannot skip certificate verification or send a
-  // client certificate without Nagle delays; its node:tls layer can.
-  const node = await (nodeAdapter ??= import("./node.ts"));
-  return node.openNodeTransport(options);
+function noSocketApi(runtime: RuntimeKind, options: OpenOptions): ConnectionError {
+  const where = options.path ?? `${options.host}:${options.port}`;
+  // A runtime with sockets whose bundle was built for the web (a bundler
+  // that did not pass the `node` / `workerd` export condition).
+  const why = CHAINS[runtime].length > 0
+    ? `this build of redwire (the browser / worker one, chosen by the bundler's export conditions) has no socket adapter for ${runtime}; bundle with the "${runtime}" condition, or`
+    : `this runtime (${runtime}) offers redwire no TCP socket API;`;
+  return new ConnectionError(
+    `Cannot connect to ${where}: ${why} ` +
+      'reach Redis through a redwire bridge: new Redis({ transport: webSocketTransport("wss://your-bridge/redis", { token }) }) ' +
+      "with serveBridge() from @redwire/redis/bridge running next to Redis",
+  );
 }
 
 /**
  * The transport used when none is configured: the Deno socket API on Deno,
- * `node:net` / `node:tls` elsewhere. On Deno, TLS that Deno's socket API
- * cannot do well (`rejectUnauthorized: false`, a client certificate, TLS over
- * a Unix socket) goes through Deno's `node:tls` layer instead.
+ * `node:net` / `node:tls` on Node and Bun, `cloudflare:sockets` on
+ * Cloudflare Workers. On Deno, TLS that Deno's socket API cannot do well
+ * (`rejectUnauthorized: false`, a client certificate, TLS over a Unix
+ * socket) goes through Deno's `node:tls` layer instead. Browsers and other
+ * runtimes without sockets have none: pass `webSocketTransport()`.
  *
  * @param options Where and how to connect.
  * @returns An open transport.
- * @throws {ConnectionError} If the connection or the TLS handshake fails.
+ * @throws {ConnectionError} If the connection or the TLS handshake fails,
+ * or the runtime has no socket API (the message names `webSocketTransport`).
  * @throws `options.signal.reason` if the signal aborts the attempt.
  *
  * @example Wrapping the default transport
@@ -51,60 +96,24 @@ async function openDefaultTransport(options: OpenOptions): Promise<Transport> {
  * };
  * ```
  */
-export const defaultTransport: TransportFactory = openDefaultTransport;
+export const defaultTransport: TransportFactory = transportFor(RUNTIME, ADAPTERS);
 
-/**
- * Async-local storage: a value that follows a call through every `await`
- * and callback started inside {@linkcode AsyncContext.run}.
- *
- * @example
- * ```ts
- * import { type AsyncContext, createAsyncContext } from "./mod.ts";
- *
- * const context: AsyncContext<string> | undefined = createAsyncContext<string>();
- * context?.run("job-1", async () => {
- *   await Promise.resolve();
- *   console.log(context.getStore()); // "job-1"
- * });
- * ```
- */
-export interface AsyncContext<T> {
-  /** Runs `fn` with `value` as the store of every async step it starts. */
-  run<R>(value: T, fn: () => R): R;
-  /** The store of the running `run` call, or `undefined` outside one. */
-  getStore(): T | undefined;
-}
+// Looked up through the build's adapter table, not imported: runtimes
+// without node:async_hooks (browsers, Vercel Edge, workerd without
+// nodejs_compat) load this module all the same.
+const AsyncLocalStorage = ADAPTERS.asyncLocalStorage?.();
 
-interface AsyncHooks {
-  AsyncLocalStorage: new <T>() => AsyncContext<T>;
-}
-
-interface ProcessWithBuiltins {
-  getBuiltinModule?: (id: string) => unknown;
-}
-
-const asyncHooks: AsyncHooks | undefined = await loadAsyncHooks();
-
-async function loadAsyncHooks(): Promise<AsyncHooks | undefined> {
-  // getBuiltinModule (Deno 2, Node 20.16+) loads synchronously; the dynamic
-  // import covers older Node and edge runtimes with a node:async_hooks shim.
-  const process = (globalThis as { process?: ProcessWithBuiltins }).process;
-  const builtin = process?.getBuiltinModule?.("node:async_hooks") as AsyncHooks | undefined;
-  if (builtin?.AsyncLocalStorage !== undefined) return builtin;
-  try {
-    return await import("node:async_hooks");
-  } catch {
-    return undefined;
-  }
-}
+/** Runs a function in the empty async context this module was loaded in. */
+const outsideAsyncContext: <R>(fn: () => R) => R = AsyncLocalStorage?.snapshot?.() ??
+  ((fn) => fn());
 
 /**
  * Creates an async-local store from the runtime's `AsyncLocalStorage`
- * (`node:async_hooks`, present on Deno 2, Node and edge runtimes with Node
- * compatibility). The connection context of `registry/` is built on it.
+ * (`node:async_hooks` on Deno 2, Node 20.16+, Bun, and workerd with
+ * `nodejs_compat`). The connection context of `registry/` is built on it.
  *
  * @returns A new context, or `undefined` where the runtime has no
- * async-local storage.
+ * async-local storage (browsers, Vercel Edge, workerd without `nodejs_compat`).
  *
  * @example Usage
  * ```ts
@@ -118,5 +127,5 @@ async function loadAsyncHooks(): Promise<AsyncHooks | undefined> {
  * ```
  */
 export function createAsyncContext<T>(): AsyncContext<T> | undefined {
-  return asyncHooks === undefined ? undefined : new asyncHooks.AsyncLocalStorage<T>();
+  return AsyncLocalStorage === undefined ? undefined : new AsyncLocalStorage<T>();
 }

@@ -74,9 +74,18 @@ export interface OpenOptions {
  * ```
  */
 export interface Transport {
-  /** Chunks as they arrive; iteration ends when the server closes, throws ConnectionError on a reset. */
+  /**
+   * Chunks as they arrive; iteration ends when the server closes, throws
+   * ConnectionError on a reset. A chunk is valid until the next one is asked
+   * for: a transport may read into the same buffer again, so a consumer copies
+   * the bytes it keeps.
+   */
   readonly readable: AsyncIterable<Uint8Array>;
-  /** Hands bytes to the runtime; resolves once they are accepted. Rejects with ConnectionError. */
+  /**
+   * Hands bytes to the runtime; resolves once they are accepted, when the
+   * caller may reuse their memory (a connection encodes its next big value
+   * into the same buffer). Rejects with ConnectionError.
+   */
   write(bytes: Uint8Array): Promise<void>;
   /** Closes the stream; calling it twice is harmless. */
   close(): void;
@@ -94,4 +103,11 @@ export interface Transport {
  * };
  * ```
  */
-export type TransportFactory = (options: OpenOptions) => Promise<Transport>;
+export type TransportFactory = ((options: OpenOptions) => Promise<Transport>) & {
+  /**
+   * What connections opened by this factory name in their messages instead
+   * of `host:port`, such as `bridge wss://bridge.example.com/redis` (never a
+   * credential). @default `host:port` of the connection options
+   */
+  readonly address?: string;
+};

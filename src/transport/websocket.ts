@@ -9,97 +9,14 @@
 import { ConnectionError, TimeoutError } from "../errors.ts";
 import type { OpenOptions, Transport, TransportFactory } from "./transport.ts";
 import { ChunkQueue } from "./_chunk_queue.ts";
+import type {
+  WebSocketClientOptions,
+  WebSocketConstructor,
+  WebSocketEvent,
+  WebSocketLike,
+} from "./websocket_types.ts";
 import { BRIDGE_PROTOCOL, tokenSubprotocol } from "./bridge_handshake.ts";
-
-/**
- * The events a {@linkcode WebSocketLike} dispatches, as far as the transport
- * reads them: `message` carries `data`, `close` a `code` and `reason`, and
- * `error` sometimes a `message`.
- *
- * @example
- * ```ts
- * import type { WebSocketEvent } from "@redwire/redis";
- *
- * const onClose = (event: WebSocketEvent) => console.log(event.type, event.code);
- * ```
- */
-export interface WebSocketEvent {
-  /** `"open"`, `"message"`, `"error"` or `"close"`. */
-  readonly type: string;
-  /** The payload of a `message` event: an `ArrayBuffer` for binary frames. */
-  readonly data?: unknown;
-  /** The close code of a `close` event. */
-  readonly code?: number;
-  /** The close reason of a `close` event. */
-  readonly reason?: string;
-  /** What went wrong, on an `error` event (not every runtime says). */
-  readonly message?: string;
-}
-
-/**
- * The part of the standard `WebSocket` API the transport uses. The global
- * `WebSocket` of Deno, browsers and edge runtimes fits, and so does the
- * `WebSocket` class of the `ws` package.
- *
- * @example
- * ```ts
- * import type { WebSocketLike } from "@redwire/redis";
- *
- * const socket: WebSocketLike = new WebSocket("wss://bridge.example.com/redis", ["redwire"]);
- * ```
- */
-export interface WebSocketLike {
-  /** How binary messages arrive; the transport sets `"arraybuffer"`. */
-  binaryType: string;
-  /** Bytes given to `send` that the runtime has not yet written out. */
-  readonly bufferedAmount: number;
-  /** 0 connecting, 1 open, 2 closing, 3 closed. */
-  readonly readyState: number;
-  /** Sends one binary message. */
-  send(data: Uint8Array): void;
-  /** Starts the closing handshake. */
-  close(code?: number, reason?: string): void;
-  /** Listens to `open`, `message`, `error` and `close`. */
-  addEventListener(type: string, listener: (event: WebSocketEvent) => void): void;
-}
-
-/**
- * The third constructor argument, which the `ws` package reads and standard
- * constructors ignore. `finishRequest` lists the subprotocols as `a, b`
- * (ws writes `a,b`, which `Deno.upgradeWebSocket` cannot parse).
- *
- * @example
- * ```ts
- * import type { WebSocketClientOptions } from "@redwire/redis";
- *
- * const options: WebSocketClientOptions = { perMessageDeflate: false };
- * ```
- */
-export interface WebSocketClientOptions {
-  /** RESP is sent as it is; compressing it costs more than it saves on a LAN. */
-  perMessageDeflate?: boolean;
-  /** Called by `ws` with the upgrade request before it is sent; must end it. */
-  finishRequest?: (
-    request: { setHeader(name: string, value: string): unknown; end(): unknown },
-  ) => void;
-}
-
-/**
- * A `WebSocket` constructor: the global one, or `WebSocket` from the `ws`
- * package on Node 20, which has no global `WebSocket`.
- *
- * @example
- * ```ts
- * import type { WebSocketConstructor } from "@redwire/redis";
- *
- * const Socket: WebSocketConstructor = WebSocket;
- * ```
- */
-export type WebSocketConstructor = new (
-  url: string,
-  protocols?: string[],
-  options?: WebSocketClientOptions,
-) => WebSocketLike;
+import { IS_DENO } from "./runtime.ts";
 
 /**
  * Options of {@linkcode webSocketTransport}.
@@ -141,7 +58,7 @@ const FRAME_SIZE = 1024 * 1024;
  */
 const NAGLE_FRAME_SIZE = 1024;
 const NAGLE_WRITE_LIMIT = 64 * 1024;
-const IS_DENO = typeof (globalThis as { Deno?: unknown }).Deno === "object";
+
 /** How often a write blocked on `bufferedAmount` looks again, in ms. */
 const DRAIN_POLL_MS = 2;
 const OPEN = 1;
@@ -186,7 +103,9 @@ export function webSocketTransport(
   options: WebSocketTransportOptions = {},
 ): TransportFactory {
   const settings = resolveSettings(url, options);
-  return (open: OpenOptions) => openWebSocket(settings, open.signal);
+  const open = (options: OpenOptions) => openWebSocket(settings, options.signal);
+  // Connections name the bridge in their messages: host and port mean nothing here.
+  return Object.assign(open, { address: settings.where });
 }
 
 interface Settings {
@@ -290,10 +209,14 @@ class WebSocketTransport implements Transport {
     socket.addEventListener("open", () => this.#opened());
     socket.addEventListener("message", (event) => this.#onMessage(event.data));
     socket.addEventListener("error", (event) => {
-      // Not every runtime says what failed; the close event follows.
+      // Not every runtime says what failed; after the handshake the close
+      // event follows and tells the rest.
       if (typeof event.message === "string" && event.message !== "") {
         this.#errorMessage ??= redact(event.message, settings.secrets);
       }
+      // Before the handshake an error is final: some runtimes (the Edge
+      // Runtime after a 401) never send the close event that would end it.
+      if (!this.#isOpen) this.#onOpen?.(this.#openError(undefined));
     });
     socket.addEventListener("close", (event) => this.#onClose(event));
     this.readable = this.#queue.readable;
@@ -346,11 +269,16 @@ class WebSocketTransport implements Transport {
     }
   }
 
+  #openError(event: WebSocketEvent | undefined): ConnectionError {
+    const why = this.#errorMessage ?? (event && describeClose(event)) ??
+      "the WebSocket handshake failed (bridge down or unreachable, token refused (401), " +
+        "connection cap reached (503), or Redis unreachable from the bridge (502))";
+    return new ConnectionError(`Cannot connect to ${this.#settings.where}: ${why}`);
+  }
+
   #onClose(event: WebSocketEvent): void {
     if (!this.#isOpen) {
-      const why = this.#errorMessage ?? describeClose(event) ??
-        "the handshake failed (bridge down, token refused, connection cap reached, or Redis unreachable)";
-      this.#onOpen?.(new ConnectionError(`Cannot connect to ${this.#settings.where}: ${why}`));
+      this.#onOpen?.(this.#openError(event));
     } else if (!this.#closed) {
       const why = describeClose(event) ?? this.#errorMessage ?? "without a close frame";
       this.#queue.fail(
@@ -360,7 +288,7 @@ class WebSocketTransport implements Transport {
     this.#queue.end();
   }
 
-  async write(bytes: Uint8Array): Promise<void> {
+  write(bytes: Uint8Array): Promise<void> {
     // Big writes leave in frames of at most FRAME_SIZE, each sent only once
     // the previous ones drained below the high-water mark: memory stays
     // bounded however large the value.
@@ -368,23 +296,40 @@ class WebSocketTransport implements Transport {
         bytes.length < NAGLE_WRITE_LIMIT
       ? NAGLE_FRAME_SIZE
       : FRAME_SIZE;
-    for (let offset = 0; offset < bytes.length; offset += size) {
-      this.#checkWritable();
-      try {
-        this.#socket.send(bytes.subarray(offset, offset + size));
-      } catch (error) {
-        throw new ConnectionError(
-          `Cannot write to ${this.#settings.where}: ${
-            redact(messageOf(error), this.#settings.secrets)
-          }`,
-        );
-      }
-      while (this.#socket.bufferedAmount > this.#settings.highWaterMark) {
-        this.#checkWritable();
-        await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
-      }
+    // The first frame goes out synchronously: if the socket refuses it (it
+    // closed, or belongs to another request on Workers), this throws and the
+    // connection knows that nothing was sent.
+    this.#send(bytes.subarray(0, size));
+    return this.#sendRest(bytes, size);
+  }
+
+  async #sendRest(bytes: Uint8Array, size: number): Promise<void> {
+    await this.#drain();
+    for (let offset = size; offset < bytes.length; offset += size) {
+      this.#send(bytes.subarray(offset, offset + size));
+      await this.#drain();
     }
     this.#checkWritable();
+  }
+
+  #send(frame: Uint8Array): void {
+    this.#checkWritable();
+    try {
+      this.#socket.send(frame);
+    } catch (error) {
+      throw new ConnectionError(
+        `Cannot write to ${this.#settings.where}: ${
+          redact(messageOf(error), this.#settings.secrets)
+        }`,
+      );
+    }
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#socket.bufferedAmount > this.#settings.highWaterMark) {
+      this.#checkWritable();
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+    }
   }
 
   #checkWritable(): void {

@@ -406,8 +406,8 @@ async function startAll(
   if (failure !== undefined) throw (failure as PromiseRejectedResult).reason;
 }
 
-/** An error reply or a failure to reach the server. */
-class ConnectionRefused extends Error {}
+/** A failure to reach the server (error replies are plain `Error`s). */
+export class ConnectionRefused extends Error {}
 
 /** Polls `check` every 50 ms until it is true; throws `what` after `timeout` ms. */
 async function until(timeout: number, what: string, check: () => Promise<boolean>): Promise<void> {
@@ -430,8 +430,12 @@ function fields(reply: RespValue): Map<string, string> {
 /**
  * Sends commands on a fresh socket and resolves with the last reply; a
  * connection failure resolves with a `ConnectionRefused` (bounded by 2 s).
+ *
+ * @param port The server's port on 127.0.0.1.
+ * @param commands Sent in one write; only the last reply is returned.
+ * @returns The last reply, decoded (error replies as `Error`).
  */
-function rawCommand(port: number, commands: string[][]): Promise<RespValue> {
+export function rawCommand(port: number, commands: string[][]): Promise<RespValue> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: HOST, port });
     let buffer = "";

@@ -78,13 +78,19 @@ function camel(name: string): string {
   return name.replace(/[-_ ]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** As {@linkcode toRecord}, with `kebab-case` keys in camelCase (XINFO, MEMORY STATS ...). */
+/**
+ * As {@linkcode toRecord}, with `kebab-case` keys in camelCase (XINFO, MEMORY
+ * STATS ...) and RESP3 sets as arrays, so both protocols give one shape.
+ */
 export function toFields<T>(reply: Reply): T {
   const record = emptyRecord<Reply>();
+  const put = (key: Reply, value: Reply) => {
+    record[camel(text(key))] = value instanceof Set ? [...value] : value;
+  };
   if (reply instanceof Map) {
-    for (const [key, value] of reply) record[camel(text(key))] = value;
+    for (const [key, value] of reply) put(key, value);
   } else if (Array.isArray(reply)) {
-    for (let i = 0; i + 1 < reply.length; i += 2) record[camel(text(reply[i]!))] = reply[i + 1]!;
+    for (let i = 0; i + 1 < reply.length; i += 2) put(reply[i]!, reply[i + 1]!);
   }
   return record as T;
 }
@@ -99,8 +105,17 @@ export function toArray<T>(reply: Reply): T[] {
   return (reply instanceof Set ? [...reply] : reply) as T[];
 }
 
-/** A scored member, as WITHSCORES and ZPOP replies give them. */
-export interface Scored<V> {
+/**
+ * A sorted-set member with its score, as WITHSCORES, ZPOP and ZSCAN give them.
+ *
+ * @example
+ * ```ts
+ * import type { ScoredMember } from "@redwire/redis";
+ *
+ * const entry: ScoredMember = { member: "alice", score: 42 };
+ * ```
+ */
+export interface ScoredMember<V = string> {
   /** The member. */
   member: V;
   /** Its score. */
@@ -108,7 +123,7 @@ export interface Scored<V> {
 }
 
 /** WITHSCORES replies: flat pairs (RESP2) or nested pairs (RESP3). */
-export function toScored<V>(reply: Reply): Scored<V>[] {
+export function toScored<V>(reply: Reply): ScoredMember<V>[] {
   const items = reply as Reply[];
   if (items.length > 0 && Array.isArray(items[0])) {
     return (items as Reply[][]).map(([member, score]) => ({
@@ -116,7 +131,7 @@ export function toScored<V>(reply: Reply): Scored<V>[] {
       score: toNumber(score!),
     }));
   }
-  const scored: Scored<V>[] = [];
+  const scored: ScoredMember<V>[] = [];
   for (let i = 0; i + 1 < items.length; i += 2) {
     scored.push({ member: items[i] as V, score: toNumber(items[i + 1]!) });
   }
@@ -124,7 +139,7 @@ export function toScored<V>(reply: Reply): Scored<V>[] {
 }
 
 /** ZRANK/ZREVRANK WITHSCORE is 7.2+; on 7.0 a pair `[member, score]` or null. */
-export function toScoredOne<V>(reply: Reply): Scored<V> | null {
+export function toScoredOne<V>(reply: Reply): ScoredMember<V> | null {
   if (reply === null || (Array.isArray(reply) && reply.length === 0)) return null;
   return toScored<V>(reply)[0] ?? null;
 }
@@ -160,7 +175,7 @@ export function toKeyElements<V>(reply: Reply): { key: string; elements: V[] } |
 }
 
 /** ZMPOP / BZMPOP: `{ key, members }` or null. */
-export function toKeyMembers<V>(reply: Reply): { key: string; members: Scored<V>[] } | null {
+export function toKeyMembers<V>(reply: Reply): { key: string; members: ScoredMember<V>[] } | null {
   if (reply === null) return null;
   const [key, members] = reply as Reply[];
   return { key: text(key!), members: toScored<V>(members!) };

@@ -2,19 +2,9 @@
 import type { RedisArgument } from "../../protocol/mod.ts";
 import type { RedisKey } from "./_base.ts";
 import { type Limit, list, pushLimit, withOptions } from "./_options.ts";
-import type { Scored } from "./_transforms.ts";
+import type { ScoredMember } from "./_transforms.ts";
 
-/**
- * A sorted-set member with its score.
- *
- * @example
- * ```ts
- * import type { ScoredMember } from "@redwire/redis";
- *
- * const entry: ScoredMember = { member: "alice", score: 42 };
- * ```
- */
-export type ScoredMember<V = string> = Scored<V>;
+export type { ScoredMember };
 
 /**
  * A score bound: a number, "-inf" / "+inf", or exclusive "(5"; lexical
@@ -106,7 +96,7 @@ export interface KeyMembers<V> {
   /** The key the members came from. */
   key: string;
   /** The popped members. */
-  members: Scored<V>[];
+  members: ScoredMember<V>[];
 }
 
 /**
@@ -119,7 +109,7 @@ export interface KeyMembers<V> {
  * const popped: KeyScored<string> = { key: "z", member: "a", score: 1 };
  * ```
  */
-export interface KeyScored<V> extends Scored<V> {
+export interface KeyScored<V> extends ScoredMember<V> {
   /** The key the member came from. */
   key: string;
 }

@@ -1,6 +1,6 @@
 /** SCAN-family iterators, for the front ends that await replies (client, transaction). */
 import type { Bulk, RedisKey } from "./_base.ts";
-import type { Scored } from "./_transforms.ts";
+import type { ScoredMember } from "./_transforms.ts";
 import type { ScanOptions } from "./keys.ts";
 import type { ScanMatchOptions } from "./hashes.ts";
 import { Commands } from "./mod.ts";
@@ -56,7 +56,7 @@ export abstract class ClientCommands<V extends Bulk = string>
   async *zscanIterator(
     key: RedisKey,
     options?: ScanMatchOptions,
-  ): AsyncGenerator<Scored<V>, void, undefined> {
+  ): AsyncGenerator<ScoredMember<V>, void, undefined> {
     let cursor = "0";
     do {
       const [next, members] = await this.zscan(key, cursor, options);

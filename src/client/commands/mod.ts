@@ -44,7 +44,7 @@ export type {
   ResultKind,
   ResultKinds,
 } from "./_base.ts";
-export type { Scored, Transform } from "./_transforms.ts";
+export type { Transform } from "./_transforms.ts";
 export { checkArguments, closestName, commandName, describeValue } from "./_validate.ts";
 export { Script } from "./scripting.ts";
 

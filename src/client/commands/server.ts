@@ -33,10 +33,24 @@ export interface CommandInfo {
   aclCategories: string[];
   /** Hints for clients ("request_policy:all_shards", ...). */
   tips: string[];
-  /** Key specifications, as the server sends them. */
-  keySpecifications: Reply[];
-  /** Subcommands of a container, each as this record's raw form. */
-  subcommands: Reply[];
+  /** Key specifications: `{ flags, beginSearch: { type, spec }, findKeys: { type, spec } }`. */
+  keySpecifications: Record<string, unknown>[];
+  /** Subcommands of a container. */
+  subcommands: CommandInfo[];
+}
+
+function toKeySpec(reply: Reply): Record<string, unknown> {
+  const spec = toFields<Record<string, Reply>>(reply);
+  const part = (value: Reply | undefined) => {
+    const fields = toFields<Record<string, Reply>>(value ?? []);
+    return { ...fields, spec: toFields(fields.spec ?? []) };
+  };
+  return {
+    ...spec,
+    flags: [...((spec.flags ?? []) as Iterable<Reply>)].map(text),
+    beginSearch: part(spec.beginSearch),
+    findKeys: part(spec.findKeys),
+  };
 }
 
 function toCommandInfo(reply: Reply): CommandInfo | null {
@@ -51,8 +65,9 @@ function toCommandInfo(reply: Reply): CommandInfo | null {
     step: toNumber(step!),
     aclCategories: [...((acl ?? []) as Iterable<Reply>)].map(text),
     tips: [...((tips ?? []) as Iterable<Reply>)].map(text),
-    keySpecifications: (keySpecs ?? []) as Reply[],
-    subcommands: (subs ?? []) as Reply[],
+    // Redis 7.0 sends these two as RESP3 sets.
+    keySpecifications: [...((keySpecs ?? []) as Iterable<Reply>)].map(toKeySpec),
+    subcommands: [...((subs ?? []) as Iterable<Reply>)].map((sub) => toCommandInfo(sub)!),
   };
 }
 

@@ -3,7 +3,6 @@ import type { RedisArgument } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
 import { flattenPairs, withOptions } from "./_options.ts";
 import { asIs, toBoolean, toFields, toNumber, toOk } from "./_transforms.ts";
-import { checkOptions } from "./_validate.ts";
 import { KeyCommands } from "./keys.ts";
 
 /**
@@ -219,7 +218,6 @@ export abstract class StringCommands<K extends ResultKind, S, V extends Bulk = s
     options?: SetOptions,
   ): Result<boolean | V | null, K, S> {
     if (options === undefined) return this.call(["SET", key, value], toOk);
-    checkOptions("SET", options, SET, "{ ex: 10 }");
     const args = withOptions(["SET", key, value], "SET", options, SET, "{ ex: 10 }");
     return options.get === true ? this.call(args, asIs<V | null>) : this.call(args, toOk);
   }

@@ -4,7 +4,6 @@ import type { BlockingOptions, Bulk, RedisKey, Result, ResultKind } from "./_bas
 import { list, withOptions } from "./_options.ts";
 import {
   asIs,
-  type Scored,
   toCursor,
   toKeyMembers,
   toKeyScored,
@@ -112,11 +111,14 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
   /** ZDIFF: members of the first set not in the others. */
   zdiff(keys: RedisKey | RedisKey[]): Result<V[], K, S>;
   /** ZDIFF ... WITHSCORES. */
-  zdiff(keys: RedisKey | RedisKey[], options: { withScores: true }): Result<Scored<V>[], K, S>;
+  zdiff(
+    keys: RedisKey | RedisKey[],
+    options: { withScores: true },
+  ): Result<ScoredMember<V>[], K, S>;
   zdiff(
     keys: RedisKey | RedisKey[],
     options?: { withScores?: boolean },
-  ): Result<V[] | Scored<V>[], K, S> {
+  ): Result<V[] | ScoredMember<V>[], K, S> {
     const args = withOptions(
       keyList("ZDIFF", keys),
       "ZDIFF",
@@ -142,11 +144,11 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
   zinter(
     keys: RedisKey | RedisKey[],
     options: ZCombineOptions & { withScores: true },
-  ): Result<Scored<V>[], K, S>;
+  ): Result<ScoredMember<V>[], K, S>;
   zinter(
     keys: RedisKey | RedisKey[],
     options?: ZCombineOptions & { withScores?: boolean },
-  ): Result<V[] | Scored<V>[], K, S> {
+  ): Result<V[] | ScoredMember<V>[], K, S> {
     const args = withOptions(keyList("ZINTER", keys), "ZINTER", options, {
       ...COMBINE,
       withScores: "WITHSCORES",
@@ -197,11 +199,11 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     return this.call(["ZMSCORE", key, ...members], toNumbersOrNull);
   }
   /** ZPOPMAX: up to `count` (default 1) highest members, removed. */
-  zpopmax(key: RedisKey, count?: number): Result<Scored<V>[], K, S> {
+  zpopmax(key: RedisKey, count?: number): Result<ScoredMember<V>[], K, S> {
     return this.call(count === undefined ? ["ZPOPMAX", key] : ["ZPOPMAX", key, count], toScored<V>);
   }
   /** ZPOPMIN: up to `count` (default 1) lowest members, removed. */
-  zpopmin(key: RedisKey, count?: number): Result<Scored<V>[], K, S> {
+  zpopmin(key: RedisKey, count?: number): Result<ScoredMember<V>[], K, S> {
     return this.call(count === undefined ? ["ZPOPMIN", key] : ["ZPOPMIN", key, count], toScored<V>);
   }
   /** ZRANDMEMBER: a random member, or null when missing. */
@@ -213,12 +215,12 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     key: RedisKey,
     count: number,
     options: { withScores: true },
-  ): Result<Scored<V>[], K, S>;
+  ): Result<ScoredMember<V>[], K, S>;
   zrandmember(
     key: RedisKey,
     count?: number,
     options?: { withScores?: boolean },
-  ): Result<V | null | V[] | Scored<V>[], K, S> {
+  ): Result<V | null | V[] | ScoredMember<V>[], K, S> {
     if (count === undefined) return this.call(["ZRANDMEMBER", key], asIs<V | null>);
     const args = withOptions(["ZRANDMEMBER", key, count], "ZRANDMEMBER", options, {
       withScores: "WITHSCORES",
@@ -238,13 +240,13 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     start: ScoreBound,
     stop: ScoreBound,
     options: ZRangeOptions & { withScores: true },
-  ): Result<Scored<V>[], K, S>;
+  ): Result<ScoredMember<V>[], K, S>;
   zrange(
     key: RedisKey,
     start: ScoreBound,
     stop: ScoreBound,
     options?: ZRangeOptions & { withScores?: boolean },
-  ): Result<V[] | Scored<V>[], K, S> {
+  ): Result<V[] | ScoredMember<V>[], K, S> {
     const args = rangeArgs(["ZRANGE", key, start, stop], "ZRANGE", options);
     return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
   }
@@ -290,7 +292,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     key: RedisKey,
     cursor: string | number,
     options?: ScanMatchOptions,
-  ): Result<[string, Scored<V>[]], K, S> {
+  ): Result<[string, ScoredMember<V>[]], K, S> {
     const args = withOptions(
       ["ZSCAN", key, cursor],
       "ZSCAN",
@@ -310,11 +312,11 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
   zunion(
     keys: RedisKey | RedisKey[],
     options: ZCombineOptions & { withScores: true },
-  ): Result<Scored<V>[], K, S>;
+  ): Result<ScoredMember<V>[], K, S>;
   zunion(
     keys: RedisKey | RedisKey[],
     options?: ZCombineOptions & { withScores?: boolean },
-  ): Result<V[] | Scored<V>[], K, S> {
+  ): Result<V[] | ScoredMember<V>[], K, S> {
     const args = withOptions(keyList("ZUNION", keys), "ZUNION", options, {
       ...COMBINE,
       withScores: "WITHSCORES",
@@ -335,7 +337,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     );
   }
   /** @deprecated Use `zrange(key, start, stop, { withScores: true })`. */
-  zrangeWithScores(key: RedisKey, start: number, stop: number): Result<Scored<V>[], K, S> {
+  zrangeWithScores(key: RedisKey, start: number, stop: number): Result<ScoredMember<V>[], K, S> {
     return this.call(["ZRANGE", key, start, stop, "WITHSCORES"], toScored<V>);
   }
   /** @deprecated ZREVRANGE: use `zrange(key, start, stop, { rev: true })`. */

@@ -1,0 +1,173 @@
+/**
+ * The decoder's big-value paths: payloads split over many chunks, fed from a
+ * read buffer the transport overwrites after each feed, as text (gathered in
+ * a reused scratch buffer) and as bytes (one buffer of their own).
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Decoder, type DecoderOptions, encodeCommands, type Reply } from "../mod.ts";
+import { encodeCommandChunks } from "../src/protocol/mod.ts";
+
+const utf8 = new TextEncoder();
+const MIB = 1024 * 1024;
+
+/** Text of `length` UTF-16 units mixing ASCII and 2-, 3- and 4-byte UTF-8 sequences. */
+function mixedText(length: number, seed: number): string {
+  const pieces = ["abcdefgh", "é", "ü", "€", "漢", "😀", "0123456789"];
+  let text = "";
+  for (let i = seed; text.length < length; i++) text += pieces[i % pieces.length];
+  return text.slice(0, length).replace(/[\ud800-\udbff]$/, "x");
+}
+
+function frame(values: (string | Uint8Array)[]): Uint8Array {
+  const parts = values.map((value) => typeof value === "string" ? utf8.encode(value) : value);
+  const total = parts.reduce((sum, p) => sum + p.length + 16, 0);
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    at += utf8.encodeInto(`$${part.length}\r\n`, out.subarray(at)).written;
+    out.set(part, at);
+    at += part.length;
+    out[at++] = 13;
+    out[at++] = 10;
+  }
+  return out.subarray(0, at);
+}
+
+/**
+ * Feeds `input` cut at `cuts`, through one buffer overwritten with garbage
+ * after every feed, as a transport that reuses its read buffer does.
+ */
+function feedThroughReusedBuffer(input: Uint8Array, cuts: number[], options: DecoderOptions) {
+  const decoder = new Decoder(options);
+  const replies: Reply[] = [];
+  const buffer = new Uint8Array(input.length);
+  const ends = [...cuts.filter((at) => at > 0 && at < input.length), input.length];
+  let from = 0;
+  for (const to of ends.sort((a, b) => a - b)) {
+    if (to === from) continue;
+    buffer.set(input.subarray(from, to));
+    decoder.feed(buffer.subarray(0, to - from), (reply) => replies.push(reply));
+    buffer.fill(0x21, 0, to - from);
+    from = to;
+  }
+  assert.equal(decoder.buffered, 0);
+  return replies;
+}
+
+function everyCut(size: number, step: number): number[] {
+  return Array.from({ length: Math.ceil(size / step) }, (_, i) => i * step);
+}
+
+describe("Decoder with big values", () => {
+  const big = mixedText(MIB, 0);
+  const bigger = mixedText(MIB + 333_333, 3);
+  const small = mixedText(5000, 5);
+  const values = [big, small, bigger, big];
+  const input = frame(values);
+
+  it("decodes big text split over many reads of a reused buffer", () => {
+    for (const step of [1000, 4096, 65536, 262144, 999_999]) {
+      const replies = feedThroughReusedBuffer(input, everyCut(input.length, step), {});
+      assert.equal(replies.length, values.length, `reads of ${step}`);
+      replies.forEach((reply, i) => assert.ok(reply === values[i], `value ${i}, reads of ${step}`));
+    }
+  });
+
+  it("decodes big text cut at every byte of a header, at the payload's ends and in a character", () => {
+    const header = `$${utf8.encode(big).length}\r\n`.length;
+    const length = utf8.encode(big).length;
+    const cuts = [
+      ...Array.from({ length: header + 3 }, (_, i) => i),
+      ...Array.from({ length: 6 }, (_, i) => header + length - 3 + i),
+      ...Array.from({ length: 4 }, (_, i) => header + 8 + i), // inside "é" after "abcdefgh"
+    ];
+    for (const cut of cuts) {
+      for (const options of [{}, { decodeResponses: false }]) {
+        const [reply] = feedThroughReusedBuffer(frame([big]), [cut, cut + 70_000], options);
+        const text = typeof reply === "string"
+          ? reply
+          : new TextDecoder().decode(reply as Uint8Array);
+        assert.ok(text === big, `cut at ${cut}, ${JSON.stringify(options)}`);
+      }
+    }
+  });
+
+  it("returns big bytes as views of a buffer of their own when decodeResponses is false", () => {
+    const replies = feedThroughReusedBuffer(input, everyCut(input.length, 65536), {
+      decodeResponses: false,
+    }) as Uint8Array[];
+    assert.equal(replies.length, values.length);
+    replies.forEach((reply, i) => assert.deepEqual(reply, utf8.encode(values[i]), `value ${i}`));
+    // One copy: the payload's buffer is the value's (plus its CRLF), not a slab or a chunk.
+    for (const i of [0, 2, 3]) {
+      assert.equal(replies[i].byteOffset, 0);
+      assert.equal(replies[i].buffer.byteLength, replies[i].length + 2, `value ${i}`);
+    }
+    assert.notEqual(replies[0].buffer, replies[3].buffer, "two values share a buffer");
+  });
+
+  it("keeps earlier big byte values intact while later ones arrive", () => {
+    const first = new Uint8Array(2 * MIB).map((_, i) => i * 7);
+    const second = new Uint8Array(3 * MIB).map((_, i) => i * 13);
+    const replies = feedThroughReusedBuffer(
+      frame([first, second, first]),
+      everyCut(6 * MIB, 50_000),
+      {
+        decodeResponses: false,
+      },
+    );
+    assert.deepEqual(replies, [first, second, first]);
+  });
+});
+
+describe("encodeCommandChunks", () => {
+  const join = (chunks: Uint8Array[]) => {
+    const out = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
+    let at = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    return out;
+  };
+
+  it("writes the bytes encodeCommands writes, big arguments as chunks of their own", () => {
+    const value = new Uint8Array(MIB).map((_, i) => i);
+    const text = "v".repeat(200_000);
+    const unicode = mixedText(100_000, 1);
+    const commands = [["SET", "a", value], ["PING"], ["SET", "b", text, "EX", 60], [
+      "SET",
+      "c",
+      unicode,
+    ], ["GET", "a"]];
+    const scratch = { buffer: new Uint8Array(0) };
+    const chunks = encodeCommandChunks(commands, scratch);
+    assert.deepEqual(join(chunks), encodeCommands(commands));
+    assert.ok(chunks.includes(value), "a big Uint8Array is copied");
+    const own = chunks.find((chunk) => chunk.length === text.length);
+    assert.equal(own?.buffer, scratch.buffer.buffer, "the first big string is not in the scratch");
+    assert.ok(chunks.some((chunk) => chunk.length === utf8.encode(unicode).length));
+  });
+
+  it("reuses the scratch buffer from one encoding to the next", () => {
+    const scratch = { buffer: new Uint8Array(0) };
+    const first = encodeCommandChunks([["SET", "k", "x".repeat(300_000)]], scratch);
+    const buffer = scratch.buffer;
+    const second = encodeCommandChunks([["SET", "k", "y".repeat(100_000)]], scratch);
+    assert.equal(scratch.buffer, buffer);
+    assert.equal(second[1].buffer, buffer.buffer);
+    assert.equal(first.length, 3);
+    assert.deepEqual(join(second), encodeCommands([["SET", "k", "y".repeat(100_000)]]));
+  });
+
+  it("fails like encodeCommands on a bad argument after a big one, and keeps working", () => {
+    const big = new Uint8Array(100_000);
+    assert.throws(
+      () => encodeCommandChunks([["SET", "k", big], ["SET", "k", Infinity]]),
+      /Argument 2 of command 1 is Infinity/,
+    );
+    const chunks = encodeCommandChunks([["SET", "k", big]]);
+    assert.deepEqual(join(chunks), encodeCommands([["SET", "k", big]]));
+  });
+});

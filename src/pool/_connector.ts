@@ -192,6 +192,11 @@ export class Connector<C extends PooledConnection> {
     }
   }
 
+  /** The server behind the pool changed: connect again at once, without the backoff. */
+  resetBackoff(): void {
+    this.#gate.reset();
+  }
+
   /**
    * Ends the waits of connects queued behind the reconnect backoff.
    *

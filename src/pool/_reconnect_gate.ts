@@ -24,6 +24,8 @@ export class ReconnectGate {
   #openAt = 0;
   /** The turn in progress while failing: the next caller waits for it. */
   #turn: Promise<void> = Promise.resolve();
+  /** Ends the backoff wait under way, if any (reset()). */
+  #wake: (() => void) | undefined;
   /** Aborted by cancel(): every caller waiting for its turn leaves. */
   #cancel = new AbortController();
 
@@ -58,11 +60,25 @@ export class ReconnectGate {
     try {
       await waitFor(previous, signal);
       // A success meanwhile reopened the gate: no wait.
-      if (this.#failures > 0) await delay(this.#clock, this.#openAt - this.#clock.now(), signal);
+      if (this.#failures > 0) {
+        const wait = this.#openAt - this.#clock.now();
+        await delay(this.#clock, wait, signal, (wake) => (this.#wake = wake));
+        this.#wake = undefined;
+      }
       return await this.#attempt(connect);
     } finally {
       done();
     }
+  }
+
+  /**
+   * Forgets the failures (the pool's server changed, as after a Sentinel
+   * failover): the next attempt runs at once.
+   */
+  reset(): void {
+    this.#failures = 0;
+    this.#openAt = 0;
+    this.#wake?.();
   }
 
   /**
@@ -103,14 +119,22 @@ function waitFor(turn: Promise<void>, signal: AbortSignal | undefined): Promise<
   });
 }
 
-function delay(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
+function delay(
+  clock: Clock,
+  ms: number,
+  signal: AbortSignal | undefined,
+  onWake: (wake: () => void) => void,
+): Promise<void> {
   if (ms <= 0) return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve();
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = clock.setTimeout(() => {
+    const done = () => {
+      clock.clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
       resolve();
-    }, ms);
+    };
+    const timer = clock.setTimeout(done, ms);
+    onWake(done);
     const onAbort = () => {
       clock.clearTimeout(timer);
       reject(signal?.reason);

@@ -380,6 +380,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
    */
   markStale(): Promise<void> {
     this.#registry.markStale();
+    this.#connector.resetBackoff();
     const closing = this.#registry.drainIdle("stale");
     this.#connector.refill();
     this.#maintenance.rearm();

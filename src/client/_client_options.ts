@@ -14,8 +14,11 @@ const KNOWN = {
   maxConnections: true, minIdle: true, maxIdle: true, idleTimeout: true, maxLifetime: true,
   leakDetectionThreshold: true, idleOrder: true, timeout: true, connectionFactory: true,
   logLeaks: true, logger: true, clock: true, poolName: true,
-  pool: true, autoCloseConnectionPool: true, url: true,
-} satisfies Record<keyof PoolOptions | "pool" | "autoCloseConnectionPool" | "url", true>;
+  pool: true, autoCloseConnectionPool: true, url: true, maxQueuedCommands: true, maxQueuedBytes: true,
+} satisfies Record<
+  keyof PoolOptions | "pool" | "autoCloseConnectionPool" | "url" | "maxQueuedCommands" | "maxQueuedBytes",
+  true
+>;
 const NAMES = Object.keys(KNOWN);
 
 /**

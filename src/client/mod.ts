@@ -4,7 +4,7 @@
  * @module
  */
 export { Redis, Transaction } from "./redis.ts";
-export type { Decoded, RedisOptions } from "./redis.ts";
+export type { CloseOptions, Decoded, RedisOptions } from "./redis.ts";
 export { Multi, Pipeline, QueuedCommands } from "./pipeline.ts";
 export type {
   ConnectionRunner,

@@ -30,6 +30,13 @@ describe("RedisCluster options", () => {
     assert.throws(() => new RedisCluster([["h", 0]]), TypeError);
     assert.throws(() => new RedisCluster([["h", 7000]], { maxRedirects: -1 }), RangeError);
   });
+  it("refuses commands that would change a pooled connection's state, before any I/O", async () => {
+    await using cluster = new RedisCluster([["127.0.0.1", 1]]);
+    for (const name of ["MULTI", "WATCH", "SSUBSCRIBE", "READONLY", "ASKING", "SELECT"]) {
+      const error = await rejection(cluster.sendCommand([name, "x"]), TypeError);
+      assert.match(error.message, new RegExp(`^${name} would change`));
+    }
+  });
   it("reads several hosts, credentials and TLS from a cluster URL", () => {
     const { nodes, options } = parseClusterUrl("rediss+cluster://joe:p%40ss@h1:7000,[::1]:7001,h3");
     assert.deepEqual(nodes, [["h1", 7000], ["::1", 7001], ["h3", 6379]]);
@@ -233,6 +240,11 @@ describe("RedisCluster on a 6-node cluster", () => {
       await Promise.all(keys.map((key) => incrBy.run([key], [1]))),
       keys.map(() => 6),
     );
+    await cluster.scriptFlush(); // a pipeline loads its scripts before it sends
+    const pipe = cluster.pipeline();
+    const script = pipe.registerScript<number>("return redis.call('INCRBY', KEYS[1], ARGV[1])");
+    for (const key of keys) script.run([key], [10]);
+    assert.deepEqual(await pipe.exec(), keys.map(() => 16));
   });
 
   it("iterates keys across every primary", async () => {

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { DEDICATED_COMMANDS, Multi, Pipeline, Redis, Transaction } from "../mod.ts";
+import { DEDICATED_COMMANDS, Multi, Pipeline, Redis, RedisCluster, Transaction } from "../mod.ts";
 import { NamedPipeline } from "../src/registry/mod.ts";
 import { type RedisServer, startRedis } from "./support/mod.ts";
 
@@ -67,7 +67,7 @@ describe("typed methods", () => {
   it("cover every executable command of the server, on every front end", async () => {
     await using redis = new Redis({ port: server.port, host: server.host });
     const commands = await executableCommands(redis);
-    const fronts = [Redis, Transaction, Pipeline, Multi, NamedPipeline];
+    const fronts = [Redis, Transaction, Pipeline, Multi, NamedPipeline, RedisCluster];
     const missing = commands.filter((command) =>
       fronts.some((front) => typeof (front.prototype as never)[methodName(command)] !== "function")
     );

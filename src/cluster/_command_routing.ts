@@ -29,29 +29,12 @@ export interface CommandRouting {
  */
 const ONE_NODE = new Set(["PING", "ECHO", "RANDOMKEY", "TIME"]);
 
-/** Commands that would change a pooled connection's state: `sendCommand` refuses them. */
-export const STATEFUL_COMMANDS = new Set([
-  "SELECT",
-  "MULTI",
-  "EXEC",
-  "DISCARD",
-  "WATCH",
-  "UNWATCH",
-  "SUBSCRIBE",
-  "PSUBSCRIBE",
-  "SSUBSCRIBE",
-  "UNSUBSCRIBE",
-  "PUNSUBSCRIBE",
-  "SUNSUBSCRIBE",
-  "MONITOR",
-  "QUIT",
-  "RESET",
-  "AUTH",
-  "HELLO",
-  "READONLY",
-  "READWRITE",
-  "ASKING",
-]);
+/** Commands of the cluster protocol a pooled connection must not be left in (besides DEDICATED_COMMANDS). */
+export const CLUSTER_STATE_COMMANDS: Readonly<Record<string, string>> = Object.freeze({
+  READONLY: "set readFromReplicas: true; replica connections send READONLY themselves",
+  READWRITE: "leave readFromReplicas off for primary-only reads",
+  ASKING: "the cluster follows ASK redirections itself",
+});
 
 const decoder = new TextDecoder();
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Commands, type ExecOptions, Multi, type Transform } from "../client/mod.ts";
+import { Commands, type ExecOptions, Multi, type Script, type Transform } from "../client/mod.ts";
 import { CrossSlotError, RedirectionError, ReplyError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { type CommandRouting, commandRouting } from "./_command_routing.ts";
@@ -46,6 +46,7 @@ interface Planned {
  */
 export class ClusterPipeline extends Commands<"chain", ClusterPipeline> {
   #queued: Queued[] = [];
+  #scripts: Map<string, Script> | undefined;
   #router: Router;
   #send: ClusterSend;
 
@@ -83,6 +84,16 @@ export class ClusterPipeline extends Commands<"chain", ClusterPipeline> {
     return this;
   }
 
+  /** Queues EVALSHA and remembers the script, loaded on every primary before exec sends. */
+  protected override callScript<T>(
+    script: Script,
+    args: RedisArgument[],
+    transform: Transform<T>,
+  ): ClusterPipeline {
+    (this.#scripts ??= new Map()).set(script.sha, script);
+    return this.call(args, transform);
+  }
+
   /**
    * Sends every queued command, one batch per node in parallel.
    *
@@ -93,8 +104,14 @@ export class ClusterPipeline extends Commands<"chain", ClusterPipeline> {
    */
   async exec(options: ExecOptions = {}): Promise<unknown[]> {
     const queued = this.#queued;
+    const scripts = this.#scripts;
     this.#queued = [];
+    this.#scripts = undefined;
     if (queued.length === 0) return [];
+    // SCRIPT LOAD fans out to every primary: no EVALSHA of this batch meets NOSCRIPT.
+    for (const script of scripts?.values() ?? []) {
+      await this.#send(["SCRIPT", "LOAD", script.lua], RAW as Transform<unknown>);
+    }
     const routes = queued.map((q) => commandRouting(q.args));
     const slots = queued.map((q, i) => this.#slot(q.args, routes[i]!));
     const map = await this.#router.topology.ready();

@@ -8,6 +8,7 @@ import {
   checkArguments,
   ClientCommands,
   type Decoded,
+  DEDICATED_COMMANDS,
   type MessageHandler,
   type Redis,
   type RedisKey,
@@ -21,7 +22,7 @@ import type { CommandOptions } from "../connection/mod.ts";
 import { NoScriptError, RedirectionError } from "../errors.ts";
 import type { PoolStats } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
-import { commandRouting, STATEFUL_COMMANDS } from "./_command_routing.ts";
+import { CLUSTER_STATE_COMMANDS, commandRouting } from "./_command_routing.ts";
 import { fanOut, SPLIT, splitBySlot } from "./_fanout.ts";
 import { NodeRegistry } from "./_nodes.ts";
 import { distinctSlots, Router } from "./_router.ts";
@@ -209,11 +210,11 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
    */
   sendCommand(args: RedisArgument[], options?: CommandOptions): Promise<Reply> {
     const name = typeof args[0] === "string" ? args[0].toUpperCase() : "";
-    if (STATEFUL_COMMANDS.has(name)) {
+    const advice = CLUSTER_STATE_COMMANDS[name] ??
+      (name !== "DEBUG" ? DEDICATED_COMMANDS[name]?.replaceAll("redis.", "cluster.") : undefined);
+    if (advice !== undefined) {
       return Promise.reject(
-        new TypeError(
-          `${name} would change a pooled connection's state: use cluster.multi(), watch(), subscribe() or ssubscribe()`,
-        ),
+        new TypeError(`${name} would change a pooled connection's state: ${advice}`),
       );
     }
     return this.#dispatch(args, (reply) => reply, options);

@@ -1,7 +1,7 @@
 /**
  * Runs every TypeScript block of README.md for real, each in its own Deno
- * process, against throwaway servers: a redis-server and a Sentinel group
- * (password and names as the README writes them). prelude.ts redirects the
+ * process, against throwaway servers: a redis-server, a Sentinel group
+ * (password and names as the README writes them) and a 6-node cluster. prelude.ts redirects the
  * README's hosts to them. A block passes when it exits 0 by itself within
  * BLOCK_TIMEOUT_MS: a block that leaves a pool or a socket open fails.
  *
@@ -11,6 +11,7 @@
  */
 
 import { startRedis, startSentinelTopology } from "../support/mod.ts";
+import { startClusterTopology } from "../support/cluster_topology.ts";
 
 const BLOCK_TIMEOUT_MS = 30_000;
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -31,6 +32,7 @@ const sentinel = await startSentinelTopology({
   sentinelPassword: "sentinel-secret",
   password: "data-secret",
 });
+const cluster = await startClusterTopology();
 const results: { name: string; ok: boolean; ms: number; output: string }[] = [];
 try {
   await sentinel.waitForMaster();
@@ -52,6 +54,7 @@ try {
       env: {
         README_REDIS_PORT: String(redis.port),
         README_SENTINEL_PORT: String(sentinel.sentinels[0]!.port),
+        README_CLUSTER_PORT: String(cluster.addresses[0]![1]),
         BRIDGE_TOKEN: "readme-token",
         NO_COLOR: "1",
       },
@@ -77,6 +80,7 @@ try {
   }
 } finally {
   await sentinel.stop();
+  await cluster.stop();
   await redis.stop();
   await Deno.remove(work, { recursive: true });
 }

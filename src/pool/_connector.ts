@@ -14,7 +14,7 @@ import {
 import type { TracingChannel } from "../transport/mod.ts";
 import type { Maintenance } from "./_maintenance.ts";
 import type { ResolvedPoolOptions } from "./_options.ts";
-import { isBackoffRefusal, ReconnectGate } from "./_reconnect_gate.ts";
+import { ReconnectGate } from "./_reconnect_gate.ts";
 import type { Registry } from "./_registry.ts";
 import type { SlotView } from "./_slot.ts";
 import type { PooledConnection } from "./pooled_connection.ts";
@@ -106,12 +106,9 @@ export class Connector<C extends PooledConnection> {
    * connection joins the idle set when ready (the permit is held until then).
    */
   connectFor(permit: Permit, signal: AbortSignal | undefined): Promise<SlotView<C>> {
-    const connecting = this.create();
+    const connecting = this.create(signal);
     connecting.catch((error) => {
-      // A refusal of the backoff made no attempt: nothing failed to report.
-      if (!this.#registry.closed && !isBackoffRefusal(error)) {
-        this.#hooks.failed(toError(error), "connect");
-      }
+      if (!this.#registry.closed) this.#hooks.failed(toError(error), "connect");
     });
     if (signal === undefined) {
       return connecting.catch((error) => {
@@ -146,15 +143,16 @@ export class Connector<C extends PooledConnection> {
 
   /**
    * Opens one connection and registers it (state "new": the caller places it).
-   * Every attempt goes through the pool's one reconnect backoff.
+   * Every attempt goes through the pool's one reconnect backoff; `signal`
+   * lets a caller stop waiting for its turn.
    */
-  async create(): Promise<SlotView<C>> {
+  async create(signal?: AbortSignal): Promise<SlotView<C>> {
     this.#connecting++;
     const registry = this.#registry;
     const generation = registry.generation;
     let connection: C;
     try {
-      connection = await this.#gate.run(() => this.#attempt());
+      connection = await this.#gate.run(() => this.#attempt(), signal);
     } catch (error) {
       this.#done();
       throw error;
@@ -197,6 +195,15 @@ export class Connector<C extends PooledConnection> {
   /** The server behind the pool changed: connect again at once, without the backoff. */
   resetBackoff(): void {
     this.#gate.reset();
+  }
+
+  /**
+   * Ends the waits of connects queued behind the reconnect backoff.
+   *
+   * @param reason What they reject with.
+   */
+  cancelWaits(reason: Error): void {
+    this.#gate.cancel(reason);
   }
 
   /** Makes and connects one connection; on failure it is destroyed. */

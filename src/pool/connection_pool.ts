@@ -399,6 +399,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
         `The pool for ${this.address} was closed while waiting for a connection`,
       );
       this.#permits.rejectWaiters(error);
+      this.#connector.cancelWaits(error);
     }
     // A connection still connecting is closed as soon as it is made.
     await this.#connector.settled();

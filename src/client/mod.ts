@@ -31,6 +31,7 @@ export {
   CommandBase,
   Commands,
   DEDICATED_COMMANDS,
+  retryOnNoScript,
   Script,
 } from "./commands/mod.ts";
 export type * from "./commands/mod.ts";

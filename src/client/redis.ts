@@ -22,12 +22,13 @@ import {
   checkArguments,
   DEDICATED_COMMANDS,
   type RedisKey,
+  retryOnNoScript,
   type Script,
   type Transform,
 } from "./commands/mod.ts";
 import { asIs } from "./commands/_transforms.ts";
 import { ClientCommands } from "./commands/iterators.ts";
-import { ConnectionError, NoScriptError } from "../errors.ts";
+import { ConnectionError } from "../errors.ts";
 import { checkClientOptions } from "./_client_options.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import {
@@ -199,18 +200,15 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
   }
 
   /** EVALSHA; on NOSCRIPT, SCRIPT LOAD once and EVALSHA again. */
-  protected override async callScript<T>(
+  protected override callScript<T>(
     script: Script,
     args: RedisArgument[],
     transform: Transform<T>,
   ): Promise<T> {
-    try {
-      return await this.call(args, transform);
-    } catch (error) {
-      if (!(error instanceof NoScriptError)) throw error;
-      await this.#dispatcher.send(["SCRIPT", "LOAD", script.lua]);
-      return await this.call(args, transform);
-    }
+    return retryOnNoScript(
+      () => this.call(args, transform),
+      () => this.#dispatcher.send(["SCRIPT", "LOAD", script.lua]),
+    );
   }
 
   /**
@@ -482,18 +480,15 @@ export class Transaction<V extends Bulk = string> extends ClientCommands<V> {
   }
 
   /** EVALSHA; on NOSCRIPT, SCRIPT LOAD once and EVALSHA again. */
-  protected override async callScript<T>(
+  protected override callScript<T>(
     script: Script,
     args: RedisArgument[],
     transform: Transform<T>,
   ): Promise<T> {
-    try {
-      return await this.call(args, transform);
-    } catch (error) {
-      if (!(error instanceof NoScriptError)) throw error;
-      await this.#connection.command(["SCRIPT", "LOAD", script.lua]);
-      return await this.call(args, transform);
-    }
+    return retryOnNoScript(
+      () => this.call(args, transform),
+      () => this.#connection.command(["SCRIPT", "LOAD", script.lua]),
+    );
   }
 
   /**

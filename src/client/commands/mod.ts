@@ -46,7 +46,7 @@ export type {
 } from "./_base.ts";
 export type { Transform } from "./_transforms.ts";
 export { checkArguments, closestName, commandName, describeValue } from "./_validate.ts";
-export { Script } from "./scripting.ts";
+export { retryOnNoScript, Script } from "./scripting.ts";
 
 /**
  * Commands with a dedicated API instead of a method, and why. `sendCommand`

@@ -13,7 +13,7 @@ const KNOWN = {
   maxBulkLength: true, maxDepth: true, onPush: true,
   maxConnections: true, minIdle: true, maxIdle: true, idleTimeout: true, maxLifetime: true,
   leakDetectionThreshold: true, idleOrder: true, timeout: true, connectionFactory: true,
-  logLeaks: true, logger: true, clock: true, poolName: true,
+  logLeaks: true, logger: true, clock: true, poolName: true, reconnectBackoff: true,
   pool: true, autoCloseConnectionPool: true, url: true, maxQueuedCommands: true, maxQueuedBytes: true,
 } satisfies Record<
   keyof PoolOptions | "pool" | "autoCloseConnectionPool" | "url" | "maxQueuedCommands" | "maxQueuedBytes",

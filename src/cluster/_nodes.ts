@@ -35,6 +35,9 @@ export class ClusterNode {
       host: address.host,
       port: address.port,
       tls: nodeTls(rest.tls, address),
+      // A node that refuses is the router's to route around (after a topology
+      // read), not something to queue behind: its commands fail at once, unwritten.
+      reconnectBackoff: "fail",
     };
     if (readOnly) connection.connectionFactory = () => readOnlyConnection(connection);
     this.pool = new BlockingConnectionPool(connection);

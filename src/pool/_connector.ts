@@ -70,7 +70,7 @@ export class Connector<C extends PooledConnection> {
   constructor(options: ResolvedPoolOptions<C>, parts: ConnectorParts<C>, hooks: ConnectorHooks<C>) {
     this.#options = options;
     this.#factory = parts.factory;
-    this.#gate = new ReconnectGate(options.clock);
+    this.#gate = new ReconnectGate(options.clock, options.reconnectBackoff === "fail");
     this.#registry = parts.registry;
     this.#permits = parts.permits;
     this.#maintenance = parts.maintenance;

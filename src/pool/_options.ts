@@ -22,6 +22,7 @@ export interface ResolvedPoolOptions<C extends PooledConnection> {
   connectionFactory: (() => Promise<C>) | undefined;
   logger: PoolLogger | undefined;
   poolName: string | undefined;
+  reconnectBackoff: "wait" | "fail";
   /** The connections' clock, which the pool's chores use too. */
   clock: Clock;
   connection: ConnectionOptions;
@@ -65,6 +66,7 @@ export function resolvePoolOptions<C extends PooledConnection>(
     logLeaks,
     logger,
     poolName,
+    reconnectBackoff = "wait",
     ...connection
   } = options;
   checkInteger("maxConnections", maxConnections, 1);
@@ -83,6 +85,11 @@ export function resolvePoolOptions<C extends PooledConnection>(
   checkDuration("timeout", timeout, 0);
   if (idleOrder !== "fifo" && idleOrder !== "lifo") {
     throw new RangeError(`idleOrder must be "fifo" or "lifo", got ${String(idleOrder)}`);
+  }
+  if (reconnectBackoff !== "wait" && reconnectBackoff !== "fail") {
+    throw new RangeError(
+      `reconnectBackoff must be "wait" or "fail", got ${String(reconnectBackoff)}`,
+    );
   }
   if (poolName !== undefined && (typeof poolName !== "string" || poolName === "")) {
     throw new TypeError(`poolName must be a non-empty string, got ${String(poolName)}`);
@@ -103,6 +110,7 @@ export function resolvePoolOptions<C extends PooledConnection>(
     connectionFactory,
     logger: logger ?? (logLeaks ? console : undefined),
     poolName,
+    reconnectBackoff,
     clock: connection.clock ?? SYSTEM_CLOCK,
     connection: { ...connection, healthCheckInterval },
   };

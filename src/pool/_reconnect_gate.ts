@@ -6,6 +6,7 @@
  * @module
  */
 import type { Clock } from "../clock.ts";
+import { ConnectionError } from "../errors.ts";
 
 /** The shortest wait between two attempts while connects fail (at most 5 per second). */
 const MIN_DELAY = 200;
@@ -20,10 +21,16 @@ const MAX_DELAY = 2_000;
  */
 export class ReconnectGate {
   #clock: Clock;
+  /** Reject a connect that would wait for its turn instead of waiting. */
+  #failFast: boolean;
+  /** Why the last attempt failed (the cause of a fail-fast refusal). */
+  #lastError: unknown;
   #failures = 0;
   #openAt = 0;
   /** The turn in progress while failing: the next caller waits for it. */
   #turn: Promise<void> = Promise.resolve();
+  /** A fail-fast gate's one attempt after the backoff is under way. */
+  #probing = false;
   /** Ends the backoff wait under way, if any (reset()). */
   #wake: (() => void) | undefined;
   /** Aborted by cancel(): every caller waiting for its turn leaves. */
@@ -33,9 +40,11 @@ export class ReconnectGate {
    * Makes an open gate.
    *
    * @param clock Time and timers (tests pass a test clock).
+   * @param failFast Refuse at once, while backing off, instead of waiting.
    */
-  constructor(clock: Clock) {
+  constructor(clock: Clock, failFast = false) {
     this.#clock = clock;
+    this.#failFast = failFast;
   }
 
   /** Consecutive failed attempts (0 while healthy). */
@@ -52,6 +61,17 @@ export class ReconnectGate {
    */
   async run<T>(connect: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (this.#failures === 0) return await this.#attempt(connect);
+    if (this.#failFast) {
+      const wait = Math.max(0, Math.ceil(this.#openAt - this.#clock.now()));
+      // One caller may probe once the backoff is over; the rest go elsewhere.
+      if (wait > 0 || this.#probing) throw this.#refusal(wait);
+      this.#probing = true;
+      try {
+        return await this.#attempt(connect);
+      } finally {
+        this.#probing = false;
+      }
+    }
     const cancel = this.#cancel.signal;
     signal = signal === undefined ? cancel : AbortSignal.any([signal, cancel]);
     const previous = this.#turn;
@@ -91,12 +111,23 @@ export class ReconnectGate {
     this.#cancel = new AbortController();
   }
 
+  #refusal(wait: number): ConnectionError {
+    const failures = this.#failures;
+    return new ConnectionError(
+      `Not connecting: the last ${failures} connect attempt${failures === 1 ? "" : "s"} failed ` +
+        `(${(this.#lastError as Error | undefined)?.message ?? "unknown error"}); ` +
+        `the next may run in ${wait} ms (reconnectBackoff: "fail")`,
+      { cause: this.#lastError, written: false },
+    );
+  }
+
   async #attempt<T>(connect: () => Promise<T>): Promise<T> {
     try {
       const result = await connect();
       this.#failures = 0;
       return result;
     } catch (error) {
+      this.#lastError = error;
       const ceiling = Math.min(MAX_DELAY, 2 * MIN_DELAY * 2 ** Math.min(this.#failures, 8));
       this.#failures++;
       // "Equal jitter": never under half the ceiling, so the rate bound holds.

@@ -64,6 +64,14 @@ export interface PoolOptions<C extends PooledConnection = Connection> extends Co
   logLeaks?: boolean;
   /** Receives leak reports; setting it turns logging on. */
   logger?: PoolLogger;
+  /**
+   * While connects to the server fail, new attempts take turns behind one
+   * shared backoff (`"wait"`: a few attempts per second at most); `"fail"`
+   * rejects a connect that would wait with a ConnectionError (`written:
+   * false`) at once, for callers that would rather go elsewhere (RedisCluster's
+   * node pools re-read the topology instead). @default "wait"
+   */
+  reconnectBackoff?: "wait" | "fail";
   /** Names the pool in tracing contexts and metrics (`db.client.connection.pool.name`). @default "address/db", such as "127.0.0.1:6379/0" */
   poolName?: string;
 }

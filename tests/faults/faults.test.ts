@@ -276,6 +276,34 @@ describe("faults: a server that refuses connections (maxclients)", () => {
     assert.ok(outcomes.every((o) => o.status === "fulfilled"));
     assert.ok(perSecond <= 5, `${perSecond} attempts per second`);
   });
+
+  it('with reconnectBackoff: "fail", refuses unwritten at once while backing off, still bounded', async () => {
+    await using holder = new Redis({ host: HOST, port: server.port });
+    await holder.ping();
+    const proxy = await startProxy(server.port);
+    await using redis = new Redis({
+      host: HOST,
+      port: proxy.port,
+      socketTimeout: 1_000,
+      reconnectBackoff: "fail",
+      retry: { attempts: 0 },
+    });
+    await redis.get("k").catch((e) => e); // the first refusal starts the backoff
+    const started = Date.now();
+    const errors = await Promise.all(
+      Array.from({ length: 20 }, () => redis.get("k").then(() => undefined, (e: Error) => e)),
+    );
+    const tookMs = Date.now() - started;
+    const accepted = proxy.accepted;
+    await proxy.close();
+    figure(`reconnectBackoff "fail": 20 calls refused in ${tookMs} ms, ${accepted} connects`);
+    for (const error of errors) {
+      assert.ok(error instanceof ConnectionError, String(error));
+      assert.equal(error.written, false);
+    }
+    assert.match(errors[0]!.message, /reconnectBackoff: "fail"/);
+    assert.ok(accepted <= 2, `${accepted} connect attempts`);
+  });
 });
 
 describe("faults: 100,000 commands on a stopped server", () => {

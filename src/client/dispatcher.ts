@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { eitherSignal } from "../_abort.ts";
 import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
 import { isBlockingCall } from "../commands/mod.ts";
 import {
@@ -244,15 +245,15 @@ export class Dispatcher {
     };
     arm();
     const signal = jobs.length === 1 ? jobs[0].asked.signal : undefined;
-    const options = signal === undefined
-      ? { signal: controller.signal }
-      : { signal: AbortSignal.any([signal, controller.signal]) };
-    this.#source.acquire(options).then((lease) => {
+    const combined = signal === undefined ? undefined : eitherSignal(signal, controller.signal);
+    this.#source.acquire({ signal: combined?.signal ?? controller.signal }).then((lease) => {
       clock.clearTimeout(timer);
+      combined?.dispose();
       if (waiting.length === 0) return lease.release();
       run(waiting, lease);
     }, (error) => {
       clock.clearTimeout(timer);
+      combined?.dispose();
       for (const job of waiting) job.reject(error);
     });
   }

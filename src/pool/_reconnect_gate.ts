@@ -6,6 +6,7 @@
  * @module
  */
 import type { Clock } from "../clock.ts";
+import { eitherSignal } from "../_abort.ts";
 import { ConnectionError } from "../errors.ts";
 
 /** The shortest wait between two attempts while connects fail (at most 5 per second). */
@@ -73,7 +74,8 @@ export class ReconnectGate {
       }
     }
     const cancel = this.#cancel.signal;
-    signal = signal === undefined ? cancel : AbortSignal.any([signal, cancel]);
+    const combined = signal === undefined ? undefined : eitherSignal(signal, cancel);
+    signal = combined?.signal ?? cancel;
     const previous = this.#turn;
     let done!: () => void;
     this.#turn = new Promise<void>((resolve) => (done = resolve));
@@ -87,6 +89,7 @@ export class ReconnectGate {
       }
       return await this.#attempt(connect);
     } finally {
+      combined?.dispose();
       done();
     }
   }

@@ -1,16 +1,16 @@
 /**
  * Bundles the npm package (npm/, from `deno task build:npm`) the way users
  * do, with esbuild and each platform's export conditions, and prints the
- * minified and gzipped size of every bundle. With `--check` it also fails
- * when a bundle for a platform without Node names a `node:*` module, or when
- * the browser bundle is 40 KB or more gzipped.
+ * minified and gzipped size of every bundle, and the browser bundle against
+ * its 40 KiB gzipped budget (a figure, like every benchmark: it never fails
+ * CI). With `--check` it fails when a bundle for a platform without Node
+ * names a `node:*` module.
  *
  * The bundles import the whole main entry (`export * from "@redwire/redis"`),
  * so the sizes are an upper bound: an app that imports only `Redis` and
  * `webSocketTransport` gets less.
  *
- * With `--junit=path` it writes the two checks as test cases (no `node:*`
- * where a runtime lacks Node; the browser budget).
+ * With `--junit=path` it writes that check as a test case.
  *
  * Usage: node bench/bundle_size.mjs [--check] [--junit=path]
  *
@@ -59,8 +59,8 @@ const problems = [];
 /** Problems by check, for the JUnit report. */
 const checks = {
   "no node:* in bundles for runtimes without Node": [],
-  "browser bundle under 40 KiB gzipped": [],
 };
+let budgetLine = "";
 console.log("bundle (esbuild --bundle --minify)   minified     gzipped   node:* imports");
 try {
   for (const target of TARGETS) {
@@ -98,14 +98,16 @@ try {
       problems.push(`${target.name}: the bundle names ${unexpected.join(", ")}`);
       checks["no node:* in bundles for runtimes without Node"].push(problems.at(-1));
     }
-    if (target.name === "browser" && gzipped >= LIMIT_GZIP) {
-      problems.push(`browser: ${kib(gzipped)} gzipped, over the ${kib(LIMIT_GZIP)} budget`);
-      checks["browser bundle under 40 KiB gzipped"].push(problems.at(-1));
+    if (target.name === "browser") {
+      budgetLine = `browser bundle: ${kib(gzipped)} gzipped, ${
+        (gzipped / LIMIT_GZIP).toFixed(2)
+      }x the ${kib(LIMIT_GZIP)} budget (${gzipped < LIMIT_GZIP ? "within" : "over"})`;
     }
   }
 } finally {
   rmSync(WORK, { recursive: true, force: true });
 }
+if (budgetLine !== "") console.log(`\n${budgetLine}`);
 if (junitPath !== undefined) {
   const escape = (text) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const cases = Object.entries(checks).map(([name, found]) =>

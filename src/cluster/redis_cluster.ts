@@ -7,6 +7,10 @@
 import {
   checkArguments,
   ClientCommands,
+  type ClientEventListener,
+  type ClientEventMap,
+  ClientEvents,
+  type ClientStatus,
   type Decoded,
   DEDICATED_COMMANDS,
   type MessageHandler,
@@ -95,6 +99,11 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
   #topology: TopologyReader;
   #subscriber: ShardedSubscriber;
   #classic: Redis | undefined;
+  #events = new ClientEvents();
+  #subscriberHooks = {
+    onLost: (error: Error) => this.#events.emit("subscriptionsLost", error),
+    onRestored: () => this.#events.emit("subscriptionsRestored"),
+  };
   #closed = false;
 
   /**
@@ -117,7 +126,10 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
     const tls = resolved.node.tls !== undefined && resolved.node.tls !== false;
     const context = { tls, addressMap: resolved.addressMap };
     const socketTimeout = resolved.node.socketTimeout;
-    this.#nodes = new NodeRegistry({ ...resolved.node, readOnly: resolved.readFromReplicas });
+    this.#nodes = new NodeRegistry(
+      { ...resolved.node, readOnly: resolved.readFromReplicas },
+      (pool) => this.#events.watchPool(pool),
+    );
     this.#topology = new TopologyReader({
       startup: nodes.map(([host, port]) =>
         nodeAddress(host, port, { ...context, askedHost: host })
@@ -141,7 +153,7 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
       this.#nodes,
       this.#topology,
     );
-    this.#subscriber = new ShardedSubscriber(this.#router);
+    this.#subscriber = new ShardedSubscriber(this.#router, this.#subscriberHooks);
   }
 
   /** Sends a typed command, routed by slot. */
@@ -297,7 +309,10 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
   async #pubsubClient(): Promise<Redis> {
     if (this.#classic !== undefined) return this.#classic;
     const map = await this.#topology.ready();
-    this.#classic = this.#router.pick(map, undefined, false).client;
+    const client = this.#router.pick(map, undefined, false).client;
+    this.#classic ??= client
+      .on("subscriptionsLost", this.#subscriberHooks.onLost)
+      .on("subscriptionsRestored", this.#subscriberHooks.onRestored);
     return this.#classic;
   }
 
@@ -374,6 +389,52 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
     this.#topology.close();
     await this.#subscriber.close();
     await this.#nodes.close();
+    this.#events.closed();
+  }
+
+  /**
+   * Where the client is in its life, over every node's pool: `"wait"`
+   * (nothing connected yet), `"connecting"`, `"ready"`, `"reconnecting"` (a
+   * connection to some node broke or an attempt failed) or `"closed"`.
+   */
+  get status(): ClientStatus {
+    return this.#events.status;
+  }
+
+  /**
+   * Listens to a client event of any node: `connect` (with the node's
+   * address), `ready`, `error`, `reconnecting`, `close`, `subscriptionsLost`,
+   * `subscriptionsRestored` (arguments typed by {@linkcode ClientEventMap}),
+   * as `Redis.on`.
+   *
+   * @param event The event.
+   * @param listener Called with the event's arguments.
+   * @returns This client, to chain.
+   *
+   * @example
+   * ```ts
+   * import { RedisCluster } from "@redwire/redis";
+   *
+   * await using cluster = new RedisCluster([["127.0.0.1", 7000]]);
+   * cluster.on("error", (error) => console.error(`cluster: ${error.message}`))
+   *   .on("connect", (address) => console.log(`connected to ${address}`));
+   * ```
+   */
+  on<K extends keyof ClientEventMap>(event: K, listener: ClientEventListener<K>): this {
+    this.#events.on(event, listener);
+    return this;
+  }
+
+  /**
+   * Stops listening to a client event.
+   *
+   * @param event The event.
+   * @param listener The listener given to `on`.
+   * @returns This client, to chain.
+   */
+  off<K extends keyof ClientEventMap>(event: K, listener: ClientEventListener<K>): this {
+    this.#events.off(event, listener);
+    return this;
   }
 
   /** Closes the client; `await using cluster = new RedisCluster(...)` calls this. */

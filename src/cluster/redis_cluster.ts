@@ -99,6 +99,8 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
   #topology: TopologyReader;
   #subscriber: ShardedSubscriber;
   #classic: Redis | undefined;
+  #config: { startup: [string, number][] | string; options: RedisClusterOptions };
+  #bytes: RedisCluster<false> | undefined;
   #events = new ClientEvents();
   #subscriberHooks = {
     onLost: (error: Error) => this.#events.emit("subscriptionsLost", error),
@@ -120,6 +122,7 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
     options: RedisClusterOptions & { decodeResponses?: D } = {},
   ) {
     super();
+    this.#config = { startup, options };
     const fromUrl = typeof startup === "string" ? parseClusterUrl(startup) : undefined;
     const nodes = fromUrl?.nodes ?? checkStartupNodes(startup as [string, number][]);
     const resolved = resolveClusterOptions({ ...fromUrl?.options, ...options });
@@ -356,9 +359,27 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
    * @param role Primaries, replicas or both.
    * @returns One client per node, named by `toString()`.
    */
-  async nodes(role: NodeRole = "primary"): Promise<Redis[]> {
+  async nodes(role: NodeRole = "primary"): Promise<Redis<D>[]> {
     const map = await this.#topology.ready();
-    return map.nodes(role).map((address) => this.#nodes.get(address).client);
+    // The node pools decode as this client's options say: the clients reply as D says.
+    return map.nodes(role).map((address) => this.#nodes.get(address).client as Redis<D>);
+  }
+
+  /**
+   * The same commands, replying with bytes (`Uint8Array`) instead of text:
+   * `await cluster.bytes.get("image")`. On a client with `decodeResponses:
+   * false` this is the client itself; otherwise its commands go through a
+   * second cluster client with the same nodes and options (its own pools and
+   * topology), made on first use and closed with this one.
+   */
+  get bytes(): RedisCluster<false> {
+    if (this.#config.options.decodeResponses === false) {
+      return this as unknown as RedisCluster<false>;
+    }
+    return this.#bytes ??= new RedisCluster(this.#config.startup, {
+      ...this.#config.options,
+      decodeResponses: false,
+    });
   }
 
   /**
@@ -388,6 +409,7 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
     this.#closed = true;
     this.#topology.close();
     await this.#subscriber.close();
+    await this.#bytes?.close();
     await this.#nodes.close();
     this.#events.closed();
   }

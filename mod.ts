@@ -30,12 +30,14 @@ export type {
   AutoClaimResult,
   BitFieldOperation,
   BitRange,
+  BlockingOptions,
   Bulk,
   ClientEventListener,
   ClientEventMap,
   ClientKillFilter,
   ClientStatus,
   ClientTrackingOptions,
+  CloseOptions,
   ClusterShard,
   CommandInfo,
   CopyOptions,
@@ -176,6 +178,7 @@ export {
   Connection,
   parseRedisUrl,
   redactUrl,
+  Secret,
   TRACING_CHANNELS,
   VERSION,
 } from "./src/connection/mod.ts";
@@ -193,6 +196,7 @@ export type {
   ErrorClass,
   ResolvedConnectionOptions,
   RetryPolicy,
+  UrlOptions,
 } from "./src/connection/mod.ts";
 export { Decoder, encodeCommand, encodeCommands } from "./src/protocol/mod.ts";
 export type { DecoderOptions, FrameHandler, RedisArgument, Reply } from "./src/protocol/mod.ts";
@@ -219,6 +223,7 @@ export {
   NoConnectionError,
   NoPermissionError,
   NoScriptError,
+  OverflowError,
   PoolExhaustedError,
   PoolTimeoutError,
   ProtocolError,

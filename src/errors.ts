@@ -109,6 +109,26 @@ export class PoolTimeoutError extends ConnectionError {
 }
 
 /**
+ * A command was refused before it left the client because a bound on queued
+ * work was reached (`maxPendingCommands` / `maxPendingBytes`, per client and
+ * per connection), or because the command alone is larger than
+ * `maxPendingBytes`. It never ran (`written` is `false`) and is not retried:
+ * slow down, wait for replies, or raise the bound.
+ *
+ * @example
+ * ```ts
+ * import { OverflowError, Redis } from "@redwire/redis";
+ *
+ * await using redis = new Redis({ maxPendingBytes: 1024 });
+ * await redis.set("k", "x".repeat(4096)).catch((e) => console.log(e instanceof OverflowError));
+ * ```
+ */
+export class OverflowError extends ConnectionError {
+  /** The class name, `"OverflowError"`. */
+  override name = "OverflowError";
+}
+
+/**
  * The server refused the credentials (WRONGPASS, NOAUTH, or AUTH failed).
  * The message never contains the password.
  *

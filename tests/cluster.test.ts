@@ -61,7 +61,9 @@ describe("RedisCluster options", () => {
     const { nodes, options } = parseClusterUrl("rediss+cluster://joe:p%40ss@h1:7000,[::1]:7001,h3");
     assert.deepEqual(nodes, [["h1", 7000], ["::1", 7001], ["h3", 6379]]);
     assert.equal(options.username, "joe");
-    assert.equal(options.password, "p@ss");
+    // Passwords come back in a redacting Secret (issue 14).
+    assert.equal(String(options.password), "Secret(***)");
+    assert.equal((options.password as { reveal(): string }).reveal(), "p@ss");
     assert.equal(options.tls, true);
     assert.throws(() => parseClusterUrl("redis://h1:7000"), TypeError);
     const error = (() => {

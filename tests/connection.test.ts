@@ -264,7 +264,7 @@ describe("Connection handshake", () => {
 
   it("hides the password from toString, inspect and JSON", () => {
     const connection = new Connection({ host: HOST, port: 1, password: PASSWORD });
-    assert.equal(connection.options.password, PASSWORD);
+    assert.equal(connection.options.password?.reveal(), PASSWORD);
     for (
       const text of [String(connection), inspect(connection), JSON.stringify(connection.options)]
     ) {

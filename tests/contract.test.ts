@@ -441,8 +441,8 @@ describe("DESIGN §3/§4: pool lifecycle behaviour", () => {
 
   it("a blocking command extends socketTimeout by its own timeout (§4)", TEST, async () => {
     const { host, port } = server;
-    await using redis = new Redis({ host, port, socketTimeout: 100 });
-    assert.equal(await redis.blpop(["empty-list"], 0.4), null);
+    await using redis = new Redis({ host, port, socketTimeout: 500 });
+    assert.equal(await redis.blpop(["empty-list"], 1), null);
   });
 
   it(

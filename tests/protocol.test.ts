@@ -166,7 +166,6 @@ const CORPUS: [string, Uint8Array, Frame[]][] = [
   ]],
   ["empty push", bytes(">0\r\n"), [push([])]],
   ["push after an attribute", bytes("|1\r\n+a\r\n+b\r\n>1\r\n:1\r\n"), [push([1])]],
-  ["push nested in an array is an array", bytes("*1\r\n>1\r\n:1\r\n"), [reply([[1]])]],
   [
     "binary bulk string",
     bytes("$5\r\n", [0, 255, 13, 10, 128], "\r\n"),
@@ -396,7 +395,9 @@ describe("Decoder on malformed input", () => {
       "*1\r\n".repeat(65) + ":1\r\n",
       /deeper than maxDepth \(64\) at offset 256/,
     ],
-    ["a push nested too deep", ">1\r\n".repeat(65) + ":1\r\n", /maxDepth/],
+    ["a push nested in a push", ">1\r\n".repeat(65) + ":1\r\n", /nested inside an aggregate/],
+    ["a push nested in an array", "*1\r\n>1\r\n:1\r\n", /push frame nested .* at offset 4/],
+    ["a push nested in a map", "%1\r\n+k\r\n>0\r\n", /push frame nested/],
   ];
   for (const [name, input, match] of cases) {
     it(`throws ProtocolError on ${name}`, () => assertProtocolError(input, undefined, match));
@@ -442,6 +443,19 @@ describe("Decoder on malformed input", () => {
       }, /without CRLF/);
       const limit = start === "+" || start === "-" ? 1024 * 1024 : 64 * 1024;
       assert.ok(most <= limit + 2, `${start}: buffered ${most} bytes`);
+    }
+  });
+
+  it("rejects a malformed header as soon as the bad byte arrives, fed byte by byte", () => {
+    for (const header of ["$1x", "*-2", "$1\rx", "%12a", "+O\rK", ">-", "!-"]) {
+      const data = bytes(header);
+      const decoder = new Decoder();
+      for (let i = 0; i < data.length - 1; i++) decoder.feed(data.subarray(i, i + 1), () => {});
+      assert.throws(
+        () => decoder.feed(data.subarray(data.length - 1), () => {}),
+        ProtocolError,
+        JSON.stringify(header),
+      );
     }
   });
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Redis } from "../src/client/mod.ts";
+import { Secret } from "../src/connection/mod.ts";
 import {
   ConnectionError,
   MasterNotFoundError,
@@ -39,8 +40,9 @@ describe("parseSentinelUrl", () => {
     assert.equal(parsed.serviceName, "mymaster");
     assert.equal(parsed.options.db, 2);
     assert.equal(parsed.options.username, "joe");
-    assert.equal(parsed.options.password, "p@ss");
-    assert.equal(parsed.options.sentinelPassword, "spw");
+    assert.equal(String(parsed.options.password), "Secret(***)");
+    assert.equal(Secret.from(parsed.options.password!).reveal(), "p@ss");
+    assert.equal(Secret.from(parsed.options.sentinelPassword!).reveal(), "spw");
     assert.equal(parsed.options.socketTimeout, 500);
   });
 
@@ -304,6 +306,8 @@ describe("Sentinel with a password", () => {
     const error = await refused.discoverMaster(NAME).catch((e) => e);
     assert.ok(error instanceof MasterNotFoundError, String(error));
     assert.match(error.answers[0].answer, /NOAUTH|[Aa]uth/);
+    assert.match(error.message, /set sentinelPassword/);
+    assert.doesNotMatch(error.message, /check that the sentinels are up/);
     await using sentinel = new Sentinel(topology.addresses, { sentinelPassword: "s3ntinel" });
     const master = await topology.waitForMaster();
     assert.deepEqual(await sentinel.discoverMaster(NAME), [HOST, master.port]);

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Connection, parseRedisUrl, redactUrl } from "../src/connection/mod.ts";
+import { inspect } from "node:util";
+import { Connection, parseRedisUrl, redactUrl, Secret } from "../src/connection/mod.ts";
+import { BlockingConnectionPool } from "../src/pool/mod.ts";
 
 const SECRET = "s3cret-Pa55";
 
@@ -16,9 +18,19 @@ function assertInvalid(url: string, what: RegExp, secret = SECRET): void {
   });
 }
 
+/** The parsed options with the password revealed, so deepEqual compares it (a Secret hides it). */
+function parse(url: string): Record<string, unknown> {
+  const options: Record<string, unknown> = { ...parseRedisUrl(url) };
+  if (options.password !== undefined) {
+    assert.ok(options.password instanceof Secret, "the password is not held in a Secret");
+    options.password = options.password.reveal();
+  }
+  return options;
+}
+
 describe("parseRedisUrl", () => {
   it("reads host, port and db from redis://", () => {
-    assert.deepEqual(parseRedisUrl("redis://cache.local:6380/2"), {
+    assert.deepEqual(parse("redis://cache.local:6380/2"), {
       host: "cache.local",
       port: 6380,
       db: 2,
@@ -26,8 +38,8 @@ describe("parseRedisUrl", () => {
   });
 
   it("leaves out what the URL does not say, so defaults apply", () => {
-    assert.deepEqual(parseRedisUrl("redis://cache.local"), { host: "cache.local" });
-    assert.deepEqual(parseRedisUrl("redis://cache.local/"), { host: "cache.local" });
+    assert.deepEqual(parse("redis://cache.local"), { host: "cache.local" });
+    assert.deepEqual(parse("redis://cache.local/"), { host: "cache.local" });
     const resolved = new Connection("redis://cache.local").options;
     assert.equal(resolved.port, 6379);
     assert.equal(resolved.db, 0);
@@ -35,7 +47,7 @@ describe("parseRedisUrl", () => {
   });
 
   it("turns rediss:// on TLS", () => {
-    assert.deepEqual(parseRedisUrl("rediss://cache.local:6380/1"), {
+    assert.deepEqual(parse("rediss://cache.local:6380/1"), {
       tls: true,
       host: "cache.local",
       port: 6380,
@@ -45,8 +57,8 @@ describe("parseRedisUrl", () => {
   });
 
   it("reads a Unix socket path from unix://", () => {
-    assert.deepEqual(parseRedisUrl("unix:///tmp/redis.sock"), { path: "/tmp/redis.sock" });
-    assert.deepEqual(parseRedisUrl("unix:///var/run/my%20redis.sock?db=3"), {
+    assert.deepEqual(parse("unix:///tmp/redis.sock"), { path: "/tmp/redis.sock" });
+    assert.deepEqual(parse("unix:///var/run/my%20redis.sock?db=3"), {
       path: "/var/run/my redis.sock",
       db: 3,
     });
@@ -54,20 +66,20 @@ describe("parseRedisUrl", () => {
   });
 
   it("reads credentials from unix://user:password@/path", () => {
-    assert.deepEqual(parseRedisUrl("unix://joe:pw%40x@/tmp/redis.sock?db=1"), {
+    assert.deepEqual(parse("unix://joe:pw%40x@/tmp/redis.sock?db=1"), {
       username: "joe",
       password: "pw@x",
       path: "/tmp/redis.sock",
       db: 1,
     });
-    assert.deepEqual(parseRedisUrl("unix://:pw@/tmp/redis.sock"), {
+    assert.deepEqual(parse("unix://:pw@/tmp/redis.sock"), {
       password: "pw",
       path: "/tmp/redis.sock",
     });
   });
 
   it("percent-decodes the user name and password", () => {
-    assert.deepEqual(parseRedisUrl("redis://j%C3%B6e:p%40ss%3Aw%2Frd%25@h"), {
+    assert.deepEqual(parse("redis://j%C3%B6e:p%40ss%3Aw%2Frd%25@h"), {
       username: "jöe",
       password: "p@ss:w/rd%",
       host: "h",
@@ -75,17 +87,17 @@ describe("parseRedisUrl", () => {
   });
 
   it("takes a password alone, with an empty user name", () => {
-    assert.deepEqual(parseRedisUrl("redis://:only-pw@h:1/0"), {
+    assert.deepEqual(parse("redis://:only-pw@h:1/0"), {
       password: "only-pw",
       host: "h",
       port: 1,
       db: 0,
     });
-    assert.deepEqual(parseRedisUrl("redis://joe@h"), { username: "joe", host: "h" });
+    assert.deepEqual(parse("redis://joe@h"), { username: "joe", host: "h" });
   });
 
   it("keeps an unencoded @ in the password (the last @ ends the credentials)", () => {
-    assert.equal(parseRedisUrl("redis://:p@ss@h").password, "p@ss");
+    assert.equal(parse("redis://:p@ss@h").password, "p@ss");
   });
 
   it("reads the query options, camelCase and snake_case", () => {
@@ -102,16 +114,97 @@ describe("parseRedisUrl", () => {
       healthCheckInterval: 5,
     });
     const snake = parseRedisUrl(
-      "redis://h?client_name=a%20b&socket_timeout=7&socket_connect_timeout=8&health_check_interval=9&decode_responses=false",
+      "redis://h?client_name=a%20b&socket_timeout=7&socket_connect_timeout=0.25&health_check_interval=9&decode_responses=False",
     );
+    // snake_case names are redis-py's, so are their units: seconds.
     assert.deepEqual(snake, {
       host: "h",
       clientName: "a b",
-      socketTimeout: 7,
-      socketConnectTimeout: 8,
-      healthCheckInterval: 9,
+      socketTimeout: 7000,
+      socketConnectTimeout: 250,
+      healthCheckInterval: 9000,
       decodeResponses: false,
     });
+  });
+
+  it("reads redis-py's query options and units", () => {
+    assert.deepEqual(
+      parse(
+        "rediss://:pw@h?ssl_cert_reqs=none&ssl_check_hostname=false&socket_keepalive=true&retry_on_timeout=yes&max_connections=20&timeout=2.5",
+      ),
+      {
+        password: "pw",
+        host: "h",
+        tls: { rejectUnauthorized: false },
+        socketKeepalive: true,
+        retryOnTimeout: true,
+        maxConnections: 20,
+        timeout: 2500,
+      },
+    );
+    assert.deepEqual(parse("rediss://h?ssl_cert_reqs=required&ssl_check_hostname=true"), {
+      host: "h",
+      tls: true,
+    });
+    assert.deepEqual(parse("redis://h?socketKeepalive=0&maxConnections=3"), {
+      host: "h",
+      socketKeepalive: false,
+      maxConnections: 3,
+    });
+  });
+
+  it("reads booleans as redis-py does: 0, f, false, n, no (any case) are false", () => {
+    for (const value of ["0", "f", "F", "false", "False", "FALSE", "n", "N", "no", "No"]) {
+      assert.equal(parse(`redis://h?decode_responses=${value}`).decodeResponses, false, value);
+    }
+    for (const value of ["1", "t", "true", "True", "yes", "y", "on"]) {
+      assert.equal(parse(`redis://h?decode_responses=${value}`).decodeResponses, true, value);
+    }
+    assert.deepEqual(parse("redis://h?decode_responses="), { host: "h" });
+  });
+
+  it("percent-decodes the host", () => {
+    assert.equal(parse("redis://my%2Ehost:6380").host, "my.host");
+    assert.equal(new Connection("redis://my%2Ehost").address, "my.host:6379");
+  });
+
+  it("refuses TLS query options on a plain URL, and a host check it cannot turn off", () => {
+    assertInvalid(`redis://:${SECRET}@h?ssl_cert_reqs=none`, /need a rediss:\/\/ URL/);
+    assertInvalid(`rediss://:${SECRET}@h?ssl_cert_reqs=maybe`, /ssl_cert_reqs=maybe is not none/);
+    assertInvalid(`rediss://:${SECRET}@h?ssl_check_hostname=false`, /ssl_cert_reqs=none/);
+  });
+
+  it("keeps the password out of every printable form", () => {
+    const options = parseRedisUrl(`redis://joe:${SECRET}@h?clientName=x`);
+    const connection = new Connection(`redis://joe:${SECRET}@h?clientName=x`);
+    const forms = [
+      JSON.stringify(options),
+      String(options.password),
+      `${options.password}`,
+      inspect(options),
+      inspect(options, { showHidden: true, depth: 9 }),
+      inspect(options, { showHidden: true, customInspect: false, depth: 9 }),
+      inspect(connection, { showHidden: true, depth: 9 }),
+      inspect(connection.options, { showHidden: true, customInspect: false, depth: 9 }),
+      JSON.stringify(connection.options),
+      String(connection),
+    ];
+    const deno = (globalThis as { Deno?: { inspect(v: unknown, o?: object): string } }).Deno;
+    if (deno !== undefined) {
+      forms.push(deno.inspect(options, { showHidden: true, depth: 9 }));
+      forms.push(deno.inspect(connection, { showHidden: true, depth: 9 }));
+    }
+    const hits = forms.filter((form) => form.includes(SECRET));
+    console.log(`password canary: ${hits.length} hits in ${forms.length} printable forms`);
+    assert.deepEqual(hits, []);
+    assert.equal(options.password instanceof Secret && options.password.reveal(), SECRET);
+  });
+
+  it("makes pools that print their db and client name, never the password", async () => {
+    await using zero = BlockingConnectionPool.fromUrl(`redis://:${SECRET}@h/0?client_name=web`);
+    await using one = BlockingConnectionPool.fromUrl(`redis://:${SECRET}@h/1?max_connections=7`);
+    assert.equal(String(zero), "BlockingConnectionPool(h:6379 db=0 name=web 0/50 in use)");
+    assert.equal(String(one), "BlockingConnectionPool(h:6379 db=1 0/7 in use)");
   });
 
   it("lets a db query option override the path", () => {
@@ -119,7 +212,7 @@ describe("parseRedisUrl", () => {
   });
 
   it("reads username and password from the query", () => {
-    assert.deepEqual(parseRedisUrl("unix:///tmp/r.sock?username=joe&password=pw"), {
+    assert.deepEqual(parse("unix:///tmp/r.sock?username=joe&password=pw"), {
       path: "/tmp/r.sock",
       username: "joe",
       password: "pw",
@@ -127,7 +220,7 @@ describe("parseRedisUrl", () => {
   });
 
   it("reads IPv6 hosts without their brackets", () => {
-    assert.deepEqual(parseRedisUrl("redis://[::1]:6390/3"), { host: "::1", port: 6390, db: 3 });
+    assert.deepEqual(parse("redis://[::1]:6390/3"), { host: "::1", port: 6390, db: 3 });
     const connection = new Connection("redis://[fe80::1]:6390");
     assert.equal(connection.options.host, "fe80::1");
     assert.equal(connection.address, "[fe80::1]:6390");
@@ -139,14 +232,14 @@ describe("parseRedisUrl", () => {
     assert.equal(options.port, 7000);
     assert.equal(options.db, 3);
     assert.equal(options.username, "joe");
-    assert.equal(options.password, "pw");
+    assert.equal(options.password?.reveal(), "pw");
     assert.equal(options.protocol, 3);
     assert.equal(options.clientName, "svc");
     assert.deepEqual(options.tls, {});
   });
 
   it("leaves range checks to the options: protocol=4 is a RangeError naming it", () => {
-    assert.deepEqual(parseRedisUrl("redis://h?protocol=4"), { host: "h", protocol: 4 });
+    assert.deepEqual(parse("redis://h?protocol=4"), { host: "h", protocol: 4 });
     assert.throws(() => new Connection("redis://h?protocol=4"), /protocol must be 2 or 3, got 4/);
   });
 
@@ -178,7 +271,11 @@ describe("parseRedisUrl", () => {
   it("refuses a numeric query option that is not a whole number", () => {
     assertInvalid(`redis://:${SECRET}@h?db=x`, /query option db=x is not a whole number/);
     assertInvalid(`redis://:${SECRET}@h?socketTimeout=-1`, /socketTimeout=-1/);
-    assertInvalid(`redis://:${SECRET}@h?socket_timeout=1.5`, /socket_timeout=1.5/);
+    assertInvalid(
+      `redis://:${SECRET}@h?socket_timeout=-1.5`,
+      /socket_timeout=-1.5 is not a number of seconds/,
+    );
+    assertInvalid(`redis://:${SECRET}@h?socketTimeout=1.5`, /socketTimeout=1.5/);
   });
 
   it("refuses a unix:// URL without a path", () => {

@@ -20,7 +20,10 @@ const POOL_KEYS = {
 export const POOL_OPTION_NAMES: readonly string[] = Object.keys(POOL_KEYS);
 
 /** Every option `new Redis()` takes. */
-const NAMES = [...POOL_OPTION_NAMES, "pool", "autoCloseConnectionPool", "url"];
+const NAMES = [
+  ...POOL_OPTION_NAMES,
+  ...["pool", "autoCloseConnectionPool", "url", "maxQueuedCommands", "maxQueuedBytes"],
+];
 
 /**
  * Throws a TypeError unless `options` is an object whose keys are all client

@@ -4,14 +4,17 @@
  *
  * @module
  */
+import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
 import { isBlockingCall } from "../commands/mod.ts";
 import {
   backoffDelay,
   type BatchTraceContext,
+  blockingTime,
   type CommandOptions,
-  type CommandRequest,
+  commandTooLarge,
   type CommandTraceContext,
   type Connection,
+  estimateSize,
   isRetryable,
   resolveRetryPolicy,
   type RetryDecision,
@@ -24,121 +27,124 @@ import {
 } from "../connection/mod.ts";
 import type { TracingChannel } from "../transport/mod.ts";
 import { commandContext } from "./_trace.ts";
+import { AuthReplyError, ConnectionError, OverflowError, TimeoutError } from "../errors.ts";
 import type { AcquireOptions, Lease } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
+import { Batch, commandName, Job, type JobOwner, withAttempts } from "./_job.ts";
 
 /**
  * Where a dispatcher gets connections: a pool (or anything lending leases).
+ *
+ * @example
+ * ```ts ignore
+ * const source: LeaseSource = new BlockingConnectionPool({ maxConnections: 4 });
+ * ```
  */
 export interface LeaseSource {
   /** Lends a connection until the lease is released. */
   acquire(options?: AcquireOptions): Promise<Lease>;
   /** Lends an idle connection at once, or `undefined` when that would need a wait. */
   tryAcquire?(): Lease | undefined;
+  /** Where the connections go, for messages. */
+  readonly address?: string;
   /** The fields of tracing contexts: server, database, pool name. */
   traceTarget?(): TraceTarget;
 }
 
 /**
- * Retry settings of a dispatcher.
+ * Retry settings and bounds of a dispatcher.
+ *
+ * @example
+ * ```ts ignore
+ * const retry: DispatchRetry = { retryOnTimeout: false, retryOnError: [], retry: { attempts: 2 } };
+ * ```
  */
 export interface DispatchRetry extends RetryDecision {
   /** Backoff policy. */
   retry?: RetryPolicy;
   /** Called with every failure before the retry decision (Sentinel marks its pool stale here). */
   onError?: (error: Error, connection: Connection | undefined) => void;
-}
-
-/** One lease shared by a tick's commands; released when the last of them settles. */
-class Batch {
-  remaining: number;
-  lease: Lease;
-  /** The `redwire:batch` context, when someone listens. */
-  trace: BatchTraceContext | undefined = undefined;
-  constructor(remaining: number, lease: Lease) {
-    this.remaining = remaining;
-    this.lease = lease;
-  }
-  settled(): void {
-    if (--this.remaining !== 0) return;
-    this.lease.release();
-    if (this.trace === undefined) return;
-    const channel = tracing().batch!;
-    channel.asyncStart.publish(this.trace);
-    channel.asyncEnd.publish(this.trace);
-  }
-}
-
-/**
- * One command on its way: it is its own reply sink, so the hot path
- * allocates no closures per command.
- */
-class Job implements CommandRequest {
-  attempt = 0;
-  /** The connection the last attempt ran on, for `onError`. */
-  connection: Connection | undefined = undefined;
-  batch: Batch | undefined = undefined;
-  /** The `redwire:command` context, when someone listens. */
-  trace: CommandTraceContext | undefined = undefined;
-  constructor(
-    readonly args: RedisArgument[],
-    readonly options: CommandOptions,
-    readonly done: (reply: unknown) => void,
-    readonly giveUp: (error: Error) => void,
-    readonly transform: ((reply: Reply) => unknown) | undefined,
-    readonly onFailure: (job: Job, error: Error) => void,
-  ) {}
-  resolve(reply: Reply): void {
-    this.batch?.settled();
-    if (this.transform === undefined) return this.done(reply);
-    // A shaper that throws (a reply of an unexpected shape) must fail this
-    // command, not the connection's read loop that delivered the reply.
-    let shaped: unknown;
-    try {
-      shaped = this.transform(reply);
-    } catch (error) {
-      return this.giveUp(error as Error);
-    }
-    this.done(shaped);
-  }
-  /** Fails the command, or retries it where the policy allows. */
-  reject(error: Error): void {
-    this.batch?.settled();
-    this.batch = undefined;
-    this.onFailure(this, error);
-  }
+  /**
+   * A command's whole deadline (lease wait, connect, retries, reply) in ms,
+   * unless the command gives its own `timeout`; `null`: none. @default null
+   */
+  timeout?: number | null;
+  /** Commands queued, retrying or waiting for replies in this dispatcher before new ones fail. @default Infinity */
+  maxQueuedCommands?: number;
+  /** Their estimated bytes before new ones fail. @default Infinity */
+  maxQueuedBytes?: number;
+  /** Time and timers for the deadlines. @default the system clock */
+  clock?: Clock;
 }
 
 const NO_OPTIONS: CommandOptions = Object.freeze({});
 
 /**
  * Sends commands over pooled connections: one lease and one write per tick's
- * burst, a dedicated lease for blocking commands, retries where allowed.
+ * burst, a dedicated lease for blocking commands, retries where allowed, one
+ * deadline over each whole command, and a bound on everything it holds.
+ *
+ * @example
+ * ```ts ignore
+ * const pool = new BlockingConnectionPool({ maxConnections: 4 });
+ * const dispatcher = new Dispatcher(pool, { retryOnTimeout: false, retryOnError: [] });
+ * await dispatcher.send(["PING"]);
+ * await pool.disconnect();
+ * ```
  */
 export class Dispatcher {
   #source: LeaseSource;
   #settings: DispatchRetry;
   #policy: Required<RetryPolicy>;
+  #timeout: number | null;
+  #clock: Clock;
+  #maxCommands: number;
+  #maxBytes: number;
   #queue: Job[] = [];
   #scheduled = false;
+  #commands = 0;
+  #bytes = 0;
+  #closed: Error | undefined;
+  /** The refusal shared by every command refused until one settles (no error per command). */
+  #overflow: OverflowError | undefined;
+  #annotated = new WeakMap<Error, Map<number, Error>>();
+  /** Leases held by blocking commands, which close() may have to cut. */
+  #dedicated = new Set<Lease>();
+  #owner: JobOwner = {
+    fail: (job, error) => this.#fail(job, error),
+    settled: (job) => {
+      this.#commands--;
+      this.#bytes -= job.size;
+      this.#overflow = undefined;
+    },
+  };
 
   /**
    * Makes a dispatcher over a pool.
    *
    * @param source The pool to lease connections from.
-   * @param settings Retry decision and policy.
+   * @param settings Retry decision and policy, deadline and bounds.
    */
   constructor(source: LeaseSource, settings: DispatchRetry) {
     this.#source = source;
     this.#settings = settings;
     this.#policy = resolveRetryPolicy(settings.retry);
+    this.#timeout = settings.timeout ?? null;
+    this.#clock = settings.clock ?? SYSTEM_CLOCK;
+    this.#maxCommands = settings.maxQueuedCommands ?? Infinity;
+    this.#maxBytes = settings.maxQueuedBytes ?? Infinity;
+  }
+
+  /** Commands queued, retrying or waiting for replies, and their estimated bytes. */
+  get pending(): { commands: number; bytes: number } {
+    return { commands: this.#commands, bytes: this.#bytes };
   }
 
   /**
    * Sends one command; it leaves with every other command of this tick.
    *
    * @param args The command and its arguments.
-   * @param options A signal and a per-command timeout.
+   * @param options A signal and a timeout over the whole command.
    * @param transform Shapes the reply before the promise resolves.
    * @returns The reply.
    */
@@ -147,33 +153,47 @@ export class Dispatcher {
     options: CommandOptions = NO_OPTIONS,
     transform?: (reply: Reply) => T,
   ): Promise<T> {
-    const channel = tracing().command;
-    if (channel?.hasSubscribers) return this.#tracedSend(channel, args, options, transform);
-    return new Promise<T>((resolve, reject) => {
-      const done = resolve as (reply: unknown) => void;
-      this.#enqueue(new Job(args, options, done, reject, transform, this.#fail));
-    });
-  }
-
-  #tracedSend<T>(
-    channel: TracingChannel<CommandTraceContext>,
-    args: RedisArgument[],
-    options: CommandOptions,
-    transform: ((reply: Reply) => T) | undefined,
-  ): Promise<T> {
-    const context = commandContext(args, this.#source.traceTarget?.());
-    return traced(channel, context, () =>
+    if (this.#closed !== undefined) return Promise.reject(this.#closed);
+    const size = estimateSize(args);
+    const refusal = this.#refusal(size);
+    if (refusal !== undefined) return Promise.reject(refusal);
+    const blocking = isBlockingCall(args);
+    const extra = blocking ? blockingTime(args) : undefined;
+    const timeout = options.timeout === undefined ? this.#timeout : options.timeout;
+    const deadline = timeout === null || extra === Infinity
+      ? Infinity
+      : this.#clock.now() + timeout + (extra ?? 0);
+    this.#commands++;
+    this.#bytes += size;
+    const start = (trace: CommandTraceContext | undefined) =>
       new Promise<T>((resolve, reject) => {
         const done = resolve as (reply: unknown) => void;
-        const job = new Job(args, options, done, reject, transform, this.#fail);
-        job.trace = context;
-        this.#enqueue(job);
-      }));
+        const job = new Job(args, options, done, reject, transform, this.#owner, size, deadline);
+        job.trace = trace;
+        this.#enqueue(job, blocking);
+      });
+    const channel = tracing().command;
+    if (!channel?.hasSubscribers) return start(undefined);
+    const context = commandContext(args, this.#source.traceTarget?.());
+    return traced(channel, context, () => start(context));
   }
 
-  #enqueue(job: Job): void {
-    if (isBlockingCall(job.args)) {
-      void this.#runDedicated(job);
+  #refusal(size: number): Error | undefined {
+    if (size > this.#maxBytes) {
+      return commandTooLarge(size, this.#maxBytes, "this client (maxQueuedBytes)");
+    }
+    if (this.#commands < this.#maxCommands && this.#bytes + size <= this.#maxBytes) return;
+    const where = this.#source.address ?? "the server";
+    return this.#overflow ??= new OverflowError(
+      `Too many commands held by this client: ${this.#commands} commands, about ${this.#bytes} bytes ` +
+        `(limits ${this.#maxCommands} / ${this.#maxBytes}) queued or waiting for replies from ${where}; ` +
+        "the server may be slow or down: wait for replies, or raise maxQueuedCommands / maxQueuedBytes",
+    );
+  }
+
+  #enqueue(job: Job, blocking: boolean): void {
+    if (blocking) {
+      this.#acquireFor([job], (jobs, lease) => void this.#runDedicated(jobs[0], lease));
       return;
     }
     this.#queue.push(job);
@@ -187,23 +207,68 @@ export class Dispatcher {
     const jobs = this.#queue;
     this.#queue = [];
     const lease = this.#source.tryAcquire?.();
-    if (lease !== undefined) return this.#runBatch(jobs, lease);
-    this.#source.acquire().then(
-      (lease) => this.#runBatch(jobs, lease),
-      (error) => jobs.forEach((job) => job.reject(error)),
-    );
+    if (lease !== undefined) return this.#runBatch(jobs, lease, false);
+    this.#acquireFor(jobs, (waiting, lease) => this.#runBatch(waiting, lease, true));
   };
 
-  #runBatch(jobs: Job[], lease: Lease): void {
+  /**
+   * Waits for a lease for `jobs`, failing each one whose deadline passes
+   * first: one timer per wait, not per command, and none on the fast path.
+   */
+  #acquireFor(jobs: Job[], run: (jobs: Job[], lease: Lease) => void): void {
+    let waiting = jobs;
+    const clock = this.#clock;
+    let timer: unknown;
+    const controller = new AbortController();
+    const arm = () => {
+      let next = Infinity;
+      for (const job of waiting) if (job.deadline < next) next = job.deadline;
+      if (next !== Infinity) timer = clock.setTimeout(expire, Math.max(0, next - clock.now()));
+    };
+    const expire = () => {
+      const now = clock.now();
+      // Commands that expire together share one error (a burst can be 100k commands).
+      const errors = new Map<string, TimeoutError>();
+      waiting = waiting.filter((job) => {
+        if (job.deadline > now) return !job.finished;
+        const key = `${commandName(job.args)} ${job.attempt} ${job.asked.timeout}`;
+        let error = errors.get(key);
+        if (error === undefined) {
+          errors.set(key, error = this.#expired(job, "waiting for a connection", job.lastError));
+        }
+        job.end(error);
+        return false;
+      });
+      if (waiting.length === 0) controller.abort(new Error("no command is waiting"));
+      else arm();
+    };
+    arm();
+    const signal = jobs.length === 1 ? jobs[0].asked.signal : undefined;
+    const options = signal === undefined
+      ? { signal: controller.signal }
+      : { signal: AbortSignal.any([signal, controller.signal]) };
+    this.#source.acquire(options).then((lease) => {
+      clock.clearTimeout(timer);
+      if (waiting.length === 0) return lease.release();
+      run(waiting, lease);
+    }, (error) => {
+      clock.clearTimeout(timer);
+      for (const job of waiting) job.reject(error);
+    });
+  }
+
+  #runBatch(jobs: Job[], lease: Lease, late: boolean): void {
     const connection = lease.connection;
     const batch = new Batch(jobs.length, lease);
     const channel = tracing().batch;
     if (jobs[0]!.trace !== undefined || channel?.hasSubscribers) {
       this.#traceBatch(jobs, batch, channel);
     }
+    const now = late ? this.#clock.now() : 0;
     for (const job of jobs) {
       job.connection = connection;
       job.batch = batch;
+      job.options = this.#optionsFor(job, late, now);
     }
     // One write, now: the tick's burst is complete.
     connection.batch(jobs);
@@ -229,31 +294,110 @@ export class Dispatcher {
     channel.end.publish(batch.trace);
   }
 
-  async #runDedicated(job: Job): Promise<void> {
-    let lease: Lease | undefined;
+  /**
+   * The options a job is sent with: after a wait or a retry, the reply may
+   * only take what is left of the command's deadline. The fast path (first
+   * try, no wait) passes the caller's options untouched.
+   */
+  #optionsFor(job: Job, late: boolean, now: number): CommandOptions {
+    if ((!late && job.attempt === 0) || job.deadline === Infinity) return job.asked;
+    const left = job.deadline - (now || this.#clock.now()) - (blockingTime(job.args) ?? 0);
+    return { signal: job.asked.signal, timeout: Math.max(1, Math.round(left)) };
+  }
+
+  async #runDedicated(job: Job, lease: Lease): Promise<void> {
+    this.#dedicated.add(lease);
     try {
-      lease = await this.#source.acquire({ signal: job.options.signal });
       job.connection = lease.connection;
-      job.resolve(await lease.connection.command(job.args, job.options));
+      const options = this.#optionsFor(job, true, 0);
+      job.resolve(await lease.connection.command(job.args, options));
     } catch (error) {
       job.reject(error as Error);
     } finally {
-      lease?.release();
+      this.#dedicated.delete(lease);
+      lease.release();
     }
   }
 
-  #fail = (job: Job, error: Error): void => {
-    this.#settings.onError?.(error, job.connection);
-    if (
-      job.attempt >= this.#policy.attempts || !isRetryable(error, this.#settings) ||
-      job.options.signal?.aborted
-    ) {
-      job.giveUp(error);
-      return;
-    }
-    const wait = backoffDelay(job.attempt++, this.#policy);
-    sleep(wait, job.options.signal).then(() => this.#enqueue(job), () => job.giveUp(error));
-  };
+  #fail(job: Job, cause: Error): void {
+    this.#settings.onError?.(cause, job.connection);
+    const error = this.#explain(job, cause);
+    const retry = job.attempt < this.#policy.attempts && isRetryable(error, this.#settings) &&
+      !job.asked.signal?.aborted && this.#closed === undefined;
+    if (!retry) return job.end(this.#withAttempts(error, job.attempt + 1));
+    if (this.#clock.now() >= job.deadline) return job.end(this.#expired(job, "retrying", error));
+    const attempt = job.attempt++;
+    job.lastError = error;
+    const unsent = (error instanceof ConnectionError || error instanceof TimeoutError) &&
+      !error.written;
+    // A command that never left waits in the pool, whose one reconnect
+    // backoff paces every caller; anything else backs off on its own.
+    if (unsent) return this.#enqueue(job, isBlockingCall(job.args));
+    const wait = Math.min(backoffDelay(attempt, this.#policy), job.deadline - this.#clock.now());
+    sleep(wait, job.asked.signal).then(
+      () => this.#closed ? job.end(this.#closed) : this.#enqueue(job, false),
+      () => job.end(error),
+    );
+  }
+
+  /** NOAUTH on a command means no password was configured: say which option. */
+  #explain(job: Job, error: Error): Error {
+    if (!(error instanceof AuthReplyError) || error.code !== "NOAUTH") return error;
+    const where = job.connection?.address ?? this.#source.address ?? "the server";
+    return new AuthReplyError(
+      `NOAUTH ${where} requires authentication: set the password option (and username ` +
+        "for an ACL user), or put the password in the URL",
+      { cause: error },
+    );
+  }
+
+  /**
+   * withAttempts, made once per failure and count: a burst that fails
+   * together (a refused connect) shares one error, not one per command.
+   */
+  #withAttempts(error: Error, attempts: number): Error {
+    if (attempts <= 1) return error;
+    let byCount = this.#annotated.get(error);
+    if (byCount === undefined) this.#annotated.set(error, byCount = new Map());
+    let annotated = byCount.get(attempts);
+    if (annotated === undefined) byCount.set(attempts, annotated = withAttempts(error, attempts));
+    return annotated;
+  }
+
+  #expired(job: Job, stage: string, last?: Error): TimeoutError {
+    const timeout = job.asked.timeout === undefined ? this.#timeout : job.asked.timeout;
+    const where = this.#source.address ?? "the server";
+    const attempts = job.attempt + 1;
+    const tried = attempts > 1 ? `, after ${attempts} attempts` : "";
+    const why = last === undefined ? "" : `; last error: ${last.message}`;
+    return new TimeoutError(
+      `${
+        commandName(job.args)
+      } to ${where} did not complete within ${timeout} ms (still ${stage}${tried}${why}); ` +
+        "it was not sent: check the server is up and reachable, or raise socketTimeout / the command's timeout",
+      { cause: last, written: false },
+    );
+  }
+
+  /**
+   * Refuses new commands from now on; commands already sent still settle,
+   * and those waiting to retry fail at once.
+   *
+   * @param error What later commands reject with.
+   */
+  close(error: Error): void {
+    this.#closed ??= error;
+  }
+
+  /**
+   * Destroys the connections held by blocking commands, which reject with
+   * `written: true` (for `close({ timeout })` once the timeout passed).
+   *
+   * @param error Why; wrapped in each command's ConnectionError.
+   */
+  destroyDedicated(error: Error): void {
+    for (const lease of this.#dedicated) lease.connection.destroy(error);
+  }
 
   /**
    * Runs `fn` with a connection of its own (MULTI, WATCH, pipelines,
@@ -267,13 +411,16 @@ export class Dispatcher {
     fn: (connection: Connection) => Promise<T>,
     options?: AcquireOptions,
   ): Promise<T> {
+    if (this.#closed !== undefined) throw this.#closed;
     const lease = await this.#source.acquire(options);
+    this.#dedicated.add(lease);
     try {
       return await fn(lease.connection);
     } catch (error) {
       this.#settings.onError?.(error as Error, lease.connection);
       throw error;
     } finally {
+      this.#dedicated.delete(lease);
       lease.release();
     }
   }

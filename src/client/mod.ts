@@ -4,7 +4,7 @@
  * @module
  */
 export { Redis, Transaction } from "./redis.ts";
-export type { Decoded, RedisOptions } from "./redis.ts";
+export type { CloseOptions, Decoded, RedisOptions } from "./redis.ts";
 export { Multi, Pipeline, QueuedCommands } from "./pipeline.ts";
 export type {
   ConnectionRunner,
@@ -32,6 +32,7 @@ export {
   CommandBase,
   Commands,
   DEDICATED_COMMANDS,
+  retryOnNoScript,
   Script,
 } from "./commands/mod.ts";
 export type * from "./commands/mod.ts";

@@ -5,15 +5,16 @@
  * @module
  */
 import {
-  backoffDelay,
   type PubSubMessage,
   replyText,
-  resolveRetryPolicy,
   sleep,
   SubscriberSession,
   type SubscriptionKind,
 } from "../connection/mod.ts";
 import type { Lease } from "../pool/mod.ts";
+
+/** The pause between two restore attempts, on top of the pool's backoff. */
+const RESTORE_PAUSE = 50;
 
 /**
  * Receives one pub/sub message. A handler that throws does not disturb the
@@ -99,6 +100,8 @@ export interface SubscriberHooks {
 /**
  * The subscriber side of a client: a dedicated connection holding every
  * subscription, replaced (and every subscription restored) when it dies.
+ * Restoring keeps trying for as long as there are subscriptions, paced by
+ * the pool's one reconnect backoff; messages published meanwhile are lost.
  */
 export class Subscriber {
   #acquire: () => Promise<Lease>;
@@ -179,6 +182,16 @@ export class Subscriber {
     await this.#drop();
   }
 
+  /**
+   * Destroys the subscriber connection at once (close's timeout passed).
+   *
+   * @param error Why.
+   */
+  destroy(error: Error): void {
+    this.#closed = true;
+    this.#lease?.connection.destroy(error);
+  }
+
   async #drop(): Promise<void> {
     const lease = this.#lease;
     this.#lease = undefined;
@@ -193,7 +206,11 @@ export class Subscriber {
   #ready(): Promise<SubscriberSession> {
     const session = this.#session;
     if (session?.connection.state === "ready") return Promise.resolve(session);
-    this.#opening ??= this.#open();
+    // A failed attempt is forgotten, never handed back to the next caller.
+    this.#opening ??= this.#open().catch((error) => {
+      this.#opening = undefined;
+      throw error;
+    });
     return this.#opening;
   }
 
@@ -217,19 +234,24 @@ export class Subscriber {
     return session;
   }
 
+  /**
+   * Reconnects and resubscribes everything, until it works or the
+   * subscriptions end. The pool paces the connects (one shared backoff);
+   * the short pause here only stops a tight loop on errors the pool does not pace.
+   */
   async #restore(): Promise<void> {
-    const policy = resolveRetryPolicy({ attempts: 0, baseDelay: 100, maxDelay: 2000 });
-    for (let attempt = 0; !this.#closed && this.#hasSubscriptions(); attempt++) {
+    while (!this.#closed && this.#hasSubscriptions()) {
       try {
         const session = await this.#ready();
         const channels = [...this.#handlers.channel.keys()];
         const patterns = [...this.#handlers.pattern.keys()];
         if (channels.length) await session.subscribe("channel", channels);
         if (patterns.length) await session.subscribe("pattern", patterns);
-        this.#hooks.onRestored?.();
+        // A connection lost meanwhile starts its own restore.
+        if (this.#session === session) this.#hooks.onRestored?.();
         return;
       } catch {
-        await sleep(backoffDelay(Math.min(attempt, 10), policy) + 10);
+        await sleep(RESTORE_PAUSE);
       }
     }
   }

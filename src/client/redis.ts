@@ -7,6 +7,7 @@ import {
   type CommandOptions,
   type Connection,
   parseRedisUrl,
+  resolveConnectionOptions,
   traced,
   type TraceTarget,
   traceTarget,
@@ -16,16 +17,18 @@ import { BlockingConnectionPool, type ConnectionPool, type PoolOptions } from ".
 import { sentinelClientOptions } from "../sentinel/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import {
+  type BlockingOptions,
   type Bulk,
   checkArguments,
   DEDICATED_COMMANDS,
   type RedisKey,
+  retryOnNoScript,
   type Script,
   type Transform,
 } from "./commands/mod.ts";
 import { asIs } from "./commands/_transforms.ts";
 import { ClientCommands } from "./commands/iterators.ts";
-import { NoScriptError } from "../errors.ts";
+import { ConnectionError } from "../errors.ts";
 import { checkClientOptions } from "./_client_options.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import {
@@ -56,6 +59,44 @@ export interface RedisOptions extends PoolOptions {
   autoCloseConnectionPool?: boolean;
   /** A `redis://` (or `rediss://`, `unix://`, `redis+sentinel://`) URL; other options override its parts. */
   url?: string;
+  /**
+   * Commands this client holds at once (waiting for a connection, retrying or
+   * waiting for replies) before new ones fail with `OverflowError`: a server
+   * that is down cannot make the client grow without bound. @default 10000
+   */
+  maxQueuedCommands?: number;
+  /** The estimated bytes of those commands, likewise. @default 67108864 (64 MiB) */
+  maxQueuedBytes?: number;
+}
+
+/**
+ * Options of {@linkcode Redis.close}.
+ *
+ * @example
+ * ```ts
+ * import { type CloseOptions, Redis } from "@redwire/redis";
+ *
+ * const options: CloseOptions = { timeout: 2000 };
+ * await new Redis().close(options);
+ * ```
+ */
+export interface CloseOptions {
+  /**
+   * How long to wait for commands in flight before destroying the connections
+   * still held (blocking commands, subscriptions), in ms; `null` waits forever.
+   * @default 5000
+   */
+  timeout?: number | null;
+}
+
+const CLOSE_TIMEOUT = 5000;
+
+function count(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
+  }
+  return value;
 }
 
 /**
@@ -102,9 +143,9 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
   #subscriber: Subscriber;
   #options: RedisOptions;
   #bytes: Redis<false> | undefined;
+  #closing: Promise<void> | undefined;
   #events = new ClientEvents();
   #unwatchPool: () => void;
-  #closed = false;
   #target = (): TraceTarget => this.pool.traceTarget();
 
   /**
@@ -129,6 +170,11 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
       retryOnTimeout: resolved.retryOnTimeout ?? false,
       retryOnError: resolved.retryOnError ?? [],
       retry: resolved.retry,
+      // socketTimeout bounds each whole command: lease wait, connect, retries, reply.
+      timeout: resolveConnectionOptions({ socketTimeout: resolved.socketTimeout }).socketTimeout,
+      maxQueuedCommands: count("maxQueuedCommands", resolved.maxQueuedCommands, 10_000),
+      maxQueuedBytes: count("maxQueuedBytes", resolved.maxQueuedBytes, 64 * 1024 * 1024),
+      clock: resolved.clock,
     });
     this.#subscriber = new Subscriber(() => this.pool.acquire(), {
       onLost: (error) => this.#events.emit("subscriptionsLost", error),
@@ -138,30 +184,31 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
   }
 
   /** Sends a typed command through the dispatcher. */
-  protected call<T>(args: RedisArgument[], transform: Transform<T>): Promise<T> {
+  protected call<T>(
+    args: RedisArgument[],
+    transform: Transform<T>,
+    options?: BlockingOptions,
+  ): Promise<T> {
     try {
       checkArguments(args);
     } catch (error) {
       return Promise.reject(error);
     }
     // Most replies need no shaping: skip the extra closure on the hot path.
-    if (transform === asIs) return this.#dispatcher.send(args) as Promise<T>;
-    return this.#dispatcher.send(args, undefined, transform);
+    if (transform === asIs) return this.#dispatcher.send(args, options) as Promise<T>;
+    return this.#dispatcher.send(args, options, transform);
   }
 
   /** EVALSHA; on NOSCRIPT, SCRIPT LOAD once and EVALSHA again. */
-  protected override async callScript<T>(
+  protected override callScript<T>(
     script: Script,
     args: RedisArgument[],
     transform: Transform<T>,
   ): Promise<T> {
-    try {
-      return await this.call(args, transform);
-    } catch (error) {
-      if (!(error instanceof NoScriptError)) throw error;
-      await this.#dispatcher.send(["SCRIPT", "LOAD", script.lua]);
-      return await this.call(args, transform);
-    }
+    return retryOnNoScript(
+      () => this.call(args, transform),
+      () => this.#dispatcher.send(["SCRIPT", "LOAD", script.lua]),
+    );
   }
 
   /**
@@ -295,20 +342,56 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
 
   /**
    * Ends subscriptions and closes the pool when this client created it
-   * (a shared `pool` stays open). Calling it twice is harmless.
+   * (a shared `pool` stays open). New commands are refused at once; commands
+   * already sent get their replies. Bounded: after `timeout` ms the
+   * connections of blocking commands (BLPOP ...), pipelines, transactions and
+   * subscriptions still held are destroyed, and their commands reject with a
+   * `ConnectionError` whose `written` is `true`. Calling it twice is harmless.
    *
+   * @param options `timeout`: how long to wait for a graceful close, in ms
+   *   (`null` waits forever). @default 5000
    * @returns Resolves when connections are closed.
+   * @throws {RangeError} If the timeout is negative or not a number.
    */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await this.#subscriber.close();
-    await this.#bytes?.close();
-    // close(), not disconnect(): a disconnected pool reconnects on the next
-    // command, which would open connections nobody closes.
-    if (this.#ownsPool) await this.pool.close();
-    this.#unwatchPool();
-    this.#events.closed();
+  close(options: CloseOptions = {}): Promise<void> {
+    const timeout = options.timeout === undefined ? CLOSE_TIMEOUT : options.timeout;
+    if (timeout !== null && (!Number.isFinite(timeout) || timeout < 0)) {
+      throw new RangeError(`close timeout must be a number >= 0 or null, got ${timeout}`);
+    }
+    this.#closing ??= this.#close(timeout);
+    return this.#closing;
+  }
+
+  async #close(timeout: number | null): Promise<void> {
+    this.#dispatcher.close(
+      new ConnectionError(
+        `This client for ${this.pool.address} is closed; commands after close() are refused (create a new Redis)`,
+      ),
+    );
+    const graceful = (async () => {
+      await this.#subscriber.close();
+      await this.#bytes?.close({ timeout });
+      // close(), not disconnect(): a disconnected pool reconnects on the next
+      // command, which would open connections nobody closes.
+      if (this.#ownsPool) await this.pool.close();
+      this.#unwatchPool();
+      this.#events.closed();
+    })();
+    if (timeout === null) return graceful;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), timeout);
+    });
+    const late = await Promise.race([graceful.then(() => false), expired]);
+    clearTimeout(timer);
+    if (!late) return;
+    const error = new ConnectionError(
+      `redis.close() did not finish within ${timeout} ms, so the connections to ${this.pool.address} ` +
+        "still held by blocking commands, pipelines or subscriptions were destroyed",
+    );
+    this.#dispatcher.destroyDedicated(error);
+    this.#subscriber.destroy(error);
+    await graceful;
   }
 
   /**
@@ -397,18 +480,15 @@ export class Transaction<V extends Bulk = string> extends ClientCommands<V> {
   }
 
   /** EVALSHA; on NOSCRIPT, SCRIPT LOAD once and EVALSHA again. */
-  protected override async callScript<T>(
+  protected override callScript<T>(
     script: Script,
     args: RedisArgument[],
     transform: Transform<T>,
   ): Promise<T> {
-    try {
-      return await this.call(args, transform);
-    } catch (error) {
-      if (!(error instanceof NoScriptError)) throw error;
-      await this.#connection.command(["SCRIPT", "LOAD", script.lua]);
-      return await this.call(args, transform);
-    }
+    return retryOnNoScript(
+      () => this.call(args, transform),
+      () => this.#connection.command(["SCRIPT", "LOAD", script.lua]),
+    );
   }
 
   /**

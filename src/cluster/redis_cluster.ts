@@ -16,6 +16,7 @@ import {
   type MessageHandler,
   type Redis,
   type RedisKey,
+  retryOnNoScript,
   type ScanOptions,
   type Script,
   type Subscription,
@@ -23,7 +24,7 @@ import {
   type Transform,
 } from "../client/mod.ts";
 import type { CommandOptions } from "../connection/mod.ts";
-import { NoScriptError, RedirectionError } from "../errors.ts";
+import { RedirectionError } from "../errors.ts";
 import type { PoolStats } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { CLUSTER_STATE_COMMANDS, commandRouting } from "./_command_routing.ts";
@@ -173,18 +174,15 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
    * EVALSHA on the slot's node; on NOSCRIPT (a new node, a failover), SCRIPT
    * LOAD on every primary and EVALSHA again.
    */
-  protected override async callScript<T>(
+  protected override callScript<T>(
     script: Script,
     args: RedisArgument[],
     transform: Transform<T>,
   ): Promise<T> {
-    try {
-      return await this.call(args, transform);
-    } catch (error) {
-      if (!(error instanceof NoScriptError)) throw error;
-      await this.#dispatch(["SCRIPT", "LOAD", script.lua], (reply) => reply, undefined);
-      return await this.call(args, transform);
-    }
+    return retryOnNoScript(
+      () => this.call(args, transform),
+      () => this.#dispatch(["SCRIPT", "LOAD", script.lua], (reply) => reply, undefined),
+    );
   }
 
   #dispatch<T>(

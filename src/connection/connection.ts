@@ -5,7 +5,13 @@
  * @module
  */
 import type { Clock } from "../clock.ts";
-import { ConnectionError, ProtocolError, ReplyError, TimeoutError } from "../errors.ts";
+import {
+  ConnectionError,
+  OverflowError,
+  ProtocolError,
+  ReplyError,
+  TimeoutError,
+} from "../errors.ts";
 import { Decoder, type EncodeScratch, type RedisArgument, type Reply } from "../protocol/mod.ts";
 import { defaultTransport, type Transport } from "../transport/mod.ts";
 import {
@@ -184,7 +190,7 @@ export class Connection {
     const limit = this.options.socketConnectTimeout;
     const timer = limit === null ? undefined : this.#clock.setTimeout(() => {
       const error = new TimeoutError(
-        `Connecting to ${this.address} timed out after ${limit} ms (check the server is up, or raise socketConnectTimeout)`,
+        `Connecting to ${this.address} timed out after ${limit} ms (${this.#connectAdvice()})`,
       );
       controller.abort(error);
       this.destroy(error);
@@ -219,6 +225,16 @@ export class Connection {
     }
   }
 
+  #connectAdvice(): string {
+    // A TLS client on a plain port waits for a ServerHello that never comes
+    // (the server waits for a command line): the usual cause of a stuck TLS connect.
+    if (this.#transport === undefined && this.options.tls !== undefined) {
+      return "the TLS handshake did not finish: if this port speaks plain Redis, use redis:// " +
+        "instead of rediss:// (or drop tls); otherwise check the server is up";
+    }
+    return "check the server is up, or raise socketConnectTimeout";
+  }
+
   async #handshake(): Promise<void> {
     const steps = handshakeSteps(this.options);
     if (steps.length === 0) return;
@@ -232,7 +248,13 @@ export class Connection {
     // A server that refuses a client (maxclients, protected mode) answers one
     // error and closes: its words matter more than "connection closed".
     const refusal = replies.find((reply) => reply instanceof ReplyError);
-    if (refusal === undefined) throw lost;
+    if (refusal === undefined) {
+      // The user's commands never left the client: say so, so they are retried.
+      throw new ConnectionError(
+        `Connection to ${this.address} lost during the handshake (${(lost as Error).message})`,
+        { cause: lost, written: false },
+      );
+    }
     throw new ConnectionError(
       `${this.address} refused the connection during the handshake: ${refusal.message}`,
       { cause: refusal },
@@ -349,10 +371,13 @@ export class Connection {
   #refusal(entry: Entry): Error | undefined {
     if (this.#state === "closing" || this.#state === "closed") return this.#notOpen();
     const { maxPendingCommands, maxPendingBytes } = this.options;
+    if (entry.size > maxPendingBytes) {
+      return commandTooLarge(entry.size, maxPendingBytes, this.address);
+    }
     if (
       this.pending >= maxPendingCommands || this.#outboxBytes + entry.size > maxPendingBytes
     ) {
-      return new ConnectionError(
+      return new OverflowError(
         `Too many pending commands on ${this.address}: ${this.pending} commands and ${this.#outboxBytes} unsent bytes ` +
           `(limits ${maxPendingCommands} / ${maxPendingBytes}); wait for replies or raise maxPendingCommands / maxPendingBytes`,
       );
@@ -500,6 +525,17 @@ export class Connection {
       }
     } catch (error) {
       const cause = error instanceof Error ? error : new Error(String(error));
+      // 0x15 / 0x16 start a TLS alert / handshake record: a TLS port read as plain text.
+      const tlsReply = / byte 0x1[56] .*at offset 0$/.test(cause.message);
+      if (tlsReply && cause instanceof ProtocolError) {
+        this.destroy(
+          new ConnectionError(
+            `${this.address} answered with TLS: use rediss:// (or tls: true) for this port`,
+            { cause },
+          ),
+        );
+        return;
+      }
       this.destroy(
         cause instanceof ProtocolError || cause instanceof ConnectionError
           ? cause
@@ -635,6 +671,21 @@ export class Connection {
   toString(): string {
     return `Connection(${this.address} db=${this.options.db} ${this.#state})`;
   }
+}
+
+/**
+ * The error for one command larger than the byte bound, which no wait would let through.
+ *
+ * @param size The command's estimated size in bytes.
+ * @param limit The bound, `maxPendingBytes`.
+ * @param where The address (or "this client").
+ * @returns An OverflowError (never retried).
+ */
+export function commandTooLarge(size: number, limit: number, where: string): OverflowError {
+  return new OverflowError(
+    `A command of about ${size} bytes is larger than maxPendingBytes (${limit}) for ${where}; ` +
+      "it was not sent: raise maxPendingBytes or split the value",
+  );
 }
 
 function notSent(address: string, reason: string, cause: Error | undefined): ConnectionError {

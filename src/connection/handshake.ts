@@ -25,9 +25,8 @@ export interface HandshakeStep {
  */
 export function handshakeSteps(options: ResolvedConnectionOptions): HandshakeStep[] {
   const steps: HandshakeStep[] = [];
-  const credentials = options.password === undefined
-    ? []
-    : [options.username ?? "default", options.password];
+  const password = options.password?.reveal();
+  const credentials = password === undefined ? [] : [options.username ?? "default", password];
   if (options.protocol === 3) {
     const args: RedisArgument[] = ["HELLO", 3];
     if (credentials.length) args.push("AUTH", ...credentials);
@@ -35,10 +34,10 @@ export function handshakeSteps(options: ResolvedConnectionOptions): HandshakeSte
     steps.push({ args, kind: credentials.length ? "auth" : "required" });
   } else {
     // AUTH with one argument keeps servers older than 6 working.
-    if (options.password !== undefined) {
+    if (password !== undefined) {
       const args = options.username === undefined
-        ? ["AUTH", options.password]
-        : ["AUTH", options.username, options.password];
+        ? ["AUTH", password]
+        : ["AUTH", options.username, password];
       steps.push({ args, kind: "auth" });
     }
     if (options.clientName) {
@@ -74,7 +73,15 @@ export function checkHandshake(
 ): void {
   steps.forEach((step, index) => {
     const reply = replies[index];
-    if (!(reply instanceof ReplyError) || step.kind === "optional") return;
+    if (!(reply instanceof ReplyError)) return;
+    if (reply.code === "NOAUTH" && options.password === undefined) {
+      throw new AuthenticationError(
+        `${address} requires authentication (${reply.message}): set the password option ` +
+          "(and username for an ACL user), or a password in the URL",
+        { cause: reply },
+      );
+    }
+    if (step.kind === "optional") return;
     const command = String(step.args[0]);
     if (step.kind === "auth" || /^(WRONGPASS|NOAUTH)/.test(reply.code)) {
       const user = options.username ?? "default";

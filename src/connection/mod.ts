@@ -3,7 +3,8 @@
  *
  * @module
  */
-export { Connection } from "./connection.ts";
+export { commandTooLarge, Connection } from "./connection.ts";
+export { estimateSize } from "./_entry.ts";
 export type { ConnectionState } from "./connection.ts";
 export type { CommandOptions, CommandRequest, ReplySink } from "./command_request.ts";
 export { replyText, SubscriberSession } from "./subscriber_session.ts";
@@ -11,6 +12,8 @@ export type { PubSubMessage, SubscriptionKind } from "./subscriber_session.ts";
 export { describeAddress, resolveConnectionOptions, VERSION } from "./options.ts";
 export type { ConnectionOptions, ResolvedConnectionOptions } from "./options.ts";
 export { parseRedisUrl, redactUrl } from "./url.ts";
+export type { UrlOptions } from "./url.ts";
+export { Secret } from "./secret.ts";
 export { backoffDelay, isRetryable, resolveRetryPolicy, sleep } from "./retry.ts";
 export type { ErrorClass, RetryDecision, RetryPolicy } from "./retry.ts";
 export { blockingTime } from "./blocking.ts";

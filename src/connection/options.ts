@@ -7,6 +7,7 @@ import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
 import type { Reply } from "../protocol/mod.ts";
 import type { TlsOptions, TransportFactory } from "../transport/mod.ts";
 import type { ErrorClass, RetryPolicy } from "./retry.ts";
+import { Secret } from "./secret.ts";
 
 /**
  * How to reach a server and how to behave on the connection. Every level
@@ -31,8 +32,8 @@ export interface ConnectionOptions {
   db?: number;
   /** ACL user name (Redis 6+); without it AUTH uses the password alone. */
   username?: string;
-  /** Password for AUTH / HELLO. Never printed. */
-  password?: string;
+  /** Password for AUTH / HELLO; kept in a {@linkcode Secret}, so it is never printed. */
+  password?: string | Secret;
   /** TLS: `true` for defaults (certificates verified) or detailed options. @default false */
   tls?: boolean | TlsOptions;
   /** Longest wait for each reply, in ms; `null` waits forever. @default 30000 */
@@ -89,9 +90,9 @@ export type ResolvedConnectionOptions =
   >
   & Pick<
     ConnectionOptions,
-    "path" | "username" | "password" | "clientName" | "transport" | "onPush" | "retry"
+    "path" | "username" | "clientName" | "transport" | "onPush" | "retry"
   >
-  & { tls: TlsOptions | undefined };
+  & { tls: TlsOptions | undefined; password: Secret | undefined };
 
 /** The package version sent as CLIENT SETINFO LIB-VER. */
 export const VERSION = "0.1.0";
@@ -135,7 +136,12 @@ export function resolveConnectionOptions(
   const defined = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
   ) as ConnectionOptions;
-  const resolved = { ...DEFAULTS, ...defined, tls: resolveTls(defined.tls) };
+  const resolved = {
+    ...DEFAULTS,
+    ...defined,
+    tls: resolveTls(defined.tls),
+    password: defined.password === undefined ? undefined : Secret.from(defined.password),
+  };
   const record = resolved as unknown as Record<string, unknown>;
   for (const key of COUNTS) checkNumber(key, record[key], false);
   for (const key of DURATIONS) checkNumber(key, record[key], false);
@@ -143,12 +149,16 @@ export function resolveConnectionOptions(
   if (resolved.port > 65535) {
     throw new RangeError(`port must be at most 65535, got ${resolved.port}`);
   }
+  // CLIENT SETNAME refuses spaces, newlines and anything outside "!".."~".
+  if (resolved.clientName !== undefined && !/^[!-~]*$/.test(resolved.clientName)) {
+    throw new RangeError(
+      `clientName must be printable ASCII without spaces or newlines (as CLIENT SETNAME requires), got ${
+        JSON.stringify(resolved.clientName)
+      }`,
+    );
+  }
   if (resolved.protocol !== 2 && resolved.protocol !== 3) {
     throw new RangeError(`protocol must be 2 or 3, got ${resolved.protocol}`);
-  }
-  // Not enumerable, so console.log(connection) and JSON.stringify never show it.
-  if (resolved.password !== undefined) {
-    Object.defineProperty(resolved, "password", { enumerable: false });
   }
   return resolved as ResolvedConnectionOptions;
 }

@@ -94,9 +94,19 @@ export function isRetryable(error: unknown, decision: RetryDecision): boolean {
   return error instanceof ConnectionError && !error.written && !isPoolRefusal(error);
 }
 
+const NOT_RETRIED = [
+  "PoolExhaustedError",
+  "PoolTimeoutError",
+  "AuthenticationError",
+  "OverflowError",
+  "MasterNotFoundError",
+  "ReplicaNotFoundError",
+];
+
 function isPoolRefusal(error: ConnectionError): boolean {
-  // Pool refusals and auth failures would fail the same way again at once.
-  return ["PoolExhaustedError", "PoolTimeoutError", "AuthenticationError"].includes(error.name);
+  // Pool refusals, overflows, auth failures and "no sentinel knows a master"
+  // (the sentinels were all asked already) would fail the same way again at once.
+  return NOT_RETRIED.includes(error.name);
 }
 
 /**

@@ -4,26 +4,71 @@
  * @module
  */
 import type { ConnectionOptions } from "./options.ts";
+import { Secret } from "./secret.ts";
 
 const URL_FORMS =
   "redis://[[username]:password@]host[:port][/db], rediss://... for TLS, or unix://[[username]:password@]/path/to/socket[?db=N]";
 
-const QUERY_NUMBERS: Record<string, keyof ConnectionOptions> = {
-  db: "db",
-  protocol: "protocol",
-  socketTimeout: "socketTimeout",
-  socket_timeout: "socketTimeout",
-  socketConnectTimeout: "socketConnectTimeout",
-  socket_connect_timeout: "socketConnectTimeout",
-  healthCheckInterval: "healthCheckInterval",
-  health_check_interval: "healthCheckInterval",
+/**
+ * What a URL may set: connection options, and the pool options redis-py
+ * URLs carry (`max_connections`, `timeout`).
+ *
+ * @example
+ * ```ts
+ * import { parseRedisUrl, type UrlOptions } from "@redwire/redis";
+ *
+ * const options: UrlOptions = parseRedisUrl("redis://h?max_connections=20&timeout=2.5");
+ * console.log(options.maxConnections, options.timeout); // 20 2500
+ * ```
+ */
+export type UrlOptions = ConnectionOptions & {
+  /** Most connections a pool opens. */
+  maxConnections?: number;
+  /** How long a blocking pool waits for a connection, in ms. */
+  timeout?: number;
 };
 
-const QUERY_STRINGS: Record<string, keyof ConnectionOptions> = {
-  clientName: "clientName",
-  client_name: "clientName",
-  username: "username",
-  password: "password",
+type Parser = (value: string) => unknown;
+type QueryOption = readonly [target: string, parse: Parser];
+
+const whole: Parser = (value) => /^\d+$/.test(value) ? Number(value) : undefined;
+const text: Parser = (value) => value;
+// redis-py's to_bool: "0", "F", "FALSE", "N", "NO" (any case) are false, anything else true.
+const bool: Parser = (value) => !["0", "F", "FALSE", "N", "NO"].includes(value.toUpperCase());
+// redis-py gives times in (fractional) seconds; redwire's options are milliseconds.
+const seconds: Parser = (value) =>
+  /^\d+(\.\d*)?$|^\.\d+$/.test(value) ? Math.round(Number(value) * 1000) : undefined;
+const certReqs: Parser = (value) => {
+  const level = value.toLowerCase().replace(/^cert_/, "");
+  return ["none", "optional", "required"].includes(level) ? level : undefined;
+};
+
+/** camelCase names take redwire's units (ms); snake_case names are redis-py's (seconds). */
+const QUERY: Record<string, QueryOption> = {
+  db: ["db", whole],
+  protocol: ["protocol", whole],
+  username: ["username", text],
+  password: ["password", text],
+  clientName: ["clientName", text],
+  client_name: ["clientName", text],
+  socketTimeout: ["socketTimeout", whole],
+  socket_timeout: ["socketTimeout", seconds],
+  socketConnectTimeout: ["socketConnectTimeout", whole],
+  socket_connect_timeout: ["socketConnectTimeout", seconds],
+  healthCheckInterval: ["healthCheckInterval", whole],
+  health_check_interval: ["healthCheckInterval", seconds],
+  decodeResponses: ["decodeResponses", bool],
+  decode_responses: ["decodeResponses", bool],
+  socketKeepalive: ["socketKeepalive", bool],
+  socket_keepalive: ["socketKeepalive", bool],
+  retryOnTimeout: ["retryOnTimeout", bool],
+  retry_on_timeout: ["retryOnTimeout", bool],
+  maxConnections: ["maxConnections", whole],
+  max_connections: ["maxConnections", whole],
+  // redis-py's name, so redis-py's unit.
+  timeout: ["timeout", seconds],
+  ssl_cert_reqs: ["sslCertReqs", certReqs],
+  ssl_check_hostname: ["sslCheckHostname", bool],
 };
 
 /**
@@ -51,9 +96,19 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * Parses a `redis://`, `rediss://` or `unix://` URL into connection options.
- * Query options: `db`, `protocol`, `clientName`, `socketTimeout`,
- * `socketConnectTimeout`, `healthCheckInterval` (snake_case accepted too).
+ * Parses a `redis://`, `rediss://` or `unix://` URL into connection options,
+ * as redis-py's `from_url` does. Query options, camelCase in milliseconds:
+ * `db`, `protocol`, `username`, `password`, `clientName`, `socketTimeout`,
+ * `socketConnectTimeout`, `healthCheckInterval`, `decodeResponses`,
+ * `socketKeepalive`, `retryOnTimeout`, `maxConnections`; and redis-py's
+ * snake_case names with redis-py's units (seconds, fractions allowed):
+ * `client_name`, `socket_timeout`, `socket_connect_timeout`,
+ * `health_check_interval`, `decode_responses`, `socket_keepalive`,
+ * `retry_on_timeout`, `max_connections`, `timeout` (the pool's wait),
+ * `ssl_cert_reqs` (`none` turns certificate checks off) and
+ * `ssl_check_hostname`. Booleans read as redis-py reads them: `0`, `f`,
+ * `false`, `n`, `no` (any case) are false, anything else true. The password
+ * comes back in a {@linkcode Secret}.
  *
  * @param url The URL; user name and password may be percent-encoded.
  * @returns The options the URL describes.
@@ -67,7 +122,7 @@ export function redactUrl(url: string): string {
  * console.log(options.host, options.port, options.db, options.clientName); // cache.local 6380 2 web
  * ```
  */
-export function parseRedisUrl(url: string): ConnectionOptions {
+export function parseRedisUrl(url: string): UrlOptions {
   const fail = (what: string): never => {
     throw new TypeError(`Invalid Redis URL "${redactUrl(url)}": ${what} (expected ${URL_FORMS})`);
   };
@@ -81,10 +136,10 @@ export function parseRedisUrl(url: string): ConnectionOptions {
       "it cannot be parsed (is the port a number up to 65535, and are special characters in the password percent-encoded?)",
     );
   }
-  const options: ConnectionOptions = {};
+  const options: UrlOptions = {};
   try {
     if (parsed.username) options.username = decodeURIComponent(parsed.username);
-    if (parsed.password) options.password = decodeURIComponent(parsed.password);
+    if (parsed.password) options.password = new Secret(decodeURIComponent(parsed.password));
   } catch {
     fail("the user name or password has a malformed percent-escape (write % as %25)");
   }
@@ -107,7 +162,14 @@ export function parseRedisUrl(url: string): ConnectionOptions {
 }
 
 function parseHostPart(parsed: URL, options: ConnectionOptions, fail: (what: string) => never) {
-  if (parsed.hostname) options.host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
+  try {
+    // redis:// is not a WHATWG special scheme, so its host stays percent-encoded.
+    if (parsed.hostname) {
+      options.host = decodeURIComponent(parsed.hostname).replace(/^\[(.*)\]$/, "$1");
+    }
+  } catch {
+    fail("the host has a malformed percent-escape");
+  }
   if (parsed.port) options.port = Number(parsed.port);
   const db = parsed.pathname.replace(/^\//, "");
   if (db !== "") {
@@ -116,24 +178,44 @@ function parseHostPart(parsed: URL, options: ConnectionOptions, fail: (what: str
   }
 }
 
-function parseQuery(
-  params: URLSearchParams,
-  options: ConnectionOptions,
+function parseQuery(params: URLSearchParams, options: UrlOptions, fail: (what: string) => never) {
+  const record = options as Record<string, unknown>;
+  const tls: Record<string, unknown> = {};
+  for (const [key, value] of params) {
+    const option = QUERY[key];
+    if (option === undefined) fail(`unknown query option "${key}"`);
+    const [target, parse] = option!;
+    // redis-py skips empty values.
+    if (value === "" && parse !== text) continue;
+    const parsed = parse(value);
+    if (parsed === undefined) fail(`query option ${key}=${value} ${expected(parse)}`);
+    if (target === "password") record.password = new Secret(value);
+    else if (target.startsWith("ssl")) tls[target] = parsed;
+    else record[target] = parsed;
+  }
+  applyTls(tls, options, fail);
+}
+
+function expected(parse: Parser): string {
+  if (parse === whole) return "is not a whole number";
+  if (parse === seconds) return "is not a number of seconds";
+  return "is not none, optional or required";
+}
+
+/** redis-py's ssl_cert_reqs / ssl_check_hostname, as far as every runtime's TLS can follow. */
+function applyTls(
+  tls: Record<string, unknown>,
+  options: UrlOptions,
   fail: (what: string) => never,
 ) {
-  const record = options as Record<string, unknown>;
-  for (const [key, value] of params) {
-    const numeric = QUERY_NUMBERS[key];
-    const text = QUERY_STRINGS[key];
-    if (numeric !== undefined) {
-      if (!/^\d+$/.test(value)) fail(`query option ${key}=${value} is not a whole number`);
-      record[numeric] = Number(value);
-    } else if (text !== undefined) {
-      record[text] = value;
-    } else if (key === "decodeResponses" || key === "decode_responses") {
-      record.decodeResponses = value !== "false" && value !== "0";
-    } else {
-      fail(`unknown query option "${key}"`);
-    }
+  if (Object.keys(tls).length === 0) return;
+  if (options.tls === undefined) fail("ssl_cert_reqs / ssl_check_hostname need a rediss:// URL");
+  const verify = tls.sslCertReqs !== "none";
+  if (!verify) options.tls = { rejectUnauthorized: false };
+  if (verify && tls.sslCheckHostname === false) {
+    fail(
+      "ssl_check_hostname=false while certificates are verified is not supported " +
+        "(redwire checks the host name whenever it verifies; add ssl_cert_reqs=none to skip both)",
+    );
   }
 }

@@ -14,6 +14,7 @@ import {
 import type { TracingChannel } from "../transport/mod.ts";
 import type { Maintenance } from "./_maintenance.ts";
 import type { ResolvedPoolOptions } from "./_options.ts";
+import { ReconnectGate } from "./_reconnect_gate.ts";
 import type { Registry } from "./_registry.ts";
 import type { SlotView } from "./_slot.ts";
 import type { PooledConnection } from "./pooled_connection.ts";
@@ -63,10 +64,13 @@ export class Connector<C extends PooledConnection> {
   #failures = 0;
   /** A connection broke or an attempt failed since the last success. */
   #lost = false;
+  /** One reconnect backoff for every connect of this pool. */
+  #gate: ReconnectGate;
 
   constructor(options: ResolvedPoolOptions<C>, parts: ConnectorParts<C>, hooks: ConnectorHooks<C>) {
     this.#options = options;
     this.#factory = parts.factory;
+    this.#gate = new ReconnectGate(options.clock);
     this.#registry = parts.registry;
     this.#permits = parts.permits;
     this.#maintenance = parts.maintenance;
@@ -102,7 +106,7 @@ export class Connector<C extends PooledConnection> {
    * connection joins the idle set when ready (the permit is held until then).
    */
   connectFor(permit: Permit, signal: AbortSignal | undefined): Promise<SlotView<C>> {
-    const connecting = this.create();
+    const connecting = this.create(signal);
     connecting.catch((error) => {
       if (!this.#registry.closed) this.#hooks.failed(toError(error), "connect");
     });
@@ -137,27 +141,22 @@ export class Connector<C extends PooledConnection> {
     this.#lost = true;
   }
 
-  /** Opens one connection and registers it (state "new": the caller places it). */
-  async create(): Promise<SlotView<C>> {
+  /**
+   * Opens one connection and registers it (state "new": the caller places it).
+   * Every attempt goes through the pool's one reconnect backoff; `signal`
+   * lets a caller stop waiting for its turn.
+   */
+  async create(signal?: AbortSignal): Promise<SlotView<C>> {
     this.#connecting++;
     const registry = this.#registry;
     const generation = registry.generation;
-    const attempt = this.#failures + 1;
-    this.#hooks.connecting(attempt, this.#lost);
     let connection: C;
     try {
-      const channel = tracing().connect;
-      connection = channel?.hasSubscribers
-        ? await this.#tracedOpen(channel, attempt)
-        : await this.#open(undefined);
+      connection = await this.#gate.run(() => this.#attempt(), signal);
     } catch (error) {
-      this.#failures++;
-      this.#lost = true;
       this.#done();
       throw error;
     }
-    this.#failures = 0;
-    this.#lost = false;
     const lifetime = this.#options.maxLifetime;
     // Up to 10% sooner at random, so connections made together do not all retire together.
     const expiresAt = lifetime === null
@@ -172,6 +171,39 @@ export class Connector<C extends PooledConnection> {
     }
     if (lifetime !== null) this.#maintenance.wakeBy(expiresAt);
     return slot;
+  }
+
+  /** One connect attempt, once the backoff lets it run: reported, traced and counted. */
+  async #attempt(): Promise<C> {
+    const attempt = this.#failures + 1;
+    this.#hooks.connecting(attempt, this.#lost);
+    try {
+      const channel = tracing().connect;
+      const connection = channel?.hasSubscribers
+        ? await this.#tracedOpen(channel, attempt)
+        : await this.#open(undefined);
+      this.#failures = 0;
+      this.#lost = false;
+      return connection;
+    } catch (error) {
+      this.#failures++;
+      this.#lost = true;
+      throw error;
+    }
+  }
+
+  /** The server behind the pool changed: connect again at once, without the backoff. */
+  resetBackoff(): void {
+    this.#gate.reset();
+  }
+
+  /**
+   * Ends the waits of connects queued behind the reconnect backoff.
+   *
+   * @param reason What they reject with.
+   */
+  cancelWaits(reason: Error): void {
+    this.#gate.cancel(reason);
   }
 
   /** Makes and connects one connection; on failure it is destroyed. */

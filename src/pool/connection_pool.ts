@@ -83,6 +83,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
   #registry: Registry<C>;
   #maintenance: Maintenance<C>;
   #configuredAddress: string;
+  #label: string;
   #connector: Connector<C>;
   #lastAddress: string | undefined;
   #listening = 0;
@@ -110,6 +111,8 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
     const factoryOnly = factory !== undefined && resolved.connection.host === undefined &&
       resolved.connection.port === undefined && resolved.connection.path === undefined;
     this.#configuredAddress = factoryOnly ? "(connectionFactory)" : probe.address;
+    const name = probe.options.clientName;
+    this.#label = `db=${probe.options.db}${name ? ` name=${name}` : ""}`;
     this.#permits = new Semaphore(resolved.maxConnections, {
       timeoutError: (waited) => this.#timeoutError(waited),
       clock: resolved.clock,
@@ -377,6 +380,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
    */
   markStale(): Promise<void> {
     this.#registry.markStale();
+    this.#connector.resetBackoff();
     const closing = this.#registry.drainIdle("stale");
     this.#connector.refill();
     this.#maintenance.rearm();
@@ -391,11 +395,11 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
   async close(): Promise<void> {
     if (!this.#registry.closed) {
       this.#registry.close();
-      this.#permits.rejectWaiters(
-        new ConnectionError(
-          `The pool for ${this.address} was closed while waiting for a connection`,
-        ),
+      const error = new ConnectionError(
+        `The pool for ${this.address} was closed while waiting for a connection`,
       );
+      this.#permits.rejectWaiters(error);
+      this.#connector.cancelWaits(error);
     }
     // A connection still connecting is closed as soon as it is made.
     await this.#connector.settled();
@@ -408,9 +412,10 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
     return this.close();
   }
 
-  /** A description without credentials, such as `ConnectionPool(127.0.0.1:6379 2/20 in use)`. */
+  /** A description without credentials, such as `ConnectionPool(127.0.0.1:6379 db=0 name=web 2/20 in use)`. */
   override toString(): string {
-    return `${this.constructor.name}(${this.address} ${this.#inUse}/${this.#options.maxConnections} in use)`;
+    const use = `${this.#inUse}/${this.#options.maxConnections} in use`;
+    return `${this.constructor.name}(${this.address} ${this.#label} ${use})`;
   }
 
   /**

@@ -154,3 +154,20 @@ export function tooDeep(max: number, offset: number): ProtocolError {
     `RESP aggregates nested deeper than maxDepth (${max}) at offset ${offset}`,
   );
 }
+
+/**
+ * A RESP3 push (`>`) inside an aggregate: pushes are out-of-band and top-level only.
+ *
+ * @param offset The push header's offset.
+ * @returns The error to throw.
+ *
+ * @example
+ * ```ts ignore
+ * throw nestedPush(4);
+ * ```
+ */
+export function nestedPush(offset: number): ProtocolError {
+  return new ProtocolError(
+    `RESP3 push frame nested inside an aggregate at offset ${offset} (pushes are top-level only)`,
+  );
+}

@@ -10,6 +10,7 @@ import {
   badPayloadEnd,
   badVerbatim,
   invalidLine,
+  nestedPush,
   overlongLine,
   tooDeep,
   tooLong,
@@ -455,7 +456,10 @@ export class Decoder {
     const lf = chunk.indexOf(LF);
     const take = lf === -1 ? chunk.length : lf + 1;
     this.#appendLine(chunk, 0, take);
-    if (lf === -1) return -1;
+    if (lf === -1) {
+      this.#checkPartialLine();
+      return -1;
+    }
     const length = this.#lineLength;
     this.#lineLength = 0;
     const base = this.#base;
@@ -468,6 +472,35 @@ export class Decoder {
     // A long simple string grew the line buffer: do not keep that much memory.
     if (this.#line.length > MAX_LINE) this.#line = new Uint8Array(0);
     return take;
+  }
+
+  /**
+   * Checks the kept, still incomplete header line as far as it goes, so a bad
+   * byte fed byte by byte fails when it arrives, as it does when fed whole.
+   */
+  #checkPartialLine(): void {
+    const line = this.#line.subarray(0, this.#lineLength);
+    const type = line[0];
+    const base = this.#base;
+    this.#base = this.#lineOffset;
+    try {
+      switch (type) {
+        case BULK:
+        case ARRAY:
+        case MAP:
+        case SET:
+        case PUSH:
+        case ATTRIBUTE:
+        case VERBATIM:
+        case BULK_ERROR:
+          this.#readLength(line, 0, line.length, type === BULK || type === ARRAY);
+          break;
+        default:
+          this.#lineEnd(line, 0, line.length);
+      }
+    } finally {
+      this.#base = base;
+    }
   }
 
   #appendLine(buf: Uint8Array, from: number, to: number): void {
@@ -622,6 +655,8 @@ export class Decoder {
   /** Starts an aggregate of `length` elements (pairs for maps and attributes). */
   #open(type: number, length: number, pos: number): void {
     if (this.#aggregates.depth >= this.#maxDepth) throw tooDeep(this.#maxDepth, this.#base + pos);
+    // RESP3 pushes are out-of-band frames: one inside a reply is a broken stream.
+    if (type === PUSH && this.#aggregates.depth > 0) throw nestedPush(this.#base + pos);
     if (length > 0) this.#aggregates.open(type, length);
     else if (type === ATTRIBUTE) this.#aggregates.emptyAttribute();
     else if (type === MAP) this.#put(new Map(), false);

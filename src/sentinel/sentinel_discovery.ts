@@ -207,7 +207,7 @@ export class SentinelDiscovery implements AsyncDisposable {
     }
     throw new MasterNotFoundError(
       `No sentinel named a usable master for "${name}": ${summary(answers)} ` +
-        `(check that the sentinels are up and monitor "${name}")`,
+        `(${advice(answers, `check that the sentinels are up and monitor "${name}"`)})`,
       answers,
     );
   }
@@ -253,9 +253,9 @@ export class SentinelDiscovery implements AsyncDisposable {
     }
     if (answered) return [];
     throw new ReplicaNotFoundError(
-      `No sentinel listed the replicas of "${name}": ${
-        summary(answers)
-      } (check that the sentinels are up)`,
+      `No sentinel listed the replicas of "${name}": ${summary(answers)} (${
+        advice(answers, "check that the sentinels are up")
+      })`,
       answers,
     );
   }
@@ -395,6 +395,15 @@ function dedupe(addresses: SentinelAddress[]): SentinelAddress[] {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** What to do: a refused password is a setting to fix, not a sentinel to restart. */
+function advice(answers: SentinelAnswer[], otherwise: string): string {
+  const refused = answers.some(({ answer }) => /\b(NOAUTH|WRONGPASS)\b|credentials/.test(answer));
+  return refused
+    ? "a sentinel refused the credentials: set sentinelPassword (and sentinelUsername) " +
+      "to the sentinels' requirepass, which is separate from the data nodes' password"
+    : otherwise;
 }
 
 function summary(answers: SentinelAnswer[]): string {

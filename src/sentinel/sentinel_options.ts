@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ConnectionOptions } from "../connection/mod.ts";
+import type { ConnectionOptions, Secret } from "../connection/mod.ts";
 import type { TlsOptions } from "../transport/mod.ts";
 import type { SentinelPoolOptions } from "./sentinel_pool.ts";
 
@@ -43,7 +43,7 @@ export interface SentinelOptions extends SentinelClientOptions {
   /** ACL user name for the sentinels. */
   sentinelUsername?: string;
   /** Password for the sentinels (`requirepass` in sentinel.conf). Never printed. */
-  sentinelPassword?: string;
+  sentinelPassword?: string | Secret;
   /** TLS to the sentinels: `true` or detailed options. @default false */
   sentinelTls?: boolean | TlsOptions;
   /** Longest wait for a sentinel's reply, in ms; `null` waits forever. @default socketTimeout, else 1000 */
@@ -94,7 +94,7 @@ export interface SentinelConfig {
   /** Reply timeout for data nodes and sentinels, in ms; `null` waits forever. */
   socketTimeout?: number | null;
   /** The data nodes' password. */
-  password?: string;
+  password?: string | Secret;
   /** The data nodes' ACL user name. */
   username?: string;
   /** The database to select. @default 0 */
@@ -104,13 +104,17 @@ export interface SentinelConfig {
   /** TLS to data nodes and sentinels. @default false */
   ssl?: boolean;
   /** Options for the sentinel connections (RQ's CONNECTION_KWARGS), such as `{ password }`. */
-  connectionKwargs?: { username?: string; password?: string; socketTimeout?: number | null };
+  connectionKwargs?: {
+    username?: string;
+    password?: string | Secret;
+    socketTimeout?: number | null;
+  };
   /** RQ's spellings. */
   INSTANCES?: (SentinelAddress | string)[];
   /** RQ's spelling, in seconds. */
   SOCKET_TIMEOUT?: number | null;
   /** RQ's spelling. */
-  PASSWORD?: string;
+  PASSWORD?: string | Secret;
   /** RQ's spelling. */
   USERNAME?: string;
   /** RQ's spelling. */
@@ -120,7 +124,7 @@ export interface SentinelConfig {
   /** RQ's spelling. */
   SSL?: boolean;
   /** RQ's spelling. */
-  CONNECTION_KWARGS?: { username?: string; password?: string };
+  CONNECTION_KWARGS?: { username?: string; password?: string | Secret };
 }
 
 const SENTINEL_KEYS = [

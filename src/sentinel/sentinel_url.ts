@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type ConnectionOptions, parseRedisUrl, redactUrl } from "../connection/mod.ts";
+import { type ConnectionOptions, parseRedisUrl, redactUrl, Secret } from "../connection/mod.ts";
 import type { Address } from "./_replies.ts";
 import type { SentinelOptions } from "./sentinel_options.ts";
 
@@ -89,7 +89,10 @@ export function parseSentinelUrl(url: string): SentinelUrl {
   const options: SentinelOptions = {};
   for (const [key, name] of Object.entries(SENTINEL_QUERY)) {
     const value = params.get(key);
-    if (value !== null) (options as Record<string, unknown>)[name] = value;
+    if (value === null) continue;
+    (options as Record<string, unknown>)[name] = name === "sentinelPassword"
+      ? new Secret(value)
+      : value;
     params.delete(key);
   }
   const search = params.size > 0 ? `?${params}` : "";

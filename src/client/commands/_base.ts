@@ -68,7 +68,31 @@ export abstract class CommandBase<K extends ResultKind, S, V extends Bulk = stri
    *
    * @param args The command and its arguments.
    * @param transform Shapes the raw reply into the typed result.
+   * @param options A signal (blocking commands); front ends that queue commands ignore it.
    * @internal
    */
-  protected abstract call<T>(args: RedisArgument[], transform: Transform<T>): Result<T, K, S>;
+  protected abstract call<T>(
+    args: RedisArgument[],
+    transform: Transform<T>,
+    options?: BlockingOptions,
+  ): Result<T, K, S>;
+}
+
+/**
+ * Options of the blocking commands (BLPOP, BRPOP, BLMOVE, BLMPOP, BZPOPMIN,
+ * BZPOPMAX, BZMPOP). Aborting rejects the command with `signal.reason`; its
+ * dedicated connection is destroyed, so a late reply reaches no one.
+ *
+ * @example
+ * ```ts
+ * import { type BlockingOptions, Redis } from "@redwire/redis";
+ *
+ * await using redis = new Redis();
+ * const options: BlockingOptions = { signal: AbortSignal.timeout(1000) };
+ * await redis.blpop("jobs", 0, options).catch(() => null);
+ * ```
+ */
+export interface BlockingOptions {
+  /** Cancels the wait. */
+  signal?: AbortSignal;
 }

@@ -137,6 +137,14 @@ export interface MigrateOptions {
   auth2?: [string, string];
 }
 
+/** RESTORE's (and RESTORE-ASKING's) options, by their names in the options object. */
+export const RESTORE_OPTIONS = {
+  replace: "REPLACE",
+  absttl: "ABSTTL",
+  idletime: "IDLETIME",
+  freq: "FREQ",
+} as const;
+
 /**
  * Generic key commands.
  * @internal
@@ -261,12 +269,7 @@ export abstract class KeyCommands<K extends ResultKind, S, V extends Bulk = stri
     options?: RestoreOptions,
   ): Result<boolean, K, S> {
     const args = ["RESTORE", key, ttl, serialized];
-    withOptions(args, "RESTORE", options, {
-      replace: "REPLACE",
-      absttl: "ABSTTL",
-      idletime: "IDLETIME",
-      freq: "FREQ",
-    }, "{ replace: true }");
+    withOptions(args, "RESTORE", options, RESTORE_OPTIONS, "{ replace: true }");
     return this.call(args, toOk);
   }
   /** SCAN one step: `[nextCursor, keys]`, the cursor "0" when done (see `scanIterator`). */

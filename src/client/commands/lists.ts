@@ -1,6 +1,6 @@
 /** List commands. */
 import type { RedisArgument } from "../../protocol/mod.ts";
-import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
+import type { BlockingOptions, Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
 import { list, withOptions } from "./_options.ts";
 import {
   asIs,
@@ -64,30 +64,42 @@ export abstract class ListCommands<K extends ResultKind, S, V extends Bulk = str
     from: ListSide,
     to: ListSide,
     timeout: number,
+    options?: BlockingOptions,
   ): Result<V | null, K, S> {
-    return this.call(["BLMOVE", source, destination, from, to, timeout], asIs<V | null>);
+    const args = ["BLMOVE", source, destination, from, to, timeout];
+    return this.call(args, asIs<V | null>, options);
   }
   /** BLMPOP: `{ key, elements }` from the first non-empty list, or null after `timeout` seconds. */
   blmpop(
     timeout: number,
     keys: RedisKey | RedisKey[],
     side: ListSide,
-    options?: { count?: number },
+    options?: { count?: number } & BlockingOptions,
   ): Result<KeyElements<V> | null, K, S> {
     const keyList = list(keys);
     const args = ["BLMPOP", timeout, keyList.length, ...keyList, side];
+    const { signal, ...rest } = options ?? {};
     return this.call(
-      withOptions(args, "BLMPOP", options, { count: "COUNT" }, "{ count: 2 }"),
+      withOptions(args, "BLMPOP", rest, { count: "COUNT" }, "{ count: 2 }"),
       toKeyElements<V>,
+      { signal },
     );
   }
   /** BLPOP: `[key, element]`, or null after `timeout` seconds (0 waits forever). Runs on its own connection. */
-  blpop(keys: RedisKey | RedisKey[], timeout: number): Result<[string, V] | null, K, S> {
-    return this.call(["BLPOP", ...list(keys), timeout], toKeyValue<V>);
+  blpop(
+    keys: RedisKey | RedisKey[],
+    timeout: number,
+    options?: BlockingOptions,
+  ): Result<[string, V] | null, K, S> {
+    return this.call(["BLPOP", ...list(keys), timeout], toKeyValue<V>, options);
   }
   /** BRPOP: `[key, element]`, or null after `timeout` seconds (0 waits forever). Runs on its own connection. */
-  brpop(keys: RedisKey | RedisKey[], timeout: number): Result<[string, V] | null, K, S> {
-    return this.call(["BRPOP", ...list(keys), timeout], toKeyValue<V>);
+  brpop(
+    keys: RedisKey | RedisKey[],
+    timeout: number,
+    options?: BlockingOptions,
+  ): Result<[string, V] | null, K, S> {
+    return this.call(["BRPOP", ...list(keys), timeout], toKeyValue<V>, options);
   }
   /** LINDEX: the element, or null. */
   lindex(key: RedisKey, index: number): Result<V | null, K, S> {

@@ -35,10 +35,18 @@ import type { Bulk, ResultKind } from "./_base.ts";
 import { ClusterCommands } from "./cluster.ts";
 
 export { CommandBase } from "./_base.ts";
-export type { Bulk, Chain, RedisKey, Result, ResultKind, ResultKinds } from "./_base.ts";
+export type {
+  BlockingOptions,
+  Bulk,
+  Chain,
+  RedisKey,
+  Result,
+  ResultKind,
+  ResultKinds,
+} from "./_base.ts";
 export type { Transform } from "./_transforms.ts";
 export { checkArguments, closestName, commandName, describeValue } from "./_validate.ts";
-export { Script } from "./scripting.ts";
+export { retryOnNoScript, Script } from "./scripting.ts";
 
 /**
  * Commands with a dedicated API instead of a method, and why. `sendCommand`

@@ -1,4 +1,5 @@
 /** Scripting (EVAL, SCRIPT, FUNCTION, FCALL) and publishing commands. */
+import { NoScriptError } from "../../errors.ts";
 import type { RedisArgument, Reply } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
 import { sha1 } from "./_sha1.ts";
@@ -45,6 +46,24 @@ export class Script {
     }
     this.lua = lua;
     this.sha = sha1(lua);
+  }
+}
+
+/**
+ * Runs `evalsha`; when the server answers NOSCRIPT (a restart, a failover,
+ * SCRIPT FLUSH), runs `load` once and `evalsha` again. Each front end that
+ * sends at once (client, transaction, cluster) passes its own way to load.
+ */
+export async function retryOnNoScript<T>(
+  evalsha: () => Promise<T>,
+  load: () => Promise<unknown>,
+): Promise<T> {
+  try {
+    return await evalsha();
+  } catch (error) {
+    if (!(error instanceof NoScriptError)) throw error;
+    await load();
+    return await evalsha();
   }
 }
 

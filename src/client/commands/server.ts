@@ -3,7 +3,7 @@ import type { RedisArgument, Reply } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
 import { withOptions } from "./_options.ts";
 import { asIs, text, toFields, toNumber, toOk, toRecord, toStatus } from "./_transforms.ts";
-import type { RestoreOptions } from "./keys.ts";
+import { RESTORE_OPTIONS, type RestoreOptions } from "./keys.ts";
 import { ConnectionCommands } from "./connection.ts";
 
 /**
@@ -254,12 +254,7 @@ export abstract class ServerCommands<K extends ResultKind, S, V extends Bulk = s
     options?: RestoreOptions,
   ): Result<boolean, K, S> {
     const args = ["RESTORE-ASKING", key, ttl, serialized];
-    withOptions(args, "RESTORE-ASKING", options, {
-      replace: "REPLACE",
-      absttl: "ABSTTL",
-      idletime: "IDLETIME",
-      freq: "FREQ",
-    }, "{ replace: true }");
+    withOptions(args, "RESTORE-ASKING", options, RESTORE_OPTIONS, "{ replace: true }");
     return this.call(args, toOk);
   }
   /** ROLE: `["master", offset, replicas]`, `["slave", host, port, state, offset]` or `["sentinel", names]`. */

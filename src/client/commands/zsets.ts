@@ -1,6 +1,6 @@
 /** Sorted-set commands. */
 import type { RedisArgument } from "../../protocol/mod.ts";
-import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
+import type { BlockingOptions, Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
 import { list, withOptions } from "./_options.ts";
 import {
   asIs,
@@ -51,20 +51,29 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     timeout: number,
     keys: RedisKey | RedisKey[],
     side: "MIN" | "MAX",
-    options?: { count?: number },
+    options?: { count?: number } & BlockingOptions,
   ): Result<KeyMembers<V> | null, K, S> {
     const args = [...keyList("BZMPOP", keys), side];
     args.splice(1, 0, timeout);
-    withOptions(args, "BZMPOP", options, { count: "COUNT" }, "{ count: 2 }");
-    return this.call(args, toKeyMembers<V>);
+    const { signal, ...rest } = options ?? {};
+    withOptions(args, "BZMPOP", rest, { count: "COUNT" }, "{ count: 2 }");
+    return this.call(args, toKeyMembers<V>, { signal });
   }
   /** BZPOPMAX: `{ key, member, score }`, or null after `timeout` seconds. */
-  bzpopmax(keys: RedisKey | RedisKey[], timeout: number): Result<KeyScored<V> | null, K, S> {
-    return this.call(["BZPOPMAX", ...list(keys), timeout], toKeyScored<V>);
+  bzpopmax(
+    keys: RedisKey | RedisKey[],
+    timeout: number,
+    options?: BlockingOptions,
+  ): Result<KeyScored<V> | null, K, S> {
+    return this.call(["BZPOPMAX", ...list(keys), timeout], toKeyScored<V>, options);
   }
   /** BZPOPMIN: `{ key, member, score }`, or null after `timeout` seconds. */
-  bzpopmin(keys: RedisKey | RedisKey[], timeout: number): Result<KeyScored<V> | null, K, S> {
-    return this.call(["BZPOPMIN", ...list(keys), timeout], toKeyScored<V>);
+  bzpopmin(
+    keys: RedisKey | RedisKey[],
+    timeout: number,
+    options?: BlockingOptions,
+  ): Result<KeyScored<V> | null, K, S> {
+    return this.call(["BZPOPMIN", ...list(keys), timeout], toKeyScored<V>, options);
   }
   /** ZADD members with scores: how many were added (changed, with `ch`). */
   zadd(

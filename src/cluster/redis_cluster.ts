@@ -29,55 +29,15 @@ import type { PoolStats } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { CLUSTER_STATE_COMMANDS, commandRouting } from "./_command_routing.ts";
 import { fanOut, SPLIT, splitBySlot } from "./_fanout.ts";
-import { NodeRegistry } from "./_nodes.ts";
-import { distinctSlots, Router } from "./_router.ts";
-import { ShardedSubscriber } from "./_sharded_pubsub.ts";
-import { nodeAddress } from "./_slot_map.ts";
-import { TopologyReader } from "./_topology.ts";
+import { assembleCluster } from "./_assemble.ts";
+import type { NodeRegistry } from "./_nodes.ts";
+import { distinctSlots, type Router } from "./_router.ts";
+import type { ShardedSubscriber } from "./_sharded_pubsub.ts";
+import type { TopologyReader } from "./_topology.ts";
 import { ClusterMulti, ClusterPipeline } from "./cluster_pipeline.ts";
-import {
-  checkStartupNodes,
-  parseClusterUrl,
-  type RedisClusterOptions,
-  resolveClusterOptions,
-} from "./cluster_options.ts";
+import type { RedisClusterOptions } from "./cluster_options.ts";
+import type { ClusterStats, NodeRole } from "./cluster_stats.ts";
 import { CrossSlotError } from "../errors.ts";
-
-/**
- * What `cluster.stats()` returns: topology reads, redirections, retries and
- * each node's pool counts.
- *
- * @example
- * ```ts
- * import { RedisCluster, type ClusterStats } from "@redwire/redis";
- *
- * await using cluster = new RedisCluster([["127.0.0.1", 7000]]);
- * const stats: ClusterStats = cluster.stats();
- * console.log(stats.topologyRefreshes, stats.redirects.moved);
- * ```
- */
-export interface ClusterStats {
-  /** How many times the topology was read. */
-  topologyRefreshes: number;
-  /** Redirections followed. */
-  redirects: { moved: number; ask: number };
-  /** Retries after TRYAGAIN and CLUSTERDOWN. */
-  retries: { tryAgain: number; clusterDown: number };
-  /** Pool stats by `host:port`. */
-  nodes: Record<string, PoolStats>;
-}
-
-/**
- * Which nodes `cluster.nodes()` returns.
- *
- * @example
- * ```ts
- * import type { NodeRole } from "@redwire/redis";
- *
- * const role: NodeRole = "primary";
- * ```
- */
-export type NodeRole = "primary" | "replica" | "all";
 
 /**
  * A client for a Redis Cluster: one pool per node, commands routed by the
@@ -124,40 +84,16 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
   ) {
     super();
     this.#config = { startup, options };
-    const fromUrl = typeof startup === "string" ? parseClusterUrl(startup) : undefined;
-    const nodes = fromUrl?.nodes ?? checkStartupNodes(startup as [string, number][]);
-    const resolved = resolveClusterOptions({ ...fromUrl?.options, ...options });
-    const tls = resolved.node.tls !== undefined && resolved.node.tls !== false;
-    const context = { tls, addressMap: resolved.addressMap };
-    const socketTimeout = resolved.node.socketTimeout;
-    this.#nodes = new NodeRegistry(
-      { ...resolved.node, readOnly: resolved.readFromReplicas },
+    const parts = assembleCluster(
+      startup,
+      options,
       (pool) => this.#events.watchPool(pool),
+      this.#subscriberHooks,
     );
-    this.#topology = new TopologyReader({
-      startup: nodes.map(([host, port]) =>
-        nodeAddress(host, port, { ...context, askedHost: host })
-      ),
-      context,
-      minInterval: resolved.minRefreshInterval,
-      movedInterval: Math.max(resolved.minRefreshInterval, 1000),
-      checkInterval: resolved.topologyCheckInterval,
-      timeout: socketTimeout,
-      onMap: () => this.#subscriber.onTopology(),
-    }, this.#nodes);
-    this.#router = new Router(
-      {
-        maxRedirects: resolved.maxRedirects,
-        readFromReplicas: resolved.readFromReplicas,
-        loadBalancing: resolved.loadBalancing,
-        addressMap: resolved.addressMap,
-        tls,
-        budget: typeof socketTimeout === "number" ? socketTimeout : 30_000,
-      },
-      this.#nodes,
-      this.#topology,
-    );
-    this.#subscriber = new ShardedSubscriber(this.#router, this.#subscriberHooks);
+    this.#nodes = parts.nodes;
+    this.#topology = parts.topology;
+    this.#router = parts.router;
+    this.#subscriber = parts.subscriber;
   }
 
   /** Sends a typed command, routed by slot. */

@@ -179,4 +179,27 @@ describe("RedisCluster tracing", () => {
     assert.ok(acquires.length > 0);
     for (const acquire of acquires) assert.equal(acquire.node, `${HOST}:${keys[1]!.port}`);
   });
+
+  it("names the node an ASK redirection sent the command to", async () => {
+    await using cluster = new RedisCluster([topology.addresses[0]!]);
+    const key = "{trace-ask}k";
+    await cluster.set(key, "v");
+    const slot = keySlot(key);
+    const source = (await topology.shardOf(slot)).primary;
+    const target = (await topology.shards()).find((s) => s.primary !== source)!.primary;
+    let commands: CommandTraceContext[] = [];
+    await topology.moveSlot(slot, target.port, {
+      // Every key moved, the slot still MIGRATING: the source answers ASK.
+      beforeAssign: async () => {
+        commands = await record<CommandTraceContext>(TRACING_CHANNELS.command, async () => {
+          assert.equal(await cluster.get(key), "v");
+        });
+      },
+    });
+    assert.deepEqual(commands.map((c) => [c.command, c.node, c.error !== undefined]), [
+      ["GET", `${HOST}:${source.port}`, true],
+      ["ASKING", `${HOST}:${target.port}`, false],
+      ["GET", `${HOST}:${target.port}`, false],
+    ]);
+  });
 });

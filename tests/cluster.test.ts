@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { keySlot, parseClusterUrl, RedisCluster } from "../src/cluster/mod.ts";
+import {
+  keySlot,
+  parseClusterUrl,
+  RedisCluster,
+  type RedisClusterOptions,
+} from "../src/cluster/mod.ts";
 import { parseShards, parseSlots } from "../src/cluster/_slot_map.ts";
 import { ConnectionError, CrossSlotError, TimeoutError } from "../src/errors.ts";
 import { stall, startFakePeer } from "./support/fake_peer.ts";
@@ -29,6 +34,21 @@ describe("RedisCluster options", () => {
     assert.throws(() => new RedisCluster([]), TypeError);
     assert.throws(() => new RedisCluster([["h", 0]]), TypeError);
     assert.throws(() => new RedisCluster([["h", 7000]], { maxRedirects: -1 }), RangeError);
+  });
+  it("refuses an unknown option with a TypeError naming the closest one", () => {
+    const options = { readFromReplica: true } as unknown as RedisClusterOptions;
+    assert.throws(
+      () => new RedisCluster([["h", 7000]], options),
+      (e) =>
+        e instanceof TypeError &&
+        /unknown option "readFromReplica".*"readFromReplicas"/.test(e.message),
+    );
+    const typo = { maxConection: 2 } as unknown as RedisClusterOptions;
+    assert.throws(() => new RedisCluster([["h", 7000]], typo), /did you mean "maxConnections"/);
+    assert.throws(
+      () => new RedisCluster([["h", 7000]], { pool: {} } as unknown as RedisClusterOptions),
+      /new RedisCluster\(\): unknown option "pool"/,
+    );
   });
   it("refuses commands that would change a pooled connection's state, before any I/O", async () => {
     await using cluster = new RedisCluster([["127.0.0.1", 1]]);
@@ -267,6 +287,21 @@ describe("RedisCluster on a 6-node cluster", () => {
       replicas,
       shards.flatMap((s) => s.replicas.map((r) => `Redis(127.0.0.1:${r.port})`)).sort(),
     );
+  });
+
+  it("replies with bytes through cluster.bytes and nodes() of a bytes client", async () => {
+    await cluster.set("bytes:a", "é");
+    const encoded = new TextEncoder().encode("é");
+    assert.deepEqual(await cluster.bytes.get("bytes:a"), encoded);
+    assert.equal(cluster.bytes, cluster.bytes);
+    const [node] = await cluster.bytes.nodes("primary");
+    const echoed: Uint8Array = await node!.echo("x");
+    assert.deepEqual(echoed, new TextEncoder().encode("x"));
+    const raw = cluster.bytes;
+    assert.equal(raw.bytes, raw);
+    const keys: Uint8Array[] = [];
+    for await (const key of raw.scanIterator({ match: "bytes:*" })) keys.push(key);
+    assert.deepEqual(keys, [new TextEncoder().encode("bytes:a")]);
   });
 
   it("reports stats with per-node pools and topology reads", () => {

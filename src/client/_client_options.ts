@@ -2,9 +2,9 @@
 import { closestName, describeValue } from "./commands/mod.ts";
 import type { PoolOptions } from "../pool/mod.ts";
 
-/** Every option `new Redis()` takes; `satisfies` keeps it in step with PoolOptions. */
+/** Every pool and connection option; `satisfies` keeps it in step with PoolOptions. */
 // deno-fmt-ignore
-const KNOWN = {
+const POOL_KEYS = {
   host: true, port: true, path: true, db: true, username: true, password: true, tls: true,
   socketTimeout: true, socketConnectTimeout: true, socketKeepalive: true,
   socketKeepaliveDelay: true, retryOnTimeout: true, retryOnError: true, retry: true,
@@ -14,12 +14,16 @@ const KNOWN = {
   maxConnections: true, minIdle: true, maxIdle: true, idleTimeout: true, maxLifetime: true,
   leakDetectionThreshold: true, idleOrder: true, timeout: true, connectionFactory: true,
   logLeaks: true, logger: true, clock: true, poolName: true, reconnectBackoff: true,
-  pool: true, autoCloseConnectionPool: true, url: true, maxQueuedCommands: true, maxQueuedBytes: true,
-} satisfies Record<
-  keyof PoolOptions | "pool" | "autoCloseConnectionPool" | "url" | "maxQueuedCommands" | "maxQueuedBytes",
-  true
->;
-const NAMES = Object.keys(KNOWN);
+} satisfies Record<keyof PoolOptions, true>;
+
+/** The name of every pool and connection option (what every node of a cluster takes). */
+export const POOL_OPTION_NAMES: readonly string[] = Object.keys(POOL_KEYS);
+
+/** Every option `new Redis()` takes. */
+const NAMES = [
+  ...POOL_OPTION_NAMES,
+  ...["pool", "autoCloseConnectionPool", "url", "maxQueuedCommands", "maxQueuedBytes"],
+];
 
 /**
  * Throws a TypeError unless `options` is an object whose keys are all client
@@ -31,11 +35,27 @@ export function checkClientOptions(options: unknown): void {
       `new Redis() takes a URL, a port, or an options object, not ${describeValue(options)}`,
     );
   }
+  checkOptionNames(options, NAMES, "new Redis()");
+}
+
+/**
+ * Throws a TypeError naming the first key of `options` not in `names`, and
+ * the closest known option.
+ *
+ * @param options The options given.
+ * @param names Every option the caller takes.
+ * @param caller What the error names, as `"new Redis()"`.
+ */
+export function checkOptionNames(
+  options: object,
+  names: readonly string[],
+  caller: string,
+): void {
   for (const key in options) {
-    if (key in KNOWN) continue;
-    const near = closestName(key, NAMES);
+    if (names.includes(key)) continue;
+    const near = closestName(key, names);
     throw new TypeError(
-      `new Redis(): unknown option "${key}"` +
+      `${caller}: unknown option "${key}"` +
         (near === undefined ? "" : `; did you mean "${near}"?`),
     );
   }

@@ -5,8 +5,8 @@
  * @module
  */
 import { Dispatcher, Redis } from "../client/mod.ts";
-import { Connection, type ConnectionOptions } from "../connection/mod.ts";
-import { BlockingConnectionPool, type PoolOptions } from "../pool/mod.ts";
+import { Connection, type ConnectionOptions, type TraceTarget } from "../connection/mod.ts";
+import { BlockingConnectionPool, type ConnectionPool, type PoolOptions } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import type { TlsOptions } from "../transport/mod.ts";
 import type { NodeAddress } from "./_slot_map.ts";
@@ -15,6 +15,22 @@ import type { NodeAddress } from "./_slot_map.ts";
 export interface NodeOptions extends PoolOptions {
   /** Send READONLY on every connection (replica reads). */
   readOnly: boolean;
+}
+
+/** Follows a node's pool (the cluster's events); returns a function that stops following it. */
+export type PoolWatcher = (pool: ConnectionPool) => () => void;
+
+/** A node's pool: tracing contexts name the node the cluster chose. */
+class NodePool extends BlockingConnectionPool {
+  #target: [TraceTarget, TraceTarget] | undefined;
+
+  override traceTarget(): TraceTarget {
+    const base = super.traceTarget();
+    if (this.#target?.[0] === base) return this.#target[1];
+    const target = { ...base, node: this.address };
+    this.#target = [base, target];
+    return target;
+  }
 }
 
 /** One node: its pool, a dispatcher over it, and a client for `nodes()`. */
@@ -40,7 +56,7 @@ export class ClusterNode {
       reconnectBackoff: "fail",
     };
     if (readOnly) connection.connectionFactory = () => readOnlyConnection(connection);
-    this.pool = new BlockingConnectionPool(connection);
+    this.pool = new NodePool(connection);
     this.dispatcher = new Dispatcher(this.pool, {
       retryOnTimeout: rest.retryOnTimeout ?? false,
       retryOnError: rest.retryOnError ?? [],
@@ -98,10 +114,13 @@ async function readOnlyConnection(options: ConnectionOptions): Promise<Connectio
 /** The nodes by `host:port`. */
 export class NodeRegistry {
   #nodes = new Map<string, ClusterNode>();
+  #unwatch = new Map<ClusterNode, () => void>();
   #options: NodeOptions;
+  #watch: PoolWatcher | undefined;
 
-  constructor(options: NodeOptions) {
+  constructor(options: NodeOptions, watch?: PoolWatcher) {
     this.#options = options;
+    this.#watch = watch;
   }
 
   /** The node at `address`, made on first use. */
@@ -110,6 +129,7 @@ export class NodeRegistry {
     if (node === undefined) {
       node = new ClusterNode(address, this.#options);
       this.#nodes.set(address.key, node);
+      if (this.#watch !== undefined) this.#unwatch.set(node, this.#watch(node.pool));
     }
     return node;
   }
@@ -129,7 +149,7 @@ export class NodeRegistry {
     for (const [key, node] of this.#nodes) {
       if (keep.has(key)) continue;
       this.#nodes.delete(key);
-      void node.close().catch(() => {});
+      void this.#close(node).catch(() => {});
     }
   }
 
@@ -137,6 +157,16 @@ export class NodeRegistry {
   async close(): Promise<void> {
     const nodes = this.all();
     this.#nodes.clear();
-    await Promise.all(nodes.map((node) => node.close()));
+    await Promise.all(nodes.map((node) => this.#close(node)));
+  }
+
+  /** Closes a node; its pool's events stop counting once it is closed. */
+  async #close(node: ClusterNode): Promise<void> {
+    try {
+      await node.close();
+    } finally {
+      this.#unwatch.get(node)?.();
+      this.#unwatch.delete(node);
+    }
   }
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { traceBatch } from "../client/mod.ts";
 import { type CommandOptions, sleep } from "../connection/mod.ts";
 import {
   ConnectionError,
@@ -261,7 +262,14 @@ export class Router {
   /** ASKING and the command, on one connection to the target, in one write. */
   async #asking(target: NodeAddress, args: RedisArgument[], options: CommandOptions) {
     const node = this.nodes.get(target);
-    const [, reply] = await node.direct([["ASKING"], args], options.timeout);
+    const commands = [["ASKING"], args];
+    // Traced as a two-command pipeline on the node that was asked.
+    const [, reply] = await traceBatch(
+      "pipeline",
+      commands,
+      () => node.pool.traceTarget(),
+      () => node.direct(commands, options.timeout),
+    );
     if (reply instanceof Error) throw reply;
     return reply as Reply;
   }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type MessageHandler, Subscription } from "../client/mod.ts";
+import { type MessageHandler, type SubscriberHooks, Subscription } from "../client/mod.ts";
 import { type Connection, replyText as text } from "../connection/mod.ts";
 import type { Lease } from "../pool/mod.ts";
 import type { Reply } from "../protocol/mod.ts";
@@ -30,9 +30,12 @@ export class ShardedSubscriber {
   #confirmations = new Map<string, (() => void)[]>();
   #moving = new Set<string>();
   #closed = false;
+  #hooks: SubscriberHooks;
+  #lost = false;
 
-  constructor(router: Router) {
+  constructor(router: Router, hooks: SubscriberHooks = {}) {
     this.#router = router;
+    this.#hooks = hooks;
   }
 
   /** Subscribes `handler`; resolves once every owning node confirmed. */
@@ -103,6 +106,10 @@ export class ShardedSubscriber {
         }
       }
       this.#moving.delete(channel);
+      if (this.#lost && this.#moving.size === 0 && !this.#closed) {
+        this.#lost = false;
+        this.#hooks.onRestored?.();
+      }
     })();
   }
 
@@ -122,9 +129,15 @@ export class ShardedSubscriber {
     const connection = lease.connection;
     const link: Link = { node, lease, connection, channels: new Set() };
     connection.enterSubscriberMode((frame) => this.#onPush(link, frame));
-    connection.onClose(() => {
+    connection.onClose((error) => {
       this.#links.delete(node.address.key);
       lease.release();
+      if (link.channels.size > 0 && !this.#closed && !this.#lost) {
+        this.#lost = true;
+        this.#hooks.onLost?.(
+          error ?? new Error(`sharded subscriber to ${node.address.key} closed`),
+        );
+      }
       // The node died or the connection broke: every channel finds its owner again.
       for (const channel of [...link.channels]) this.#move(channel, true);
     });

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { replyText as text } from "../connection/mod.ts";
 import type { Reply } from "../protocol/mod.ts";
 import { SLOT_COUNT } from "./key_slot.ts";
 
@@ -130,15 +131,19 @@ export function nodeAddress(
 
 /** Turns a RESP2 flat array or a RESP3 map into a record. */
 function fields(reply: Reply): Record<string, Reply> {
-  if (reply instanceof Map) return Object.fromEntries(reply) as Record<string, Reply>;
-  if (!Array.isArray(reply)) return {};
+  // Names and values are bytes when the client does not decode responses.
   const record: Record<string, Reply> = {};
-  for (let i = 0; i + 1 < reply.length; i += 2) record[String(reply[i])] = reply[i + 1]!;
+  if (reply instanceof Map) {
+    for (const [name, value] of reply) record[text(name)] = value;
+    return record;
+  }
+  if (!Array.isArray(reply)) return {};
+  for (let i = 0; i + 1 < reply.length; i += 2) record[text(reply[i])] = reply[i + 1]!;
   return record;
 }
 
 function announcedHost(value: Reply | undefined, context: TopologyContext): string {
-  const host = value === undefined || value === null ? "" : String(value);
+  const host = text(value);
   return host === "" || host === "?" ? context.askedHost : host;
 }
 
@@ -160,12 +165,12 @@ export function parseShards(reply: Reply, context: TopologyContext): Topology {
     const replicas: NodeAddress[] = [];
     for (const nodeReply of (shard.nodes ?? []) as Reply[]) {
       const node = fields(nodeReply);
-      if (String(node.health) !== "online") continue;
+      if (text(node.health) !== "online") continue;
       const port = Number(context.tls ? node["tls-port"] ?? node.port : node.port);
       const host = announcedHost(node.endpoint ?? node.ip, context);
-      const hostname = node.hostname === undefined ? undefined : String(node.hostname);
+      const hostname = node.hostname === undefined ? undefined : text(node.hostname);
       const address = nodeAddress(host, port, context, hostname);
-      if (String(node.role) === "master") primary = address;
+      if (text(node.role) === "master") primary = address;
       else replicas.push(address);
     }
     if (primary === undefined || slots.length === 0) continue;
@@ -199,7 +204,7 @@ export function parseSlots(reply: Reply, context: TopologyContext): Topology {
         announcedHost(ip, context),
         Number(port),
         context,
-        hostname === undefined ? undefined : String(hostname),
+        hostname === undefined ? undefined : text(hostname),
       );
     });
     const [primary, ...replicas] = addresses;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkOptionNames, POOL_OPTION_NAMES } from "../client/mod.ts";
 import { parseRedisUrl, redactUrl } from "../connection/mod.ts";
 import type { PoolOptions } from "../pool/mod.ts";
 import type { AddressMap } from "./_slot_map.ts";
@@ -68,8 +69,27 @@ const DEFAULTS = {
   topologyCheckInterval: 60_000,
 } as const;
 
-/** Applies the defaults once and checks the cluster's own options. */
+/** The cluster's own option names; `satisfies` keeps them in step with RedisClusterOptions. */
+const CLUSTER_KEYS = {
+  readFromReplicas: true,
+  loadBalancing: true,
+  maxRedirects: true,
+  addressMap: true,
+  minRefreshInterval: true,
+  topologyCheckInterval: true,
+} satisfies Record<Exclude<keyof RedisClusterOptions, keyof PoolOptions>, true>;
+const NAMES = [...POOL_OPTION_NAMES, ...Object.keys(CLUSTER_KEYS)];
+
+/**
+ * Applies the defaults once and checks the cluster's own options.
+ *
+ * @throws {TypeError} If an option name is unknown (naming the closest one).
+ */
 export function resolveClusterOptions(options: RedisClusterOptions): ResolvedClusterOptions {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError(`new RedisCluster() takes an options object, not ${typeof options}`);
+  }
+  checkOptionNames(options, NAMES, "new RedisCluster()");
   const {
     readFromReplicas = DEFAULTS.readFromReplicas,
     loadBalancing = DEFAULTS.loadBalancing,

@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { Commands, type ExecOptions, Multi, type Script, type Transform } from "../client/mod.ts";
+import {
+  Commands,
+  type ExecOptions,
+  Multi,
+  type Script,
+  traceBatch,
+  type Transform,
+} from "../client/mod.ts";
 import { CrossSlotError, RedirectionError, ReplyError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { type CommandRouting, commandRouting } from "./_command_routing.ts";
@@ -165,7 +172,14 @@ export class ClusterPipeline extends Commands<"chain", ClusterPipeline> {
     outcomes: (Reply | Error)[],
   ): Promise<void> {
     try {
-      const replies = await node.direct(planned.map((p) => queued[p.index]!.args));
+      const commands = planned.map((p) => queued[p.index]!.args);
+      // One `redwire:batch` per node batch, naming the node.
+      const replies = await traceBatch(
+        "pipeline",
+        commands,
+        () => node.pool.traceTarget(),
+        () => node.direct(commands),
+      );
       planned.forEach((p, i) => outcomes[p.index] = replies[i]!);
     } catch (error) {
       // Unwritten (refused connect) commands are retried below; written ones keep the error.
@@ -309,15 +323,17 @@ export class ClusterMulti extends Commands<"chain", ClusterMulti> {
 
 /** MULTI, the commands and EXEC on one connection to `node` (after ASKING when asked to). */
 function runMulti(node: ClusterNode, asking: boolean, queued: Queued[]): Promise<Reply[] | null> {
-  const multi = new Multi((fn) =>
-    node.pool.acquire().then(async (lease) => {
-      try {
-        if (asking) await lease.connection.command(["ASKING"]);
-        return await fn(lease.connection);
-      } finally {
-        lease.release();
-      }
-    })
+  const multi = new Multi(
+    (fn) =>
+      node.pool.acquire().then(async (lease) => {
+        try {
+          if (asking) await lease.connection.command(["ASKING"]);
+          return await fn(lease.connection);
+        } finally {
+          lease.release();
+        }
+      }),
+    () => node.pool.traceTarget(),
   );
   for (const q of queued) multi.sendCommand(q.args);
   return multi.exec({ raiseOnError: false }) as Promise<Reply[] | null>;

@@ -7,6 +7,10 @@
 import {
   checkArguments,
   ClientCommands,
+  type ClientEventListener,
+  type ClientEventMap,
+  ClientEvents,
+  type ClientStatus,
   type Decoded,
   DEDICATED_COMMANDS,
   type MessageHandler,
@@ -25,55 +29,15 @@ import type { PoolStats } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { CLUSTER_STATE_COMMANDS, commandRouting } from "./_command_routing.ts";
 import { fanOut, SPLIT, splitBySlot } from "./_fanout.ts";
-import { NodeRegistry } from "./_nodes.ts";
-import { distinctSlots, Router } from "./_router.ts";
-import { ShardedSubscriber } from "./_sharded_pubsub.ts";
-import { nodeAddress } from "./_slot_map.ts";
-import { TopologyReader } from "./_topology.ts";
+import { assembleCluster } from "./_assemble.ts";
+import type { NodeRegistry } from "./_nodes.ts";
+import { distinctSlots, type Router } from "./_router.ts";
+import type { ShardedSubscriber } from "./_sharded_pubsub.ts";
+import type { TopologyReader } from "./_topology.ts";
 import { ClusterMulti, ClusterPipeline } from "./cluster_pipeline.ts";
-import {
-  checkStartupNodes,
-  parseClusterUrl,
-  type RedisClusterOptions,
-  resolveClusterOptions,
-} from "./cluster_options.ts";
+import type { RedisClusterOptions } from "./cluster_options.ts";
+import type { ClusterStats, NodeRole } from "./cluster_stats.ts";
 import { CrossSlotError } from "../errors.ts";
-
-/**
- * What `cluster.stats()` returns: topology reads, redirections, retries and
- * each node's pool counts.
- *
- * @example
- * ```ts
- * import { RedisCluster, type ClusterStats } from "@redwire/redis";
- *
- * await using cluster = new RedisCluster([["127.0.0.1", 7000]]);
- * const stats: ClusterStats = cluster.stats();
- * console.log(stats.topologyRefreshes, stats.redirects.moved);
- * ```
- */
-export interface ClusterStats {
-  /** How many times the topology was read. */
-  topologyRefreshes: number;
-  /** Redirections followed. */
-  redirects: { moved: number; ask: number };
-  /** Retries after TRYAGAIN and CLUSTERDOWN. */
-  retries: { tryAgain: number; clusterDown: number };
-  /** Pool stats by `host:port`. */
-  nodes: Record<string, PoolStats>;
-}
-
-/**
- * Which nodes `cluster.nodes()` returns.
- *
- * @example
- * ```ts
- * import type { NodeRole } from "@redwire/redis";
- *
- * const role: NodeRole = "primary";
- * ```
- */
-export type NodeRole = "primary" | "replica" | "all";
 
 /**
  * A client for a Redis Cluster: one pool per node, commands routed by the
@@ -96,6 +60,13 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
   #topology: TopologyReader;
   #subscriber: ShardedSubscriber;
   #classic: Redis | undefined;
+  #config: { startup: [string, number][] | string; options: RedisClusterOptions };
+  #bytes: RedisCluster<false> | undefined;
+  #events = new ClientEvents();
+  #subscriberHooks = {
+    onLost: (error: Error) => this.#events.emit("subscriptionsLost", error),
+    onRestored: () => this.#events.emit("subscriptionsRestored"),
+  };
   #closed = false;
 
   /**
@@ -112,37 +83,17 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
     options: RedisClusterOptions & { decodeResponses?: D } = {},
   ) {
     super();
-    const fromUrl = typeof startup === "string" ? parseClusterUrl(startup) : undefined;
-    const nodes = fromUrl?.nodes ?? checkStartupNodes(startup as [string, number][]);
-    const resolved = resolveClusterOptions({ ...fromUrl?.options, ...options });
-    const tls = resolved.node.tls !== undefined && resolved.node.tls !== false;
-    const context = { tls, addressMap: resolved.addressMap };
-    const socketTimeout = resolved.node.socketTimeout;
-    this.#nodes = new NodeRegistry({ ...resolved.node, readOnly: resolved.readFromReplicas });
-    this.#topology = new TopologyReader({
-      startup: nodes.map(([host, port]) =>
-        nodeAddress(host, port, { ...context, askedHost: host })
-      ),
-      context,
-      minInterval: resolved.minRefreshInterval,
-      movedInterval: Math.max(resolved.minRefreshInterval, 1000),
-      checkInterval: resolved.topologyCheckInterval,
-      timeout: socketTimeout,
-      onMap: () => this.#subscriber.onTopology(),
-    }, this.#nodes);
-    this.#router = new Router(
-      {
-        maxRedirects: resolved.maxRedirects,
-        readFromReplicas: resolved.readFromReplicas,
-        loadBalancing: resolved.loadBalancing,
-        addressMap: resolved.addressMap,
-        tls,
-        budget: typeof socketTimeout === "number" ? socketTimeout : 30_000,
-      },
-      this.#nodes,
-      this.#topology,
+    this.#config = { startup, options };
+    const parts = assembleCluster(
+      startup,
+      options,
+      (pool) => this.#events.watchPool(pool),
+      this.#subscriberHooks,
     );
-    this.#subscriber = new ShardedSubscriber(this.#router);
+    this.#nodes = parts.nodes;
+    this.#topology = parts.topology;
+    this.#router = parts.router;
+    this.#subscriber = parts.subscriber;
   }
 
   /** Sends a typed command, routed by slot. */
@@ -295,7 +246,10 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
   async #pubsubClient(): Promise<Redis> {
     if (this.#classic !== undefined) return this.#classic;
     const map = await this.#topology.ready();
-    this.#classic = this.#router.pick(map, undefined, false).client;
+    const client = this.#router.pick(map, undefined, false).client;
+    this.#classic ??= client
+      .on("subscriptionsLost", this.#subscriberHooks.onLost)
+      .on("subscriptionsRestored", this.#subscriberHooks.onRestored);
     return this.#classic;
   }
 
@@ -339,9 +293,27 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
    * @param role Primaries, replicas or both.
    * @returns One client per node, named by `toString()`.
    */
-  async nodes(role: NodeRole = "primary"): Promise<Redis[]> {
+  async nodes(role: NodeRole = "primary"): Promise<Redis<D>[]> {
     const map = await this.#topology.ready();
-    return map.nodes(role).map((address) => this.#nodes.get(address).client);
+    // The node pools decode as this client's options say: the clients reply as D says.
+    return map.nodes(role).map((address) => this.#nodes.get(address).client as Redis<D>);
+  }
+
+  /**
+   * The same commands, replying with bytes (`Uint8Array`) instead of text:
+   * `await cluster.bytes.get("image")`. On a client with `decodeResponses:
+   * false` this is the client itself; otherwise its commands go through a
+   * second cluster client with the same nodes and options (its own pools and
+   * topology), made on first use and closed with this one.
+   */
+  get bytes(): RedisCluster<false> {
+    if (this.#config.options.decodeResponses === false) {
+      return this as unknown as RedisCluster<false>;
+    }
+    return this.#bytes ??= new RedisCluster(this.#config.startup, {
+      ...this.#config.options,
+      decodeResponses: false,
+    });
   }
 
   /**
@@ -371,7 +343,54 @@ export class RedisCluster<D extends boolean = true> extends ClientCommands<Decod
     this.#closed = true;
     this.#topology.close();
     await this.#subscriber.close();
+    await this.#bytes?.close();
     await this.#nodes.close();
+    this.#events.closed();
+  }
+
+  /**
+   * Where the client is in its life, over every node's pool: `"wait"`
+   * (nothing connected yet), `"connecting"`, `"ready"`, `"reconnecting"` (a
+   * connection to some node broke or an attempt failed) or `"closed"`.
+   */
+  get status(): ClientStatus {
+    return this.#events.status;
+  }
+
+  /**
+   * Listens to a client event of any node: `connect` (with the node's
+   * address), `ready`, `error`, `reconnecting`, `close`, `subscriptionsLost`,
+   * `subscriptionsRestored` (arguments typed by {@linkcode ClientEventMap}),
+   * as `Redis.on`.
+   *
+   * @param event The event.
+   * @param listener Called with the event's arguments.
+   * @returns This client, to chain.
+   *
+   * @example
+   * ```ts
+   * import { RedisCluster } from "@redwire/redis";
+   *
+   * await using cluster = new RedisCluster([["127.0.0.1", 7000]]);
+   * cluster.on("error", (error) => console.error(`cluster: ${error.message}`))
+   *   .on("connect", (address) => console.log(`connected to ${address}`));
+   * ```
+   */
+  on<K extends keyof ClientEventMap>(event: K, listener: ClientEventListener<K>): this {
+    this.#events.on(event, listener);
+    return this;
+  }
+
+  /**
+   * Stops listening to a client event.
+   *
+   * @param event The event.
+   * @param listener The listener given to `on`.
+   * @returns This client, to chain.
+   */
+  off<K extends keyof ClientEventMap>(event: K, listener: ClientEventListener<K>): this {
+    this.#events.off(event, listener);
+    return this;
   }
 
   /** Closes the client; `await using cluster = new RedisCluster(...)` calls this. */

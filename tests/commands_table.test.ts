@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { BLOCKING_TIMEOUTS } from "../src/connection/_blocking_commands.ts";
-import { blockingTime, Connection } from "../src/connection/mod.ts";
+import { blockingAllowance, blockingTime, Connection } from "../src/connection/mod.ts";
+import { SERVER_TIMER_SLACK } from "../src/connection/blocking.ts";
 import {
   allCommands,
   commandFlags,
@@ -333,6 +334,12 @@ describe("blockingTime", () => {
     assert.equal(blockingTime(["XREAD", "STREAMS", "s", "$"]), undefined);
     assert.equal(blockingTime(["BITCOUNT", "k"]), undefined);
     assert.equal(blockingTime(["\u00e9", "k"]), undefined);
+  });
+
+  it("extends a blocking command's deadline by its timeout plus the server's timer resolution", () => {
+    assert.equal(blockingAllowance(["BLPOP", "a", 1.5]), 1500 + SERVER_TIMER_SLACK);
+    assert.equal(blockingAllowance(["BLPOP", "a", 0]), Infinity);
+    assert.equal(blockingAllowance(["GET", "a"]), 0);
   });
 });
 

@@ -10,7 +10,7 @@ import { isBlockingCall } from "../commands/mod.ts";
 import {
   backoffDelay,
   type BatchTraceContext,
-  blockingTime,
+  blockingAllowance,
   type CommandOptions,
   commandTooLarge,
   type CommandTraceContext,
@@ -159,11 +159,11 @@ export class Dispatcher {
     const refusal = this.#refusal(size);
     if (refusal !== undefined) return Promise.reject(refusal);
     const blocking = isBlockingCall(args);
-    const extra = blocking ? blockingTime(args) : undefined;
+    const extra = blocking ? blockingAllowance(args) : 0;
     const timeout = options.timeout === undefined ? this.#timeout : options.timeout;
     const deadline = timeout === null || extra === Infinity
       ? Infinity
-      : this.#clock.now() + timeout + (extra ?? 0);
+      : this.#clock.now() + timeout + extra;
     this.#commands++;
     this.#bytes += size;
     const start = (trace: CommandTraceContext | undefined) =>
@@ -302,7 +302,7 @@ export class Dispatcher {
    */
   #optionsFor(job: Job, late: boolean, now: number): CommandOptions {
     if ((!late && job.attempt === 0) || job.deadline === Infinity) return job.asked;
-    const left = job.deadline - (now || this.#clock.now()) - (blockingTime(job.args) ?? 0);
+    const left = job.deadline - (now || this.#clock.now()) - blockingAllowance(job.args);
     return { signal: job.asked.signal, timeout: Math.max(1, Math.round(left)) };
   }
 

@@ -61,3 +61,24 @@ export function blockingTime(args: readonly RedisArgument[]): number | undefined
   const value = Number(text(timeout));
   return value > 0 ? value * unitMs : Infinity;
 }
+
+/**
+ * How much a blocking command's reply may take beyond the socket timeout: its
+ * own timeout plus the server's timer resolution, since a blocked client's
+ * timeout is noticed by the server's cron, every 1000 / hz ms (100 ms at the
+ * default hz 10), so a BLPOP of 0.4 s can answer after 0.5 s.
+ */
+export const SERVER_TIMER_SLACK = 100;
+
+/**
+ * The deadline extension of a blocking command: {@linkcode blockingTime} plus
+ * {@linkcode SERVER_TIMER_SLACK}; 0 for any other command, `Infinity` for
+ * one that waits forever.
+ *
+ * @param args The command and its arguments.
+ * @returns Milliseconds to add to the socket timeout.
+ */
+export function blockingAllowance(args: readonly RedisArgument[]): number {
+  const time = blockingTime(args);
+  return time === undefined ? 0 : time + SERVER_TIMER_SLACK;
+}

@@ -27,7 +27,7 @@ import {
   settle,
 } from "./_entry.ts";
 import { Fifo } from "./_fifo.ts";
-import { blockingTime } from "./blocking.ts";
+import { blockingAllowance } from "./blocking.ts";
 import { checkHandshake, handshakeSteps } from "./handshake.ts";
 import {
   type ConnectionOptions,
@@ -344,7 +344,7 @@ export class Connection {
       index: 0,
       written: false,
       settled: false,
-      extra: blockingTime(args) ?? 0,
+      extra: blockingAllowance(args),
       timeout,
       deadline: Infinity,
       signal: options.signal,

@@ -16,7 +16,7 @@ export type { UrlOptions } from "./url.ts";
 export { Secret } from "./secret.ts";
 export { backoffDelay, isRetryable, resolveRetryPolicy, sleep } from "./retry.ts";
 export type { ErrorClass, RetryDecision, RetryPolicy } from "./retry.ts";
-export { blockingTime } from "./blocking.ts";
+export { blockingAllowance, blockingTime } from "./blocking.ts";
 export { checkHandshake, handshakeSteps } from "./handshake.ts";
 export type { HandshakeStep } from "./handshake.ts";
 export { traceableError, traced, traceTarget, tracing, TRACING_CHANNELS } from "./tracing.ts";

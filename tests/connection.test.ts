@@ -578,6 +578,11 @@ describe("Connection abort", () => {
     for (let round = 0; round < 50; round++) {
       const connection = await open({ clientName: "abort-storm" });
       opened.push(connection);
+      // The server sleeps 5 ms before the ECHOs (same write), so an abort timed
+      // 1-3 ms out lands between the write and the reply on every runtime.
+      const stall = connection.command(["DEBUG", "SLEEP", "0.005"]).catch((error: unknown) => {
+        if (!(error instanceof ConnectionError)) throw error;
+      });
       const outcomes = Array.from({ length: 200 }, (_, i) => {
         const value = `${round}:${i}:${random()}`;
         const controller = new AbortController();
@@ -597,7 +602,7 @@ describe("Connection abort", () => {
           else throw error;
         });
       });
-      await bounded(Promise.all(outcomes));
+      await bounded(Promise.all([stall, ...outcomes]));
       await connection.close();
     }
     assert.equal(stats.fulfilled + stats.aborted + stats.dropped, 10_000);

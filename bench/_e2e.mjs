@@ -198,7 +198,9 @@ export function redwireSubjects({ Redis, Connection }, port, suffix = "") {
     {
       name: `redwire${suffix}`,
       open: () => {
-        const redis = new Redis(url);
+        // The memory probe queues 100,000 commands: above the default bound
+        // of 10,000 (issue 14), which would refuse the rest.
+        const redis = new Redis({ host: "127.0.0.1", port, maxQueuedCommands: 2 * QUEUED });
         return {
           get: (k) => redis.get(k),
           set: (k, v) => redis.set(k, v),

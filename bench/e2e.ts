@@ -30,6 +30,8 @@ import {
 /** Bytes the raw loop asks of the socket per read. */
 const RAW_READ = 256 * 1024;
 const SAMPLE = 64;
+/** How long one memory probe may take before its child is killed. */
+const PROBE_LIMIT_MS = 60_000;
 
 interface RawConnection {
   exchange(
@@ -128,9 +130,19 @@ async function memoryInChild(
     stdout: "piped",
     stderr: "inherit",
   });
-  const { code, stdout } = await command.output();
-  const text = new TextDecoder().decode(stdout).trim();
-  return code === 0 ? JSON.parse(text) : `failed (${code})`;
+  // A client that never answers after SIGCONT must not hang the run: the
+  // child gets a time limit, and the server is resumed whatever happened.
+  const child = command.spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), PROBE_LIMIT_MS);
+  try {
+    const { code, stdout, signal } = await child.output();
+    const text = new TextDecoder().decode(stdout).trim();
+    if (code === 0) return JSON.parse(text);
+    return signal === "SIGKILL" ? `no reply in ${PROBE_LIMIT_MS / 1000} s` : `failed (${code})`;
+  } finally {
+    clearTimeout(timer);
+    Deno.kill(pid, "SIGCONT");
+  }
 }
 
 async function memoryChild(name: string, port: number, pid: number): Promise<void> {

@@ -130,6 +130,9 @@ async function runNodeE2eBench(durationMs, only = "") {
   }
 }
 
+/** How long one memory probe may take before its child is killed. */
+const PROBE_LIMIT_MS = 60_000;
+
 /** Runs the memory probe of one subject in a child process; returns bytes or why it failed. */
 function memoryInChild(name, server) {
   const script = fileURLToPath(import.meta.url);
@@ -137,11 +140,16 @@ function memoryInChild(name, server) {
     const out = execFileSync(
       process.execPath,
       ["--expose-gc", script, "--memory", name, String(server.port), String(server.pid)],
-      { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+      // A client that never answers after SIGCONT must not hang the run.
+      { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: PROBE_LIMIT_MS },
     );
     return JSON.parse(out.trim());
   } catch (error) {
-    return `failed (${error.status})`;
+    return error.signal === "SIGTERM"
+      ? `no reply in ${PROBE_LIMIT_MS / 1000} s`
+      : `failed (${error.status})`;
+  } finally {
+    process.kill(server.pid, "SIGCONT");
   }
 }
 

@@ -7,9 +7,10 @@
 import {
   type BatchTraceContext,
   type CommandOptions,
-  type CommandRequest,
+  CommandRequest,
   type CommandTraceContext,
   type Connection,
+  rejection,
   tracing,
 } from "../connection/mod.ts";
 import { ConnectionError, TimeoutError } from "../errors.ts";
@@ -43,10 +44,11 @@ export interface JobOwner {
 }
 
 /**
- * One command on its way: it is its own reply sink, so the hot path
- * allocates no closures per command.
+ * One command on its way: the caller's promise, and the record the
+ * connection queues (it is its own reply sink), so the hot path allocates
+ * one object and one resolving function per command, and no closure.
  */
-export class Job implements CommandRequest {
+export class Job extends CommandRequest {
   attempt = 0;
   /** The connection the last attempt ran on, for `onError`. */
   connection: Connection | undefined = undefined;
@@ -57,38 +59,37 @@ export class Job implements CommandRequest {
   lastError: Error | undefined = undefined;
   /** The `redwire:command` context, when someone listens. */
   trace: CommandTraceContext | undefined = undefined;
-  /** What the next attempt is sent with (what is left of the deadline, after a wait). */
-  options: CommandOptions;
+  /** The caller's promise. */
+  readonly promise: Promise<unknown>;
+  #settle!: (outcome: unknown) => void;
   constructor(
-    readonly args: RedisArgument[],
-    /** The caller's options. */
+    args: RedisArgument[],
+    /** The caller's options; `options` is what the next attempt is sent with. */
     readonly asked: CommandOptions,
-    readonly done: (reply: unknown) => void,
-    readonly giveUp: (error: Error) => void,
     readonly transform: ((reply: Reply) => unknown) | undefined,
     readonly owner: JobOwner,
-    /** Estimated bytes, for the client-wide bound. */
-    readonly size: number,
+    size: number,
     /** When the whole command must have settled, in ms since the epoch (Infinity: never). */
     readonly deadline: number,
   ) {
-    this.options = asked;
+    super(args, asked, size);
+    this.promise = new Promise((resolve) => (this.#settle = resolve));
   }
   resolve(reply: Reply): void {
     this.batch?.settled();
     if (this.finished) return;
     this.finished = true;
     this.owner.settled(this);
-    if (this.transform === undefined) return this.done(reply);
+    if (this.transform === undefined) return this.#settle(reply);
     // A shaper that throws (a reply of an unexpected shape) must fail this
     // command, not the connection's read loop that delivered the reply.
     let shaped: unknown;
     try {
       shaped = this.transform(reply);
     } catch (error) {
-      return this.giveUp(error as Error);
+      return this.#settle(rejection(error));
     }
-    this.done(shaped);
+    this.#settle(shaped);
   }
   /** Fails the command, or retries it where the policy allows. */
   reject(error: Error): void {
@@ -101,7 +102,7 @@ export class Job implements CommandRequest {
     if (this.finished) return;
     this.finished = true;
     this.owner.settled(this);
-    this.giveUp(error);
+    this.#settle(rejection(error));
   }
 }
 

@@ -166,17 +166,19 @@ export class Dispatcher {
       : this.#clock.now() + timeout + extra;
     this.#commands++;
     this.#bytes += size;
-    const start = (trace: CommandTraceContext | undefined) =>
-      new Promise<T>((resolve, reject) => {
-        const done = resolve as (reply: unknown) => void;
-        const job = new Job(args, options, done, reject, transform, this.#owner, size, deadline);
-        job.trace = trace;
-        this.#enqueue(job, blocking);
-      });
     const channel = tracing().command;
-    if (!channel?.hasSubscribers) return start(undefined);
+    if (!channel?.hasSubscribers) {
+      const job = new Job(args, options, transform, this.#owner, size, deadline);
+      this.#enqueue(job, blocking);
+      return job.promise as Promise<T>;
+    }
     const context = commandContext(args, this.#source.traceTarget?.());
-    return traced(channel, context, () => start(context));
+    return traced(channel, context, () => {
+      const job = new Job(args, options, transform, this.#owner, size, deadline);
+      job.trace = context;
+      this.#enqueue(job, blocking);
+      return job.promise as Promise<T>;
+    });
   }
 
   #refusal(size: number): Error | undefined {

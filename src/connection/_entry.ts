@@ -7,26 +7,7 @@ import {
   type RedisArgument,
   type Reply,
 } from "../protocol/mod.ts";
-import type { ReplySink } from "./command_request.ts";
-
-export interface Entry {
-  args: RedisArgument[];
-  /** Estimated encoded size, for the maxPendingBytes bound. */
-  size: number;
-  sink: ReplySink;
-  /** Its index in the batch() call that sent it, passed to the sink. */
-  index: number;
-  written: boolean;
-  settled: boolean;
-  /** Extra wait allowed for a blocking command, in ms (Infinity: forever). */
-  extra: number;
-  timeout: number | null;
-  deadline: number;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-  /** Settled once written: a subscriber's SUBSCRIBE family, confirmed by frames instead. */
-  replyless: boolean;
-}
+import { type CommandOptions, CommandRequest, type ReplySink, SETTLED } from "./command_request.ts";
 
 const PUBSUB_KINDS = new Set([
   "message",
@@ -50,22 +31,62 @@ const SUBSCRIPTION_COMMANDS = new Set([
   "SUNSUBSCRIBE",
 ]);
 
-export const NO_SINK: ReplySink = { resolve: noop, reject: noop };
+/** What a connection queues per command: the request itself. */
+export type Entry = CommandRequest;
 
 export function noop(): void {}
 
-export function entryPromise(entry: Entry): Promise<Reply> {
-  return new Promise<Reply>((resolve, reject) => {
-    entry.sink = { resolve, reject };
-  });
+/**
+ * A settled promise's outcome as a thenable: resolving a promise with it
+ * rejects that promise, so a pending command keeps one resolving function
+ * (the resolve) instead of two. Failures only: it costs a microtask.
+ */
+export function rejection(error: unknown): PromiseLike<never> {
+  return { then: (_, reject) => reject?.(error) as never };
+}
+
+/** `command()`'s entry: a promise's resolve, and nothing else. */
+export class PromiseEntry extends CommandRequest {
+  #resolve!: (reply: Reply | PromiseLike<never>) => void;
+  /** The caller's promise. */
+  readonly promise: Promise<Reply>;
+  constructor(args: RedisArgument[], options: CommandOptions) {
+    super(args, options);
+    this.promise = new Promise<Reply>((resolve) => (this.#resolve = resolve));
+  }
+  resolve(reply: Reply): void {
+    this.#resolve(reply);
+  }
+  reject(error: Error): void {
+    this.#resolve(rejection(error));
+  }
+}
+
+/** An entry of `batch(commands)`: its reply goes to the batch's sink at its index. */
+export class IndexedEntry extends CommandRequest {
+  readonly #sink: ReplySink;
+  constructor(args: RedisArgument[], options: CommandOptions, sink: ReplySink, index: number) {
+    super(args, options);
+    this.#sink = sink;
+    this.index = index;
+  }
+  resolve(reply: Reply, index: number): void {
+    this.#sink.resolve(reply, index);
+  }
+  reject(error: Error, index: number): void {
+    this.#sink.reject(error, index);
+  }
 }
 
 export function settle(entry: Entry, error: Error | undefined, reply?: Reply): void {
-  if (entry.settled) return;
-  entry.settled = true;
-  if (entry.onAbort) entry.signal?.removeEventListener("abort", entry.onAbort);
-  if (error === undefined) entry.sink.resolve(reply ?? null, entry.index);
-  else entry.sink.reject(error, entry.index);
+  if ((entry.state & SETTLED) !== 0) return;
+  entry.state |= SETTLED;
+  if (entry.onAbort !== undefined) {
+    entry.options.signal?.removeEventListener("abort", entry.onAbort);
+    entry.onAbort = undefined;
+  }
+  if (error === undefined) entry.resolve(reply ?? null, entry.index);
+  else entry.reject(error, entry.index);
 }
 
 /**

@@ -45,13 +45,63 @@ export interface CommandOptions {
   timeout?: number | null;
 }
 
+/** `CommandRequest.state` bit: the command's bytes were handed to the transport. */
+export const WRITTEN = 1;
+/** `CommandRequest.state` bit: this send's outcome was delivered (later ones are dropped). */
+export const SETTLED = 2;
+/** `CommandRequest.state` bit: settled once written (a subscriber's SUBSCRIBE family). */
+export const REPLYLESS = 4;
+
 /**
- * A command that is its own reply sink: what `Connection.batch(requests)`
- * takes, so a caller sending many commands makes no promise per command.
+ * A command that is its own reply sink and carries the state of its send:
+ * the one record a connection queues per command, so a caller sending many
+ * commands (the client's dispatcher) makes no promise, closure or second
+ * record per command. The fields below `options` belong to the connection
+ * sending it, which resets them at every send (a retried command is sent
+ * again, on another connection, once the first one has settled it).
+ *
+ * @example
+ * ```ts ignore
+ * class Logged extends CommandRequest {
+ *   resolve(reply: Reply): void { console.log(reply); }
+ *   reject(error: Error): void { console.error(error); }
+ * }
+ * connection.batch([new Logged(["PING"], {})]);
+ * ```
  */
-export interface CommandRequest extends ReplySink {
+export abstract class CommandRequest implements ReplySink {
   /** The command name followed by its arguments. */
   readonly args: RedisArgument[];
   /** A signal and a per-command timeout. */
-  readonly options: CommandOptions;
+  options: CommandOptions;
+  /** Estimated encoded size in bytes, for the pending-bytes bounds (-1: not estimated yet). */
+  size: number;
+  /** Its index in the `batch()` call that sent it, passed to the sink. */
+  index = 0;
+  /** WRITTEN | SETTLED | REPLYLESS bits of the current send. */
+  state = 0;
+  /** Extra wait allowed for a blocking command, in ms (Infinity: forever). */
+  extra = 0;
+  /** The reply timeout of the current send, in ms; `null`: none. */
+  timeout: number | null = null;
+  /** When the reply is due, in ms since the epoch (Infinity: never). */
+  replyBy = Infinity;
+  /** The abort listener of the current send, when the options have a signal. */
+  onAbort: (() => void) | undefined = undefined;
+
+  /**
+   * @param args The command name followed by its arguments.
+   * @param options A signal and a per-command timeout.
+   * @param size The estimated encoded size, when the caller has it.
+   */
+  constructor(args: RedisArgument[], options: CommandOptions, size = -1) {
+    this.args = args;
+    this.options = options;
+    this.size = size;
+  }
+
+  /** Called with the reply and the index. */
+  abstract resolve(reply: Reply, index: number): void;
+  /** Called with a ReplyError, ConnectionError or TimeoutError, and the index. */
+  abstract reject(error: Error, index: number): void;
 }

@@ -18,12 +18,12 @@ import {
   BatchReplies,
   encodeEntries,
   type Entry,
-  entryPromise,
   estimateSize,
+  IndexedEntry,
   isPubSubArray,
   isSubscriptionCommand,
-  NO_SINK,
   noop,
+  PromiseEntry,
   settle,
 } from "./_entry.ts";
 import { Fifo } from "./_fifo.ts";
@@ -35,7 +35,13 @@ import {
   resolveConnectionOptions,
   type ResolvedConnectionOptions,
 } from "./options.ts";
-import type { CommandOptions, CommandRequest } from "./command_request.ts";
+import {
+  type CommandOptions,
+  type CommandRequest,
+  REPLYLESS,
+  SETTLED,
+  WRITTEN,
+} from "./command_request.ts";
 import { parseRedisUrl } from "./url.ts";
 
 const NO_OPTIONS: CommandOptions = Object.freeze({});
@@ -238,8 +244,10 @@ export class Connection {
   async #handshake(): Promise<void> {
     const steps = handshakeSteps(this.options);
     if (steps.length === 0) return;
-    const entries = steps.map((step) => this.#entry(step.args, { timeout: null }));
-    const settled = entries.map((entry) => entryPromise(entry).catch((error: Error) => error));
+    const entries = steps.map((step) =>
+      this.#adopt(new PromiseEntry(step.args, { timeout: null }))
+    );
+    const settled = entries.map((entry) => entry.promise.catch((error: Error) => error));
     this.#write(entries);
     const replies = await Promise.all(settled);
     checkHandshake(steps, replies, this.address, this.options);
@@ -272,10 +280,9 @@ export class Connection {
    * @throws {TimeoutError} If the reply does not arrive within the timeout.
    */
   command(args: RedisArgument[], options: CommandOptions = NO_OPTIONS): Promise<Reply> {
-    const entry = this.#entry(args, options);
-    const promise = entryPromise(entry);
+    const entry = new PromiseEntry(args, options);
     this.#enqueue(entry);
-    return promise;
+    return entry.promise;
   }
 
   /**
@@ -301,11 +308,7 @@ export class Connection {
     options: CommandOptions = NO_OPTIONS,
   ): Promise<Reply[]> | void {
     if (commands.length > 0 && !Array.isArray(commands[0])) {
-      for (const request of commands as readonly CommandRequest[]) {
-        const entry = this.#entry(request.args, request.options);
-        entry.sink = request;
-        this.#enqueue(entry);
-      }
+      for (const request of commands as readonly CommandRequest[]) this.#enqueue(request);
       // The batch is complete: write it now rather than at the end of the tick.
       if (this.#state === "ready" && !this.#writing) this.#flush();
       return;
@@ -313,10 +316,7 @@ export class Connection {
     if (commands.length === 0) return Promise.resolve([]);
     const replies = new BatchReplies(commands.length);
     for (let i = 0; i < commands.length; i++) {
-      const entry = this.#entry(commands[i] as RedisArgument[], options);
-      entry.sink = replies;
-      entry.index = i;
-      this.#enqueue(entry);
+      this.#enqueue(new IndexedEntry(commands[i] as RedisArgument[], options, replies, i));
     }
     return replies.promise;
   }
@@ -335,28 +335,24 @@ export class Connection {
     this.#receivePush = receiver;
   }
 
-  #entry(args: RedisArgument[], options: CommandOptions): Entry {
-    const timeout = options.timeout === undefined ? this.options.socketTimeout : options.timeout;
-    return {
-      args,
-      size: estimateSize(args),
-      sink: NO_SINK,
-      index: 0,
-      written: false,
-      settled: false,
-      extra: blockingAllowance(args),
-      timeout,
-      deadline: Infinity,
-      signal: options.signal,
-      // The SUBSCRIBE family's confirmations arrive as frames, not as replies.
-      replyless: this.#subscriber && isSubscriptionCommand(args),
-    };
+  /** Resets a request's send state for this connection. */
+  #adopt<E extends Entry>(entry: E): E {
+    const { args, options } = entry;
+    // The SUBSCRIBE family's confirmations arrive as frames, not as replies.
+    entry.state = this.#subscriber && isSubscriptionCommand(args) ? REPLYLESS : 0;
+    entry.timeout = options.timeout === undefined ? this.options.socketTimeout : options.timeout;
+    entry.extra = blockingAllowance(args);
+    entry.replyBy = Infinity;
+    entry.onAbort = undefined;
+    if (entry.size < 0) entry.size = estimateSize(args);
+    return entry;
   }
 
   #enqueue(entry: Entry): void {
+    this.#adopt(entry);
     const refusal = this.#refusal(entry);
     if (refusal) return settle(entry, refusal);
-    const signal = entry.signal;
+    const signal = entry.options.signal;
     if (signal) {
       if (signal.aborted) return settle(entry, signal.reason);
       entry.onAbort = () => this.#abort(entry);
@@ -385,15 +381,15 @@ export class Connection {
   }
 
   #abort(entry: Entry): void {
-    if (entry.settled) return;
-    if (!entry.written) {
+    if ((entry.state & SETTLED) !== 0) return;
+    if ((entry.state & WRITTEN) === 0) {
       this.#outboxBytes -= entry.size;
-      settle(entry, entry.signal?.reason);
+      settle(entry, entry.options.signal?.reason);
       return;
     }
     // Its reply is still coming: only destroying the connection keeps that
     // late reply from settling the next caller's command.
-    settle(entry, entry.signal?.reason);
+    settle(entry, entry.options.signal?.reason);
     this.destroy(
       new ConnectionError(`A command on ${this.address} was aborted after it was sent`, {
         written: true,
@@ -412,7 +408,7 @@ export class Connection {
     this.#flushScheduled = false;
     // One write at a time: a second one could interleave with a short write.
     if (this.#writing || (this.#state !== "ready" && this.#state !== "closing")) return;
-    const entries = this.#outbox.filter((entry) => !entry.settled);
+    const entries = this.#outbox.filter((entry) => (entry.state & SETTLED) === 0);
     this.#outbox = [];
     this.#outboxBytes = 0;
     if (entries.length > 0) this.#write(entries);
@@ -429,12 +425,12 @@ export class Connection {
     const now = this.#clock.now();
     let replyless: Entry[] | undefined;
     for (const entry of entries) {
-      entry.written = true;
-      if (entry.replyless) {
+      entry.state |= WRITTEN;
+      if ((entry.state & REPLYLESS) !== 0) {
         (replyless ??= []).push(entry);
         continue;
       }
-      entry.deadline = entry.timeout === null ? Infinity : now + entry.timeout + entry.extra;
+      entry.replyBy = entry.timeout === null ? Infinity : now + entry.timeout + entry.extra;
       this.#fifo.push(entry);
     }
     this.#armTimer();
@@ -447,7 +443,7 @@ export class Connection {
       // (a Worker's socket used from another request): the batch never
       // left, so its commands count as not written and may be retried.
       this.#writing = false;
-      for (const entry of entries) entry.written = false;
+      for (const entry of entries) entry.state &= ~WRITTEN;
       const failure = error instanceof Error ? error : new ConnectionError(String(error));
       if (replyless !== undefined) {
         for (const entry of replyless) {
@@ -483,17 +479,17 @@ export class Connection {
 
   #armTimer(): void {
     const head = this.#fifo.peek();
-    if (head === undefined || head.deadline === Infinity) return;
+    if (head === undefined || head.replyBy === Infinity) return;
     if (this.#timer !== undefined) {
       // A timer left by an answered command (a blocking one, or one with a
       // longer per-command timeout) may be due later than this head.
-      if (this.#timerAt <= head.deadline) return;
+      if (this.#timerAt <= head.replyBy) return;
       this.#clock.clearTimeout(this.#timer);
     }
-    this.#timerAt = head.deadline;
+    this.#timerAt = head.replyBy;
     this.#timer = this.#clock.setTimeout(
       this.#onTimer,
-      Math.max(0, head.deadline - this.#clock.now()),
+      Math.max(0, head.replyBy - this.#clock.now()),
     );
   }
 
@@ -501,7 +497,7 @@ export class Connection {
     this.#timer = undefined;
     const head = this.#fifo.peek();
     if (head === undefined) return;
-    if (head.deadline <= this.#clock.now()) {
+    if (head.replyBy <= this.#clock.now()) {
       const waited = (head.timeout ?? 0) + (head.extra === Infinity ? 0 : head.extra);
       this.destroy(
         new TimeoutError(
@@ -626,7 +622,7 @@ export class Connection {
     for (const entry of this.#fifo.drain()) {
       const own = first && (error instanceof TimeoutError || error instanceof ProtocolError);
       first = false;
-      if (!entry.written) {
+      if ((entry.state & WRITTEN) === 0) {
         settle(entry, notSent(this.address, reason, error));
         continue;
       }

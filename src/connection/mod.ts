@@ -4,9 +4,10 @@
  * @module
  */
 export { commandTooLarge, Connection } from "./connection.ts";
-export { estimateSize } from "./_entry.ts";
+export { estimateSize, rejection } from "./_entry.ts";
 export type { ConnectionState } from "./connection.ts";
-export type { CommandOptions, CommandRequest, ReplySink } from "./command_request.ts";
+export { CommandRequest } from "./command_request.ts";
+export type { CommandOptions, ReplySink } from "./command_request.ts";
 export { replyText, SubscriberSession } from "./subscriber_session.ts";
 export type { PubSubMessage, SubscriptionKind } from "./subscriber_session.ts";
 export { describeAddress, resolveConnectionOptions, VERSION } from "./options.ts";

@@ -6,7 +6,7 @@
  */
 import {
   type CommandOptions,
-  type CommandRequest,
+  CommandRequest,
   Connection,
   type ConnectionOptions,
 } from "../connection/mod.ts";
@@ -71,15 +71,12 @@ export class SentinelManagedConnection extends Connection {
 }
 
 /** Passes a reply on; a READONLY error is reported first and made retryable. */
-class ReadOnlyWatch implements CommandRequest {
-  readonly args: RedisArgument[];
-  readonly options: CommandOptions;
+class ReadOnlyWatch extends CommandRequest {
   constructor(
     readonly request: CommandRequest,
     readonly seen: (error: Error, convert: boolean) => Error,
   ) {
-    this.args = request.args;
-    this.options = request.options;
+    super(request.args, request.options, request.size);
   }
 
   resolve(reply: Reply, index: number): void {

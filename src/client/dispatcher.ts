@@ -13,7 +13,6 @@ import {
   blockingAllowance,
   type CommandOptions,
   commandTooLarge,
-  type CommandTraceContext,
   type Connection,
   estimateSize,
   isRetryable,

@@ -69,10 +69,11 @@ export class Job extends CommandRequest {
     readonly transform: ((reply: Reply) => unknown) | undefined,
     readonly owner: JobOwner,
     size: number,
+    extra: number,
     /** When the whole command must have settled, in ms since the epoch (Infinity: never). */
     readonly deadline: number,
   ) {
-    super(args, asked, size);
+    super(args, asked, size, extra);
     this.promise = new Promise((resolve) => (this.#settle = resolve));
   }
   resolve(reply: Reply): void {

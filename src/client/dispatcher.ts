@@ -102,6 +102,8 @@ export class Dispatcher {
   #maxBytes: number;
   #queue: Job[] = [];
   #scheduled = false;
+  /** The clock's reading for the current burst (NaN: none yet; see #now). */
+  #burstNow = NaN;
   #commands = 0;
   #bytes = 0;
   #closed: Error | undefined;
@@ -162,22 +164,33 @@ export class Dispatcher {
     const timeout = options.timeout === undefined ? this.#timeout : options.timeout;
     const deadline = timeout === null || extra === Infinity
       ? Infinity
-      : this.#clock.now() + timeout + extra;
+      : this.#now(blocking) + timeout + extra;
     this.#commands++;
     this.#bytes += size;
     const channel = tracing().command;
     if (!channel?.hasSubscribers) {
-      const job = new Job(args, options, transform, this.#owner, size, deadline);
+      const job = new Job(args, options, transform, this.#owner, size, extra, deadline);
       this.#enqueue(job, blocking);
       return job.promise as Promise<T>;
     }
     const context = commandContext(args, this.#source.traceTarget?.());
     return traced(channel, context, () => {
-      const job = new Job(args, options, transform, this.#owner, size, deadline);
+      const job = new Job(args, options, transform, this.#owner, size, extra, deadline);
       job.trace = context;
       this.#enqueue(job, blocking);
       return job.promise as Promise<T>;
     });
+  }
+
+  /**
+   * The time a command starts its deadline from. A tick's burst shares one
+   * reading of the clock (taken by its first command, forgotten when the
+   * burst is flushed): a 100-command burst reads it once, not 100 times.
+   */
+  #now(blocking: boolean): number {
+    if (blocking) return this.#clock.now();
+    if (Number.isNaN(this.#burstNow)) this.#burstNow = this.#clock.now();
+    return this.#burstNow;
   }
 
   #refusal(size: number): Error | undefined {
@@ -201,11 +214,14 @@ export class Dispatcher {
     this.#queue.push(job);
     if (this.#scheduled) return;
     this.#scheduled = true;
+    // A retry may open a burst: the next command reads the clock again.
+    this.#burstNow = NaN;
     queueMicrotask(this.#flush);
   }
 
   #flush = (): void => {
     this.#scheduled = false;
+    this.#burstNow = NaN;
     const jobs = this.#queue;
     this.#queue = [];
     const lease = this.#source.tryAcquire?.();
@@ -303,7 +319,7 @@ export class Dispatcher {
    */
   #optionsFor(job: Job, late: boolean, now: number): CommandOptions {
     if ((!late && job.attempt === 0) || job.deadline === Infinity) return job.asked;
-    const left = job.deadline - (now || this.#clock.now()) - blockingAllowance(job.args);
+    const left = job.deadline - (now || this.#clock.now()) - job.extra;
     return { signal: job.asked.signal, timeout: Math.max(1, Math.round(left)) };
   }
 

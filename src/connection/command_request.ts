@@ -80,8 +80,8 @@ export abstract class CommandRequest implements ReplySink {
   index = 0;
   /** WRITTEN | SETTLED | REPLYLESS bits of the current send. */
   state = 0;
-  /** Extra wait allowed for a blocking command, in ms (Infinity: forever). */
-  extra = 0;
+  /** Extra wait allowed for a blocking command, in ms (Infinity: forever; -1: not computed yet). */
+  extra: number;
   /** The reply timeout of the current send, in ms; `null`: none. */
   timeout: number | null = null;
   /** When the reply is due, in ms since the epoch (Infinity: never). */
@@ -93,11 +93,13 @@ export abstract class CommandRequest implements ReplySink {
    * @param args The command name followed by its arguments.
    * @param options A signal and a per-command timeout.
    * @param size The estimated encoded size, when the caller has it.
+   * @param extra The blocking allowance (`blockingAllowance(args)`), when the caller has it.
    */
-  constructor(args: RedisArgument[], options: CommandOptions, size = -1) {
+  constructor(args: RedisArgument[], options: CommandOptions, size = -1, extra = -1) {
     this.args = args;
     this.options = options;
     this.size = size;
+    this.extra = extra;
   }
 
   /** Called with the reply and the index. */

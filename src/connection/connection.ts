@@ -341,7 +341,7 @@ export class Connection {
     // The SUBSCRIBE family's confirmations arrive as frames, not as replies.
     entry.state = this.#subscriber && isSubscriptionCommand(args) ? REPLYLESS : 0;
     entry.timeout = options.timeout === undefined ? this.options.socketTimeout : options.timeout;
-    entry.extra = blockingAllowance(args);
+    if (entry.extra < 0) entry.extra = blockingAllowance(args);
     entry.replyBy = Infinity;
     entry.onAbort = undefined;
     if (entry.size < 0) entry.size = estimateSize(args);

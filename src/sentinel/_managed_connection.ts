@@ -76,7 +76,7 @@ class ReadOnlyWatch extends CommandRequest {
     readonly request: CommandRequest,
     readonly seen: (error: Error, convert: boolean) => Error,
   ) {
-    super(request.args, request.options, request.size);
+    super(request.args, request.options, request.size, request.extra);
   }
 
   resolve(reply: Reply, index: number): void {

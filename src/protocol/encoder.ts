@@ -21,6 +21,10 @@ const ENCODE_INTO_MAX = 64 * 1024;
 const SLAB_SIZE = 64 * 1024;
 /** A slab grown past this by a big command is not reused for the next one. */
 const SLAB_KEEP = 1024 * 1024;
+/** The smallest slab of a connection's own (EncodeScratch.slab). */
+const OWN_SLAB_MIN = 16 * 1024;
+/** The biggest slab of a connection's own: bigger encodings take fresh slabs past it. */
+const OWN_SLAB_MAX = 256 * 1024;
 /** Room for "$" + up to 16 digits + CRLF, and the CRLF after the payload. */
 const HEADER_ROOM = 24;
 /** In encodeCommandChunks, arguments at least this long leave as chunks of their own. */
@@ -44,20 +48,51 @@ class Writer {
   #chunks: Uint8Array[] | null = null;
   #scratch: EncodeScratch | null = null;
 
+  /** The shared slab, put aside while a caller's own slab is written into. */
+  #shared: { buf: Uint8Array; pos: number; start: number } | null = null;
+  /** The caller's scratch whose slab is being written into. */
+  #owner: EncodeScratch | null = null;
+  /** Bytes written since startChunks, counting the slabs left behind. */
+  #past = 0;
+
   /** Starts encoding into chunks (see encodeCommandChunks). */
   startChunks(scratch: EncodeScratch | undefined): void {
     this.#chunks = [];
     this.#scratch = scratch ?? null;
+    if (scratch === undefined) return;
+    // The caller's own slab, written from its start: its last write is done.
+    const want = Math.min(scratch.want ?? 0, OWN_SLAB_MAX);
+    if (scratch.slab === undefined || scratch.slab.length < want) {
+      scratch.slab = new Uint8Array(Math.max(OWN_SLAB_MIN, want));
+    }
+    this.#shared = { buf: this.#buf, pos: this.#pos, start: this.#start };
+    this.#owner = scratch;
+    this.#buf = scratch.slab;
+    this.#pos = this.#start = this.#past = 0;
   }
 
   /** Ends encoding into chunks, returning them. */
   finishChunks(): Uint8Array[] {
     const chunks = this.#chunks!;
+    const owner = this.#owner;
+    // Sized for next time: a batch that overflowed the slab fits the next one.
+    if (owner !== null) owner.want = this.#past + this.#pos + (this.#past >> 2);
     const last = this.finish();
     if (last.length > 0) chunks.push(last);
     this.#chunks = null;
     this.#scratch = null;
+    this.#restore();
     return chunks;
+  }
+
+  /** Goes back to the shared slab after encoding into a caller's own. */
+  #restore(): void {
+    const shared = this.#shared;
+    if (shared === null) return;
+    this.#buf = shared.buf;
+    this.#pos = shared.pos;
+    this.#start = shared.start;
+    this.#shared = this.#owner = null;
   }
 
   /** Ends the bytes written since the last `finish`, returning them as a view. */
@@ -77,6 +112,7 @@ class Writer {
     this.#pos = this.#start;
     this.#chunks = null;
     this.#scratch = null;
+    this.#restore();
   }
 
   /** Makes room for `extra` more bytes, moving the current command to a new slab if needed. */
@@ -85,6 +121,7 @@ class Writer {
     const used = this.#pos - this.#start;
     const next = new Uint8Array(Math.max(SLAB_SIZE, used + extra + (used >> 1)));
     if (used > 0) next.set(this.#buf.subarray(this.#start, this.#pos));
+    this.#past += this.#start;
     this.#buf = next;
     this.#start = 0;
     this.#pos = used;
@@ -348,6 +385,15 @@ export function encodeCommands(commands: RedisArgument[][]): Uint8Array {
 export interface EncodeScratch {
   /** The buffer; the encoder may replace it with a bigger one. */
   buffer: Uint8Array;
+  /**
+   * The owner's slab: the small parts of each encoding are written into it
+   * from its start (no fresh slab, whose pages cost more than the encoding,
+   * per write), so it too is reused only once the last write is done.
+   * Created and grown by the encoder.
+   */
+  slab?: Uint8Array;
+  /** What the last encoding needed, for the size of the next slab. */
+  want?: number;
 }
 
 /**

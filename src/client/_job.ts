@@ -59,10 +59,10 @@ export class Job extends CommandRequest {
   lastError: Error | undefined = undefined;
   /** The `redwire:command` context, when someone listens. */
   trace: CommandTraceContext | undefined = undefined;
-  /** The caller's promise. */
-  readonly promise: Promise<unknown>;
-  #settle!: (outcome: unknown) => void;
+  #settle: (outcome: unknown) => void;
   constructor(
+    /** Resolves the caller's promise (made with RESOLVABLE, without a closure). */
+    settle: (outcome: unknown) => void,
     args: RedisArgument[],
     /** The caller's options; `options` is what the next attempt is sent with. */
     readonly asked: CommandOptions,
@@ -74,7 +74,7 @@ export class Job extends CommandRequest {
     readonly deadline: number,
   ) {
     super(args, asked, size, extra);
-    this.promise = new Promise((resolve) => (this.#settle = resolve));
+    this.#settle = settle;
   }
   resolve(reply: Reply): void {
     this.batch?.settled();

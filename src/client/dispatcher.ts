@@ -13,9 +13,11 @@ import {
   blockingAllowance,
   type CommandOptions,
   commandTooLarge,
+  type CommandTraceContext,
   type Connection,
   estimateSize,
   isRetryable,
+  RESOLVABLE,
   resolveRetryPolicy,
   type RetryDecision,
   type RetryPolicy,
@@ -169,17 +171,41 @@ export class Dispatcher {
     this.#bytes += size;
     const channel = tracing().command;
     if (!channel?.hasSubscribers) {
-      const job = new Job(args, options, transform, this.#owner, size, extra, deadline);
-      this.#enqueue(job, blocking);
-      return job.promise as Promise<T>;
+      return this.#start(args, options, transform, size, extra, deadline);
     }
     const context = commandContext(args, this.#source.traceTarget?.());
-    return traced(channel, context, () => {
-      const job = new Job(args, options, transform, this.#owner, size, extra, deadline);
-      job.trace = context;
-      this.#enqueue(job, blocking);
-      return job.promise as Promise<T>;
-    });
+    return traced(
+      channel,
+      context,
+      () => this.#start(args, options, transform, size, extra, deadline, context),
+    );
+  }
+
+  /** Makes the job and its promise (no closure: see RESOLVABLE) and queues it. */
+  #start<T>(
+    args: RedisArgument[],
+    options: CommandOptions,
+    transform: ((reply: Reply) => T) | undefined,
+    size: number,
+    extra: number,
+    deadline: number,
+    trace?: CommandTraceContext,
+  ): Promise<T> {
+    const promise = new Promise<T>(RESOLVABLE.executor);
+    const job = new Job(
+      RESOLVABLE.take(),
+      args,
+      options,
+      transform,
+      this.#owner,
+      size,
+      extra,
+      deadline,
+    );
+    job.trace = trace;
+    // Only blocking commands have an allowance (see blockingAllowance).
+    this.#enqueue(job, extra !== 0);
+    return promise;
   }
 
   /**

@@ -45,14 +45,31 @@ export function rejection(error: unknown): PromiseLike<never> {
   return { then: (_, reject) => reject?.(error) as never };
 }
 
+/**
+ * Makes a promise without a closure per call: `new Promise(RESOLVABLE.executor)`,
+ * then `RESOLVABLE.take()` is its resolve function (the executor runs synchronously).
+ */
+export const RESOLVABLE = {
+  last: undefined as ((value: unknown) => void) | undefined,
+  executor(resolve: (value: never) => void): void {
+    RESOLVABLE.last = resolve as (value: unknown) => void;
+  },
+  take(): (value: unknown) => void {
+    const resolve = RESOLVABLE.last!;
+    RESOLVABLE.last = undefined;
+    return resolve;
+  },
+};
+
 /** `command()`'s entry: a promise's resolve, and nothing else. */
 export class PromiseEntry extends CommandRequest {
-  #resolve!: (reply: Reply | PromiseLike<never>) => void;
+  #resolve: (reply: unknown) => void;
   /** The caller's promise. */
   readonly promise: Promise<Reply>;
   constructor(args: RedisArgument[], options: CommandOptions) {
     super(args, options);
-    this.promise = new Promise<Reply>((resolve) => (this.#resolve = resolve));
+    this.promise = new Promise<Reply>(RESOLVABLE.executor);
+    this.#resolve = RESOLVABLE.take();
   }
   resolve(reply: Reply): void {
     this.#resolve(reply);
@@ -65,16 +82,17 @@ export class PromiseEntry extends CommandRequest {
 /** An entry of `batch(commands)`: its reply goes to the batch's sink at its index. */
 export class IndexedEntry extends CommandRequest {
   readonly #sink: ReplySink;
+  readonly #index: number;
   constructor(args: RedisArgument[], options: CommandOptions, sink: ReplySink, index: number) {
     super(args, options);
     this.#sink = sink;
-    this.index = index;
+    this.#index = index;
   }
-  resolve(reply: Reply, index: number): void {
-    this.#sink.resolve(reply, index);
+  resolve(reply: Reply): void {
+    this.#sink.resolve(reply, this.#index);
   }
-  reject(error: Error, index: number): void {
-    this.#sink.reject(error, index);
+  reject(error: Error): void {
+    this.#sink.reject(error, this.#index);
   }
 }
 
@@ -85,8 +103,8 @@ export function settle(entry: Entry, error: Error | undefined, reply?: Reply): v
     entry.options.signal?.removeEventListener("abort", entry.onAbort);
     entry.onAbort = undefined;
   }
-  if (error === undefined) entry.resolve(reply ?? null, entry.index);
-  else entry.reject(error, entry.index);
+  if (error === undefined) entry.resolve(reply ?? null);
+  else entry.reject(error);
 }
 
 /**

@@ -6,8 +6,8 @@
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 
 /**
- * Receives one command's outcome. The dispatcher's jobs are their own sinks,
- * so the hot path makes no promise and no closure per command.
+ * Receives the outcomes of a `batch()`'s commands, each with its index: one
+ * sink for the whole batch.
  *
  * @example
  * ```ts
@@ -69,23 +69,24 @@ export const REPLYLESS = 4;
  * connection.batch([new Logged(["PING"], {})]);
  * ```
  */
-export abstract class CommandRequest implements ReplySink {
+export abstract class CommandRequest {
   /** The command name followed by its arguments. */
   readonly args: RedisArgument[];
   /** A signal and a per-command timeout. */
   options: CommandOptions;
   /** Estimated encoded size in bytes, for the pending-bytes bounds (-1: not estimated yet). */
   size: number;
-  /** Its index in the `batch()` call that sent it, passed to the sink. */
-  index = 0;
   /** WRITTEN | SETTLED | REPLYLESS bits of the current send. */
   state = 0;
   /** Extra wait allowed for a blocking command, in ms (Infinity: forever; -1: not computed yet). */
   extra: number;
   /** The reply timeout of the current send, in ms; `null`: none. */
   timeout: number | null = null;
-  /** When the reply is due, in ms since the epoch (Infinity: never). */
-  replyBy = Infinity;
+  /**
+   * When the reply is due, in ms since the connection's epoch (a small
+   * integer, stored without a box); -1: never.
+   */
+  replyBy = -1;
   /** The abort listener of the current send, when the options have a signal. */
   onAbort: (() => void) | undefined = undefined;
 
@@ -102,8 +103,8 @@ export abstract class CommandRequest implements ReplySink {
     this.extra = extra;
   }
 
-  /** Called with the reply and the index. */
-  abstract resolve(reply: Reply, index: number): void;
-  /** Called with a ReplyError, ConnectionError or TimeoutError, and the index. */
-  abstract reject(error: Error, index: number): void;
+  /** Called with the reply. */
+  abstract resolve(reply: Reply): void;
+  /** Called with a ReplyError, ConnectionError or TimeoutError. */
+  abstract reject(error: Error): void;
 }

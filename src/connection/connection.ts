@@ -117,7 +117,10 @@ export class Connection {
   #flushScheduled = false;
   #writing = false;
   #timer: unknown;
+  /** When the armed timer is due, in ms since #epoch. */
   #timerAt = Infinity;
+  /** What reply deadlines count from (they stay small integers). */
+  #epoch: number;
   #connecting: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
   #closeListeners: ((error?: Error) => void)[] = [];
@@ -137,6 +140,7 @@ export class Connection {
     );
     this.address = this.options.transport?.address ?? describeAddress(this.options);
     this.#clock = this.options.clock;
+    this.#epoch = this.#clock.now();
     this.#createdAt = this.#lastUsedAt = this.#clock.now();
     this.#receivePush = this.options.onPush;
     this.#decoder = new Decoder({
@@ -342,7 +346,7 @@ export class Connection {
     entry.state = this.#subscriber && isSubscriptionCommand(args) ? REPLYLESS : 0;
     entry.timeout = options.timeout === undefined ? this.options.socketTimeout : options.timeout;
     if (entry.extra < 0) entry.extra = blockingAllowance(args);
-    entry.replyBy = Infinity;
+    entry.replyBy = -1;
     entry.onAbort = undefined;
     if (entry.size < 0) entry.size = estimateSize(args);
     return entry;
@@ -422,7 +426,7 @@ export class Connection {
       if (this.#state === "closing") this.#maybeFinishClose();
       return;
     }
-    const now = this.#clock.now();
+    const now = this.#elapsed();
     let replyless: Entry[] | undefined;
     for (const entry of entries) {
       entry.state |= WRITTEN;
@@ -430,7 +434,9 @@ export class Connection {
         (replyless ??= []).push(entry);
         continue;
       }
-      entry.replyBy = entry.timeout === null ? Infinity : now + entry.timeout + entry.extra;
+      entry.replyBy = entry.timeout === null || entry.extra === Infinity
+        ? -1
+        : Math.ceil(now + entry.timeout + entry.extra);
       this.#fifo.push(entry);
     }
     this.#armTimer();
@@ -479,7 +485,7 @@ export class Connection {
 
   #armTimer(): void {
     const head = this.#fifo.peek();
-    if (head === undefined || head.replyBy === Infinity) return;
+    if (head === undefined || head.replyBy < 0) return;
     if (this.#timer !== undefined) {
       // A timer left by an answered command (a blocking one, or one with a
       // longer per-command timeout) may be due later than this head.
@@ -489,15 +495,20 @@ export class Connection {
     this.#timerAt = head.replyBy;
     this.#timer = this.#clock.setTimeout(
       this.#onTimer,
-      Math.max(0, head.replyBy - this.#clock.now()),
+      Math.max(0, head.replyBy - this.#elapsed()),
     );
+  }
+
+  /** Milliseconds since #epoch. */
+  #elapsed(): number {
+    return this.#clock.now() - this.#epoch;
   }
 
   #onTimer = (): void => {
     this.#timer = undefined;
     const head = this.#fifo.peek();
     if (head === undefined) return;
-    if (head.replyBy <= this.#clock.now()) {
+    if (head.replyBy >= 0 && head.replyBy <= this.#elapsed()) {
       const waited = (head.timeout ?? 0) + (head.extra === Infinity ? 0 : head.extra);
       this.destroy(
         new TimeoutError(

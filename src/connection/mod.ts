@@ -4,7 +4,7 @@
  * @module
  */
 export { commandTooLarge, Connection } from "./connection.ts";
-export { estimateSize, rejection } from "./_entry.ts";
+export { estimateSize, rejection, RESOLVABLE } from "./_entry.ts";
 export type { ConnectionState } from "./connection.ts";
 export { CommandRequest } from "./command_request.ts";
 export type { CommandOptions, ReplySink } from "./command_request.ts";

@@ -79,11 +79,11 @@ class ReadOnlyWatch extends CommandRequest {
     super(request.args, request.options, request.size, request.extra);
   }
 
-  resolve(reply: Reply, index: number): void {
-    this.request.resolve(reply, index);
+  resolve(reply: Reply): void {
+    this.request.resolve(reply);
   }
 
-  reject(error: Error, index: number): void {
-    this.request.reject(this.seen(error, true), index);
+  reject(error: Error): void {
+    this.request.reject(this.seen(error, true));
   }
 }

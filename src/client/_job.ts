@@ -41,6 +41,8 @@ export class Batch {
 export interface JobOwner {
   fail(job: Job, error: Error): void;
   settled(job: Job): void;
+  /** What its jobs' deadlines count from, in ms since the epoch. */
+  epoch: number;
 }
 
 /**
@@ -70,11 +72,18 @@ export class Job extends CommandRequest {
     readonly owner: JobOwner,
     size: number,
     extra: number,
-    /** When the whole command must have settled, in ms since the epoch (Infinity: never). */
-    readonly deadline: number,
+    /**
+     * When the whole command must have settled, in ms since the owner's
+     * epoch (a small integer, stored without a box); -1: never.
+     */
+    readonly due: number,
   ) {
     super(args, asked, size, extra);
     this.#settle = settle;
+  }
+  /** When the whole command must have settled, in ms since the epoch (Infinity: never). */
+  get deadline(): number {
+    return this.due < 0 ? Infinity : this.owner.epoch + this.due;
   }
   resolve(reply: Reply): void {
     this.batch?.settled();

@@ -121,6 +121,7 @@ export class Dispatcher {
       this.#bytes -= job.size;
       this.#overflow = undefined;
     },
+    epoch: 0,
   };
 
   /**
@@ -135,6 +136,7 @@ export class Dispatcher {
     this.#policy = resolveRetryPolicy(settings.retry);
     this.#timeout = settings.timeout ?? null;
     this.#clock = settings.clock ?? SYSTEM_CLOCK;
+    this.#owner.epoch = this.#clock.now();
     this.#maxCommands = settings.maxQueuedCommands ?? Infinity;
     this.#maxBytes = settings.maxQueuedBytes ?? Infinity;
   }
@@ -164,20 +166,20 @@ export class Dispatcher {
     const blocking = isBlockingCall(args);
     const extra = blocking ? blockingAllowance(args) : 0;
     const timeout = options.timeout === undefined ? this.#timeout : options.timeout;
-    const deadline = timeout === null || extra === Infinity
-      ? Infinity
-      : this.#now(blocking) + timeout + extra;
+    const due = timeout === null || extra === Infinity
+      ? -1
+      : Math.ceil(this.#now(blocking) - this.#owner.epoch + timeout + extra);
     this.#commands++;
     this.#bytes += size;
     const channel = tracing().command;
     if (!channel?.hasSubscribers) {
-      return this.#start(args, options, transform, size, extra, deadline);
+      return this.#start(args, options, transform, size, extra, due);
     }
     const context = commandContext(args, this.#source.traceTarget?.());
     return traced(
       channel,
       context,
-      () => this.#start(args, options, transform, size, extra, deadline, context),
+      () => this.#start(args, options, transform, size, extra, due, context),
     );
   }
 
@@ -188,7 +190,7 @@ export class Dispatcher {
     transform: ((reply: Reply) => T) | undefined,
     size: number,
     extra: number,
-    deadline: number,
+    due: number,
     trace?: CommandTraceContext,
   ): Promise<T> {
     const promise = new Promise<T>(RESOLVABLE.executor);
@@ -200,7 +202,7 @@ export class Dispatcher {
       this.#owner,
       size,
       extra,
-      deadline,
+      due,
     );
     job.trace = trace;
     // Only blocking commands have an allowance (see blockingAllowance).

@@ -75,8 +75,12 @@ class Writer {
   finishChunks(): Uint8Array[] {
     const chunks = this.#chunks!;
     const owner = this.#owner;
-    // Sized for next time: a batch that overflowed the slab fits the next one.
-    if (owner !== null) owner.want = this.#past + this.#pos + (this.#past >> 2);
+    // Sized for next time, with room for ensure()'s worst-case reservations:
+    // a batch like this one fits the next slab without a fresh one.
+    if (owner !== null) {
+      const total = this.#past + this.#pos;
+      owner.want = total + (total >> 2) + 1024;
+    }
     const last = this.finish();
     if (last.length > 0) chunks.push(last);
     this.#chunks = null;

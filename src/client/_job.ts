@@ -39,7 +39,8 @@ export class Batch {
 
 /** What a dispatcher does when a job ends or fails (one object, shared by its jobs). */
 export interface JobOwner {
-  fail(job: Job, error: Error): void;
+  /** An attempt failed (on `connection`, when it got that far). */
+  fail(job: Job, error: Error, connection: Connection | undefined): void;
   settled(job: Job): void;
   /** What its jobs' deadlines count from, in ms since the epoch. */
   epoch: number;
@@ -52,15 +53,11 @@ export interface JobOwner {
  */
 export class Job extends CommandRequest {
   attempt = 0;
-  /** The connection the last attempt ran on, for `onError`. */
-  connection: Connection | undefined = undefined;
   batch: Batch | undefined = undefined;
   /** Set once the promise is settled: late outcomes are ignored. */
   finished = false;
-  /** The failure that made the last retry, for the message if the deadline passes. */
-  lastError: Error | undefined = undefined;
-  /** The `redwire:command` context, when someone listens. */
-  trace: CommandTraceContext | undefined = undefined;
+  /** What few jobs have (a trace context, a retry's cause): one field for both. */
+  #rare: { trace?: CommandTraceContext; lastError?: Error } | undefined = undefined;
   #settle: (outcome: unknown) => void;
   constructor(
     /** Resolves the caller's promise (made with RESOLVABLE, without a closure). */
@@ -101,11 +98,30 @@ export class Job extends CommandRequest {
     }
     this.#settle(shaped);
   }
+  /** The `redwire:command` context, when someone listens. */
+  get trace(): CommandTraceContext | undefined {
+    return this.#rare?.trace;
+  }
+  set trace(trace: CommandTraceContext | undefined) {
+    if (trace !== undefined || this.#rare !== undefined) (this.#rare ??= {}).trace = trace;
+  }
+  /** The failure that made the last retry, for the message if the deadline passes. */
+  get lastError(): Error | undefined {
+    return this.#rare?.lastError;
+  }
+  set lastError(error: Error | undefined) {
+    (this.#rare ??= {}).lastError = error;
+  }
   /** Fails the command, or retries it where the policy allows. */
   reject(error: Error): void {
-    this.batch?.settled();
+    const batch = this.batch;
     this.batch = undefined;
-    if (!this.finished) this.owner.fail(this, error);
+    batch?.settled();
+    if (!this.finished) this.owner.fail(this, error, batch?.lease.connection);
+  }
+  /** Fails an attempt made outside a batch (on a lease of its own), or retries it. */
+  rejectOn(error: Error, connection: Connection): void {
+    if (!this.finished) this.owner.fail(this, error, connection);
   }
   /** Settles with an error, no retry. */
   end(error: Error): void {

@@ -115,7 +115,7 @@ export class Dispatcher {
   /** Leases held by blocking commands, which close() may have to cut. */
   #dedicated = new Set<Lease>();
   #owner: JobOwner = {
-    fail: (job, error) => this.#fail(job, error),
+    fail: (job, error, connection) => this.#fail(job, error, connection),
     settled: (job) => {
       this.#commands--;
       this.#bytes -= job.size;
@@ -312,7 +312,6 @@ export class Dispatcher {
     }
     const now = late ? this.#clock.now() : 0;
     for (const job of jobs) {
-      job.connection = connection;
       job.batch = batch;
       job.options = this.#optionsFor(job, late, now);
     }
@@ -354,20 +353,19 @@ export class Dispatcher {
   async #runDedicated(job: Job, lease: Lease): Promise<void> {
     this.#dedicated.add(lease);
     try {
-      job.connection = lease.connection;
       const options = this.#optionsFor(job, true, 0);
       job.resolve(await lease.connection.command(job.args, options));
     } catch (error) {
-      job.reject(error as Error);
+      job.rejectOn(error as Error, lease.connection);
     } finally {
       this.#dedicated.delete(lease);
       lease.release();
     }
   }
 
-  #fail(job: Job, cause: Error): void {
-    this.#settings.onError?.(cause, job.connection);
-    const error = this.#explain(job, cause);
+  #fail(job: Job, cause: Error, connection: Connection | undefined): void {
+    this.#settings.onError?.(cause, connection);
+    const error = this.#explain(cause, connection);
     const retry = job.attempt < this.#policy.attempts && isRetryable(error, this.#settings) &&
       !job.asked.signal?.aborted && this.#closed === undefined;
     if (!retry) return job.end(this.#withAttempts(error, job.attempt + 1));
@@ -387,9 +385,9 @@ export class Dispatcher {
   }
 
   /** NOAUTH on a command means no password was configured: say which option. */
-  #explain(job: Job, error: Error): Error {
+  #explain(error: Error, connection: Connection | undefined): Error {
     if (!(error instanceof AuthReplyError) || error.code !== "NOAUTH") return error;
-    const where = job.connection?.address ?? this.#source.address ?? "the server";
+    const where = connection?.address ?? this.#source.address ?? "the server";
     return new AuthReplyError(
       `NOAUTH ${where} requires authentication: set the password option (and username ` +
         "for an ACL user), or put the password in the URL",

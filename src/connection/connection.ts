@@ -114,6 +114,8 @@ export class Connection {
   #fifo = new Fifo<Entry>();
   #outbox: Entry[] = [];
   #outboxBytes = 0;
+  /** Entries of the outbox settled before their write (aborted): #flush leaves them out. */
+  #outboxSettled = 0;
   #flushScheduled = false;
   #writing = false;
   #timer: unknown;
@@ -388,6 +390,7 @@ export class Connection {
     if ((entry.state & SETTLED) !== 0) return;
     if ((entry.state & WRITTEN) === 0) {
       this.#outboxBytes -= entry.size;
+      this.#outboxSettled++;
       settle(entry, entry.options.signal?.reason);
       return;
     }
@@ -412,9 +415,11 @@ export class Connection {
     this.#flushScheduled = false;
     // One write at a time: a second one could interleave with a short write.
     if (this.#writing || (this.#state !== "ready" && this.#state !== "closing")) return;
-    const entries = this.#outbox.filter((entry) => (entry.state & SETTLED) === 0);
+    const entries = this.#outboxSettled === 0
+      ? this.#outbox
+      : this.#outbox.filter((entry) => (entry.state & SETTLED) === 0);
     this.#outbox = [];
-    this.#outboxBytes = 0;
+    this.#outboxBytes = this.#outboxSettled = 0;
     if (entries.length > 0) this.#write(entries);
     else if (this.#state === "closing") this.#maybeFinishClose();
   };
@@ -628,6 +633,7 @@ export class Connection {
     const reason = error?.message ?? "it was closed";
     for (const entry of this.#outbox) settle(entry, notSent(this.address, reason, error));
     this.#outbox = [];
+    this.#outboxSettled = 0;
     this.#outboxBytes = 0;
     let first = true;
     for (const entry of this.#fifo.drain()) {

@@ -56,15 +56,19 @@ export class Job extends CommandRequest {
   batch: Batch | undefined = undefined;
   /** Set once the promise is settled: late outcomes are ignored. */
   finished = false;
-  /** What few jobs have (a trace context, a retry's cause): one field for both. */
-  #rare: { trace?: CommandTraceContext; lastError?: Error } | undefined = undefined;
+  /**
+   * What few jobs have (a trace context, a retry's cause, the caller's
+   * options once an attempt is sent with others): one field for all.
+   */
+  #rare: { trace?: CommandTraceContext; lastError?: Error; asked?: CommandOptions } | undefined =
+    undefined;
   #settle: (outcome: unknown) => void;
   constructor(
     /** Resolves the caller's promise (made with RESOLVABLE, without a closure). */
     settle: (outcome: unknown) => void,
     args: RedisArgument[],
-    /** The caller's options; `options` is what the next attempt is sent with. */
-    readonly asked: CommandOptions,
+    /** The caller's options (`asked`); `options` is what the next attempt is sent with. */
+    asked: CommandOptions,
     readonly transform: ((reply: Reply) => unknown) | undefined,
     readonly owner: JobOwner,
     size: number,
@@ -97,6 +101,16 @@ export class Job extends CommandRequest {
       return this.#settle(rejection(error));
     }
     this.#settle(shaped);
+  }
+  /** The caller's options. */
+  get asked(): CommandOptions {
+    return this.#rare?.asked ?? this.options;
+  }
+  /** Sends the next attempt with `options` (what is left of the deadline, after a wait). */
+  sendWith(options: CommandOptions): void {
+    if (options === this.options) return;
+    if (this.#rare?.asked === undefined) (this.#rare ??= {}).asked = this.options;
+    this.options = options;
   }
   /** The `redwire:command` context, when someone listens. */
   get trace(): CommandTraceContext | undefined {

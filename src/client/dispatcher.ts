@@ -313,7 +313,7 @@ export class Dispatcher {
     const now = late ? this.#clock.now() : 0;
     for (const job of jobs) {
       job.batch = batch;
-      job.options = this.#optionsFor(job, late, now);
+      job.sendWith(this.#optionsFor(job, late, now));
     }
     // One write, now: the tick's burst is complete.
     connection.batch(jobs);

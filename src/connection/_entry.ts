@@ -7,7 +7,13 @@ import {
   type RedisArgument,
   type Reply,
 } from "../protocol/mod.ts";
-import { type CommandOptions, CommandRequest, type ReplySink, SETTLED } from "./command_request.ts";
+import {
+  ABORTABLE,
+  type CommandOptions,
+  CommandRequest,
+  type ReplySink,
+  SETTLED,
+} from "./command_request.ts";
 
 const PUBSUB_KINDS = new Set([
   "message",
@@ -96,12 +102,23 @@ export class IndexedEntry extends CommandRequest {
   }
 }
 
+/** The abort listeners of entries sent with a signal (few): not a field of every entry. */
+const ABORT_LISTENERS = new WeakMap<Entry, () => void>();
+
+/** Calls `listener` when the signal of the entry's options aborts, until the entry settles. */
+export function onAbort(entry: Entry, signal: AbortSignal, listener: () => void): void {
+  ABORT_LISTENERS.set(entry, listener);
+  entry.state |= ABORTABLE;
+  signal.addEventListener("abort", listener, { once: true });
+}
+
 export function settle(entry: Entry, error: Error | undefined, reply?: Reply): void {
   if ((entry.state & SETTLED) !== 0) return;
   entry.state |= SETTLED;
-  if (entry.onAbort !== undefined) {
-    entry.options.signal?.removeEventListener("abort", entry.onAbort);
-    entry.onAbort = undefined;
+  if ((entry.state & ABORTABLE) !== 0) {
+    const listener = ABORT_LISTENERS.get(entry);
+    ABORT_LISTENERS.delete(entry);
+    if (listener !== undefined) entry.options.signal?.removeEventListener("abort", listener);
   }
   if (error === undefined) entry.resolve(reply ?? null);
   else entry.reject(error);

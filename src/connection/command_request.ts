@@ -51,6 +51,8 @@ export const WRITTEN = 1;
 export const SETTLED = 2;
 /** `CommandRequest.state` bit: settled once written (a subscriber's SUBSCRIBE family). */
 export const REPLYLESS = 4;
+/** `CommandRequest.state` bit: an abort listener is on the signal of its options. */
+export const ABORTABLE = 8;
 
 /**
  * A command that is its own reply sink and carries the state of its send:
@@ -76,19 +78,15 @@ export abstract class CommandRequest {
   options: CommandOptions;
   /** Estimated encoded size in bytes, for the pending-bytes bounds (-1: not estimated yet). */
   size: number;
-  /** WRITTEN | SETTLED | REPLYLESS bits of the current send. */
+  /** WRITTEN | SETTLED | REPLYLESS | ABORTABLE bits of the current send. */
   state = 0;
   /** Extra wait allowed for a blocking command, in ms (Infinity: forever; -1: not computed yet). */
   extra: number;
-  /** The reply timeout of the current send, in ms; `null`: none. */
-  timeout: number | null = null;
   /**
    * When the reply is due, in ms since the connection's epoch (a small
    * integer, stored without a box); -1: never.
    */
   replyBy = -1;
-  /** The abort listener of the current send, when the options have a signal. */
-  onAbort: (() => void) | undefined = undefined;
 
   /**
    * @param args The command name followed by its arguments.

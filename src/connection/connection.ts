@@ -23,6 +23,7 @@ import {
   isPubSubArray,
   isSubscriptionCommand,
   noop,
+  onAbort,
   PromiseEntry,
   settle,
 } from "./_entry.ts";
@@ -343,13 +344,11 @@ export class Connection {
 
   /** Resets a request's send state for this connection. */
   #adopt<E extends Entry>(entry: E): E {
-    const { args, options } = entry;
+    const args = entry.args;
     // The SUBSCRIBE family's confirmations arrive as frames, not as replies.
     entry.state = this.#subscriber && isSubscriptionCommand(args) ? REPLYLESS : 0;
-    entry.timeout = options.timeout === undefined ? this.options.socketTimeout : options.timeout;
     if (entry.extra < 0) entry.extra = blockingAllowance(args);
     entry.replyBy = -1;
-    entry.onAbort = undefined;
     if (entry.size < 0) entry.size = estimateSize(args);
     return entry;
   }
@@ -361,8 +360,7 @@ export class Connection {
     const signal = entry.options.signal;
     if (signal) {
       if (signal.aborted) return settle(entry, signal.reason);
-      entry.onAbort = () => this.#abort(entry);
-      signal.addEventListener("abort", entry.onAbort, { once: true });
+      onAbort(entry, signal, () => this.#abort(entry));
     }
     this.#outbox.push(entry);
     this.#outboxBytes += entry.size;
@@ -439,9 +437,10 @@ export class Connection {
         (replyless ??= []).push(entry);
         continue;
       }
-      entry.replyBy = entry.timeout === null || entry.extra === Infinity
+      const timeout = this.#timeoutOf(entry);
+      entry.replyBy = timeout === null || entry.extra === Infinity
         ? -1
-        : Math.ceil(now + entry.timeout + entry.extra);
+        : Math.ceil(now + timeout + entry.extra);
       this.#fifo.push(entry);
     }
     this.#armTimer();
@@ -504,6 +503,12 @@ export class Connection {
     );
   }
 
+  /** A command's reply timeout: its own, or socketTimeout; `null`: none. */
+  #timeoutOf(entry: Entry): number | null {
+    const timeout = entry.options.timeout;
+    return timeout === undefined ? this.options.socketTimeout : timeout;
+  }
+
   /** Milliseconds since #epoch. */
   #elapsed(): number {
     return this.#clock.now() - this.#epoch;
@@ -514,7 +519,7 @@ export class Connection {
     const head = this.#fifo.peek();
     if (head === undefined) return;
     if (head.replyBy >= 0 && head.replyBy <= this.#elapsed()) {
-      const waited = (head.timeout ?? 0) + (head.extra === Infinity ? 0 : head.extra);
+      const waited = (this.#timeoutOf(head) ?? 0) + (head.extra === Infinity ? 0 : head.extra);
       this.destroy(
         new TimeoutError(
           `No reply from ${this.address} within ${waited} ms; the connection was closed so a late reply cannot reach another command ` +

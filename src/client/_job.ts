@@ -52,10 +52,9 @@ export interface JobOwner {
  * one object and one resolving function per command, and no closure.
  */
 export class Job extends CommandRequest {
+  /** Attempts made before the current one; -1 once the caller's promise is settled. */
   attempt = 0;
   batch: Batch | undefined = undefined;
-  /** Set once the promise is settled: late outcomes are ignored. */
-  finished = false;
   /**
    * What few jobs have (a trace context, a retry's cause, the caller's
    * options once an attempt is sent with others): one field for all.
@@ -89,7 +88,7 @@ export class Job extends CommandRequest {
   resolve(reply: Reply): void {
     this.batch?.settled();
     if (this.finished) return;
-    this.finished = true;
+    this.attempt = -1;
     this.owner.settled(this);
     if (this.transform === undefined) return this.#settle(reply);
     // A shaper that throws (a reply of an unexpected shape) must fail this
@@ -101,6 +100,10 @@ export class Job extends CommandRequest {
       return this.#settle(rejection(error));
     }
     this.#settle(shaped);
+  }
+  /** Whether the caller's promise is settled: late outcomes are ignored. */
+  get finished(): boolean {
+    return this.attempt < 0;
   }
   /** The caller's options. */
   get asked(): CommandOptions {
@@ -140,7 +143,7 @@ export class Job extends CommandRequest {
   /** Settles with an error, no retry. */
   end(error: Error): void {
     if (this.finished) return;
-    this.finished = true;
+    this.attempt = -1;
     this.owner.settled(this);
     this.#settle(rejection(error));
   }

@@ -6,8 +6,9 @@
  * CI). With `--check` it fails when a bundle for a platform without Node
  * names a `node:*` module.
  *
- * The bundles import the whole main entry (`export * from "@redwire/redis"`),
- * so the sizes are an upper bound: an app that imports only `Redis` and
+ * The bundles import the whole main entry (`export * from "@redwire/redis"`;
+ * one also bundles the entry file npm/esm/mod.js itself, as a checker
+ * might), so the sizes are an upper bound: an app that imports only `Redis` and
  * `webSocketTransport` gets less.
  *
  * With `--junit=path` it writes that check as a test case.
@@ -36,7 +37,19 @@ const junitPath = process.argv.find((a) => a.startsWith("--junit="))?.slice("--j
  */
 const TARGETS = [
   { name: "browser", platform: "browser", conditions: [], nodeAllowed: [] },
-  { name: "neutral", platform: "neutral", conditions: [], nodeAllowed: [] },
+  // The main entry given as a file: export conditions do not apply to it,
+  // but the package's `imports` conditions (#redwire/...) apply inside it,
+  // so it gets the same browser build.
+  {
+    name: "browser, npm/esm/mod.js as a path",
+    entry: join(NPM_DIR, "esm", "mod.js"),
+    platform: "browser",
+    conditions: [],
+    nodeAllowed: [],
+  },
+  // No browser condition, so the full build (RedisCluster, Sentinel, the
+  // command table): the size a bundler for an unnamed runtime gets.
+  { name: "neutral (full build)", platform: "neutral", conditions: [], nodeAllowed: [] },
   { name: "edge-light", platform: "browser", conditions: ["edge-light"], nodeAllowed: [] },
   {
     name: "workerd",
@@ -61,12 +74,12 @@ const checks = {
   "no node:* in bundles for runtimes without Node": [],
 };
 let budgetLine = "";
-console.log("bundle (esbuild --bundle --minify)   minified     gzipped   node:* imports");
+console.log("bundle (esbuild --bundle --minify)   minified     gzipped (level 9)   node:* imports");
 try {
   for (const target of TARGETS) {
     const result = await esbuild.build({
       absWorkingDir: WORK,
-      entryPoints: ["entry.mjs"],
+      entryPoints: [target.entry ?? "entry.mjs"],
       bundle: true,
       minify: true,
       format: "esm",
@@ -89,9 +102,9 @@ try {
     const nodeNames = [...new Set(text.match(/(?<=["'`])node:[a-z_]+(?:\/[a-z_]+)?/g) ?? [])];
     const gzipped = gzipSync(code, { level: 9 }).length;
     console.log(
-      `${target.name.padEnd(36)} ${kib(code.length).padStart(9)} ${kib(gzipped).padStart(11)}   ${
-        nodeNames.length === 0 ? "none" : nodeNames.join(" ")
-      }`,
+      `${target.name.padEnd(36)} ${kib(code.length).padStart(9)} ${kib(gzipped).padStart(11)} ${
+        String(gzipped).padStart(7)
+      } B   ${nodeNames.length === 0 ? "none" : nodeNames.join(" ")}`,
     );
     const unexpected = nodeNames.filter((n) => target.nodeAllowed?.includes(n) === false);
     if (unexpected.length > 0) {

@@ -14,32 +14,55 @@ import { NPM_DIR } from "./_tools.mjs";
 export const PACKAGE_NAME = "@redwire/redis";
 
 /**
- * Modules built once per runtime family, each reached through the
- * `imports` specifier below: `twins` maps a family to the twin that stands
- * in for the module, `conditions` says which export conditions pick it
- * (in order; the last family is the default).
+ * The conditions of the runtimes that reach Redis only through the
+ * WebSocket bridge, which reaches ONE server: their variants leave out what
+ * needs more (RedisCluster, Sentinel). workerd also sets `worker`, so every
+ * map below names `workerd` (and the server runtimes) before these.
  */
-export const VARIANTS = {
-  module: "src/transport/_adapters.ts",
-  specifier: "#redwire/adapters",
-  families: [
-    {
-      name: "workerd",
-      twin: "scripts/twins/adapters_workerd.ts",
-      conditions: ["workerd"],
-    },
-    {
-      name: "node",
-      twin: "scripts/twins/adapters_node.ts",
-      conditions: ["bun", "deno", "node"],
-    },
-    {
-      name: "web",
-      twin: "scripts/twins/adapters_web.ts",
-      conditions: ["worker", "browser", "edge-light", "default"],
-    },
-  ],
-};
+const BRIDGE_ONLY = ["worker", "browser", "edge-light"];
+
+/**
+ * Modules built once per runtime family, each reached through its `imports`
+ * specifier: `twin` is the module that stands in for the original in that
+ * family (`null`: the original itself), `conditions` says which export
+ * conditions pick it (in order; `default` comes last).
+ */
+export const VARIANTS = [
+  {
+    module: "src/transport/_adapters.ts",
+    specifier: "#redwire/adapters",
+    families: [
+      {
+        name: "workerd",
+        twin: "scripts/twins/adapters_workerd.ts",
+        conditions: ["workerd"],
+      },
+      {
+        name: "node",
+        twin: "scripts/twins/adapters_node.ts",
+        conditions: ["bun", "deno", "node"],
+      },
+      {
+        name: "web",
+        twin: "scripts/twins/adapters_web.ts",
+        conditions: [...BRIDGE_ONLY, "default"],
+      },
+    ],
+  },
+  ...[
+    ["src/cluster/mod.ts", "#redwire/cluster", "scripts/twins/cluster_web.ts"],
+    ["src/sentinel/mod.ts", "#redwire/sentinel", "scripts/twins/sentinel_web.ts"],
+    ["src/client/_sanitize.ts", "#redwire/sanitize", "scripts/twins/sanitize_web.ts"],
+  ].map(([module, specifier, twin]) => ({
+    module,
+    specifier,
+    families: [
+      { name: "full", twin: null, conditions: ["workerd", "bun", "deno", "node"] },
+      { name: "web", twin, conditions: BRIDGE_ONLY },
+      { name: "full", twin: null, conditions: ["default"] },
+    ],
+  })),
+];
 
 /** Modules only a variant reaches (the import graph follows the Node twin). */
 export const VARIANT_ONLY_MODULES = ["src/transport/cloudflare.ts"];
@@ -66,23 +89,23 @@ export function writePackageJson(deno, entries, dependencies, peerDependencies =
     // table behind `imports` below. The conditions are listed so bundlers
     // and readers see which runtimes the package knows.
     const conditions = Object.fromEntries(
-      VARIANTS.families.flatMap((f) => f.conditions).filter((c) => c !== "default").map((
+      VARIANTS[0].families.flatMap((f) => f.conditions).filter((c) => c !== "default").map((
         c,
       ) => [c, formats]),
     );
     exports[subpath] = { ...conditions, ...formats };
   }
-  const variantFile = VARIANTS.module.replace(/\.ts$/, "");
-  const imports = {
-    [VARIANTS.specifier]: Object.fromEntries(
-      VARIANTS.families.flatMap((f) =>
+  const imports = Object.fromEntries(VARIANTS.map((variant) => [
+    variant.specifier,
+    Object.fromEntries(
+      variant.families.flatMap((f) =>
         f.conditions.map((c) => [c, {
-          import: `./esm/${variantFile}.${f.name}.js`,
-          require: `./cjs/${variantFile}.${f.name}.cjs`,
+          import: `./esm/${variantPath(variant, f)}.js`,
+          require: `./cjs/${variantPath(variant, f)}.cjs`,
         }])
       ),
     ),
-  };
+  ]));
   exports["./package.json"] = "./package.json";
   const main = entries.find((e) => e.subpath === ".").name;
   const names = Object.keys(dependencies).sort();
@@ -140,6 +163,18 @@ export function writePackageJson(deno, entries, dependencies, peerDependencies =
       types: `${up}/cjs/${name}.d.cts`,
     });
   }
+}
+
+/**
+ * Where a family's build of a variant module lies in esm/ and cjs/, without
+ * the extension: next to the original, or the original itself.
+ *
+ * @param {{ module: string }} variant
+ * @param {{ name: string, twin: string | null }} family
+ */
+export function variantPath(variant, family) {
+  const file = variant.module.replace(/\.ts$/, "");
+  return family.twin === null ? file : `${file}.${family.name}`;
 }
 
 /**

@@ -13,45 +13,14 @@ import {
   type TraceTarget,
   tracing,
 } from "../connection/mod.ts";
-import { keyPositions, lookupCommand } from "../commands/mod.ts";
 import { ReplyError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
+import { sanitizeCommand } from "./_sanitize.ts";
 
-const decoder = new TextDecoder();
-const NO_TARGET: TraceTarget = Object.freeze({ database: 0, serverAddress: "" });
-
-/** Commands whose arguments are credentials or settings: only their name is kept. */
-const SECRET = new Set(["AUTH", "HELLO", "ACL", "CONFIG", "MIGRATE"]);
-
-function word(arg: RedisArgument | undefined): string {
-  if (arg === undefined) return "";
-  return typeof arg === "string"
-    ? arg
-    : arg instanceof Uint8Array
-    ? decoder.decode(arg)
-    : String(arg);
-}
-
-/**
- * The command name (with its subcommand for containers) and the arguments
- * with every non-key replaced by `"?"`. Values, passwords and the arguments
- * of AUTH, HELLO, ACL, CONFIG and MIGRATE never appear.
- *
- * @param args The command as sent.
- * @returns The name, as `"GET"` or `"CLIENT LIST"`, and the sanitized arguments.
- */
-export function sanitizeCommand(
-  args: readonly RedisArgument[],
-): { command: string; args: string[] } {
-  const name = word(args[0]).toUpperCase();
-  // The table names a container's subcommand too: "CLIENT LIST".
-  const command = lookupCommand(args)?.name ?? name;
-  const out = command.split(" ");
-  const named = out.length;
-  const keys = new Set(SECRET.has(name) ? [] : keyPositions(args));
-  for (let i = named; i < args.length; i++) out.push(keys.has(i) ? word(args[i]) : "?");
-  return { command, args: out };
-}
+const NO_TARGET: TraceTarget = Object.freeze({
+  database: 0,
+  serverAddress: "",
+});
 
 /**
  * A `redwire:command` context.
@@ -110,7 +79,11 @@ export function traceBatch(
     commandChannel!.end.publish(context);
   }
   const written = perBatch
-    ? traced(batchChannel!, { ...(where ?? NO_TARGET), kind, batchSize: commands.length }, send)
+    ? traced(batchChannel!, {
+      ...(where ?? NO_TARGET),
+      kind,
+      batchSize: commands.length,
+    }, send)
     : send();
   return written.then((replies) => {
     const failures = kind === "transaction" ? transactionErrors(replies) : replies;

@@ -157,7 +157,13 @@ async function runEdge() {
   const runtime = new EdgeRuntime({ initialCode: code });
   const results = await runtime.evaluate(
     `smoke(${
-      JSON.stringify({ ...params, mode: "bridge", noSockets: true, isolation: "refusal" })
+      JSON.stringify({
+        ...params,
+        mode: "bridge",
+        noSockets: true,
+        isolation: "refusal",
+        bridgeOnly: true,
+      })
     })`,
   );
   record("edge-runtime (bridge)", JSON.parse(JSON.stringify(results)));
@@ -204,6 +210,7 @@ async function runChromium() {
       mode: "bridge",
       noSockets: true,
       isolation: "refusal",
+      bridgeOnly: true,
     });
     record("chromium (bridge)", results);
   } finally {

@@ -10,8 +10,13 @@
 import {
   ConnectionError,
   currentConnection,
+  keySlot,
+  parseSentinelUrl,
   Redis,
+  RedisCluster,
   RedisError,
+  Sentinel,
+  SentinelConnectionPool,
   webSocketTransport,
   withConnection,
 } from "@redwire/redis";
@@ -26,6 +31,7 @@ const STEP_TIMEOUT_MS = 10_000;
  *   host: string, port: number, deadPort: number,
  *   bridgeUrl?: string, deadBridgeUrl?: string, token?: string,
  *   pubsub?: boolean, noSockets?: boolean, isolation?: "async-local-storage" | "refusal",
+ *   bridgeOnly?: boolean,
  * }} p
  * @returns {Promise<{ name: string, ok: boolean, ms: number, error?: string }[]>}
  */
@@ -158,6 +164,32 @@ export async function smoke(p) {
         } finally {
           await bare.close();
         }
+      });
+    }
+    if (p.bridgeOnly) {
+      // The browser / worker / edge-light build: a bridge reaches one server.
+      await step("RedisCluster and Sentinel: TypeError naming the browser build", () => {
+        const attempts = {
+          RedisCluster: () => new RedisCluster([[p.host, p.port]]),
+          Sentinel: () => new Sentinel([[p.host, p.port]]),
+          SentinelConnectionPool: () => new SentinelConnectionPool({}),
+          parseSentinelUrl: () => parseSentinelUrl(`redis+sentinel://${p.host}/mymaster`),
+          "redis+sentinel://": () => new Redis(`redis+sentinel://${p.host}/mymaster`),
+        };
+        for (const [what, attempt] of Object.entries(attempts)) {
+          let error;
+          try {
+            attempt();
+          } catch (e) {
+            error = e;
+          }
+          expect(error instanceof TypeError, `${what}: a TypeError, got ${error}`);
+          for (const part of ["not in the browser build", "one server", "Node, Deno, Bun"]) {
+            expect(error.message.includes(part), `${what}: "${part}" in: ${error.message}`);
+          }
+        }
+        expect(keySlot("foo") === 12182, "keySlot to stay");
+        return Promise.resolve();
       });
     }
     if (p.isolation !== undefined) {

@@ -37,8 +37,9 @@ const UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
  * where Node's own decoder beats `TextDecoder`; others (non-ASCII, or too
  * small for an external string) go to `TextDecoder` as before.
  *
- * @returns The decoder, or `undefined` where `node:buffer` (with `isAscii`,
- *   Node 18.15+) cannot be found: `TextDecoder` then decodes everything.
+ * @returns The decoder, or `undefined` where `node:buffer` with `isAscii`
+ *   cannot be looked up synchronously (`process.getBuiltinModule`: Node
+ *   20.16+, Deno 2, Bun): `TextDecoder` then decodes everything.
  */
 export function nodeLargeTextDecoder(): LargeTextDecoder | undefined {
   const buffer = builtinModule<NodeBuffer>("node:buffer");

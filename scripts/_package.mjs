@@ -52,7 +52,9 @@ export const VARIANTS = [
   ...[
     ["src/cluster/mod.ts", "#redwire/cluster", "scripts/twins/cluster_web.ts"],
     ["src/sentinel/mod.ts", "#redwire/sentinel", "scripts/twins/sentinel_web.ts"],
-    ["src/client/_sanitize.ts", "#redwire/sanitize", "scripts/twins/sanitize_web.ts"],
+    ["src/client/_trace.ts", "#redwire/trace", "scripts/twins/trace_web.ts"],
+    ["src/connection/tracing.ts", "#redwire/tracing", "scripts/twins/tracing_web.ts"],
+    ["src/transport/select.ts", "#redwire/select", "scripts/twins/select_web.ts"],
   ].map(([module, specifier, twin]) => ({
     module,
     specifier,

@@ -1,0 +1,40 @@
+/**
+ * The npm build's twin of `src/connection/tracing.ts` for the `browser`,
+ * `worker` and `edge-light` conditions. The adapter table of these builds
+ * looks up no `node:diagnostics_channel` (browsers and the Vercel Edge
+ * Runtime have none), so no channel exists and nothing is ever published:
+ * `tracing()` returns no channels, and every publisher skips its tracing.
+ * The channel names and `traceTarget` live in `trace_target.ts`, which
+ * every build shares.
+ *
+ * @module
+ */
+
+import type { TracingChannel } from "../transport/mod.ts";
+import type { Channels } from "./tracing.ts";
+
+const NO_CHANNELS: Channels = Object.freeze({
+  command: undefined,
+  batch: undefined,
+  connect: undefined,
+  poolAcquire: undefined,
+});
+
+/** No channels: this runtime has no diagnostics channel. */
+export function tracing(): Channels {
+  return NO_CHANNELS;
+}
+
+/** The error as it is (no context holds one here). */
+export function traceableError(error: unknown): unknown {
+  return error;
+}
+
+/** Runs `fn` (never called here: there is no channel to trace on). */
+export function traced<C extends object, T>(
+  _channel: TracingChannel<C>,
+  _context: C,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return fn();
+}

@@ -22,9 +22,10 @@
  * - For the runtimes that reach Redis only through the WebSocket bridge
  *   (`browser`, `worker`, `edge-light`), `#redwire/cluster` and
  *   `#redwire/sentinel` map to twins that keep every export name and throw a
- *   TypeError when used (a bridge reaches one server), and
- *   `#redwire/sanitize` to one without the command table (these runtimes have
- *   no diagnostics channel, so nothing is traced). Every other condition,
+ *   TypeError when used (a bridge reaches one server), `#redwire/tracing` and
+ *   `#redwire/trace` to ones with no channels (these runtimes have no
+ *   diagnostics channel, so nothing is traced), and `#redwire/select` to one
+ *   without the adapter loader (there is no socket adapter). Every other condition,
  *   `workerd` and `default` included, gets the originals. One copy of
  *   everything else serves every runtime.
  * - package.json (version from deno.json, `exports` with the runtime

@@ -37,7 +37,14 @@
  * @module
  */
 
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -50,7 +57,13 @@ import {
   VARIANTS,
   writePackageJson,
 } from "./_package.mjs";
-import { ensureInstalled, fail, NPM_DIR, readDenoJson, ROOT } from "./_tools.mjs";
+import {
+  ensureInstalled,
+  fail,
+  NPM_DIR,
+  readDenoJson,
+  ROOT,
+} from "./_tools.mjs";
 
 /**
  * Sources that the npm build replaces with a Node-only twin, which keeps the
@@ -237,8 +250,12 @@ async function moduleGraph(entryFiles) {
     define: DEFINE,
     logLevel: "silent",
     plugins: [twinPlugin, externals],
-  }).catch((error) => fail(`esbuild could not read the sources:\n${error.message}`));
-  const modules = Object.keys(result.metafile.inputs).map((p) => p.split(sep).join("/")).sort();
+  }).catch((error) =>
+    fail(`esbuild could not read the sources:\n${error.message}`)
+  );
+  const modules = Object.keys(result.metafile.inputs).map((p) =>
+    p.split(sep).join("/")
+  ).sort();
   for (const path of modules) {
     if (
       !path.endsWith(".ts") || path.startsWith("..") ||
@@ -301,8 +318,8 @@ async function emitJavaScript(modules, format) {
       });
     },
   };
-  /** @param {string[]} entryPoints @param {boolean} keepNames */
-  const emit = (entryPoints, keepNames) =>
+  /** @param {string[]} entryPoints */
+  const emit = (entryPoints) =>
     esbuild.build({
       absWorkingDir: ROOT,
       entryPoints,
@@ -314,27 +331,30 @@ async function emitJavaScript(modules, format) {
       platform: "node",
       target: "node20",
       sourcemap: true,
-      keepNames,
       charset: "utf8",
       legalComments: "none",
       define: DEFINE,
       logLevel: "warning",
       plugins: [twinPlugin, onePerFile],
     }).catch((error) => fail(`esbuild (${format}) failed:\n${error.message}`));
-  // keepNames adds a `__name(fn, "fn")` call after every function and class,
-  // which no bundler can drop (5 KiB gzipped in a browser bundle), so only the
-  // modules that need it get it: those where esbuild gave a class that names
-  // itself an inner name (`var Redis = class _Redis`, whose `name` would be
-  // "_Redis"). verifyNames() checks the result.
-  await emit(modules, false);
-  const renamed = modules.filter((module) => {
-    const text = readFileSync(
-      join(NPM_DIR, format, module.replace(/\.ts$/, extension)),
-      "utf8",
+  // A class that names itself in its body (`new Redis()` in a method)
+  // becomes `var Redis = class _Redis`, whose `name` would be "_Redis".
+  // keepNames would fix that with a `__name(fn, "fn")` call after every
+  // function and class of the module, which no bundler can drop (5 KiB
+  // gzipped in a browser bundle); instead, the inner name becomes the class's
+  // own, padded to the same length so the source map stays exact:
+  // `var Redis = class  Redis`, `new  Redis(`. verifyNames() checks the result.
+  await emit(modules);
+  for (const module of modules) {
+    const file = join(NPM_DIR, format, module.replace(/\.ts$/, extension));
+    const text = readFileSync(file, "utf8");
+    const inner = [...text.matchAll(/\bvar (\w+) = class _\1\b/g)].map((m) =>
+      m[1]
     );
-    return /\bvar (\w+) = class _\1\b/.test(text);
-  });
-  if (renamed.length > 0) await emit(renamed, true);
+    if (inner.length === 0) continue;
+    const names = new RegExp(`(?<![\\w$.#])_(${inner.join("|")})\\b`, "g");
+    writeFileSync(file, text.replace(names, " $1"));
+  }
   // Each family's twin of a variant module, written next to the original.
   const twins = VARIANTS.flatMap((variant) =>
     variant.families.filter((f) => f.twin !== null).map((family) => ({
@@ -375,7 +395,9 @@ async function emitJavaScript(modules, format) {
     legalComments: "none",
     logLevel: "warning",
     plugins: [variantPlugin, onePerFile],
-  }).catch((error) => fail(`esbuild (${format} variants) failed:\n${error.message}`));
+  }).catch((error) =>
+    fail(`esbuild (${format} variants) failed:\n${error.message}`)
+  );
 }
 
 /**
@@ -406,7 +428,9 @@ async function verifyNames(entries) {
   }
   if (problems.length > 0) {
     fail(
-      `esbuild renamed exported functions or classes:\n  ${problems.join("\n  ")}`,
+      `esbuild renamed exported functions or classes:\n  ${
+        problems.join("\n  ")
+      }`,
     );
   }
 }

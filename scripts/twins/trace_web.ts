@@ -8,7 +8,11 @@
  * @module
  */
 
-import type { BatchTraceContext, CommandTraceContext, TraceTarget } from "../connection/mod.ts";
+import type {
+  BatchTraceContext,
+  CommandTraceContext,
+  TraceTarget,
+} from "../connection/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 
 /** A `redwire:command` context: the command name and a `"?"` for every argument. */
@@ -17,8 +21,11 @@ export function commandContext(
   target: TraceTarget | undefined,
 ): CommandTraceContext {
   const first = args[0];
-  const command = (first instanceof Uint8Array ? new TextDecoder().decode(first) : String(first))
-    .toUpperCase();
+  const command =
+    (first instanceof Uint8Array
+      ? new TextDecoder().decode(first)
+      : String(first))
+      .toUpperCase();
   return {
     ...(target ?? { database: 0, serverAddress: "" }),
     command,

@@ -1,9 +1,8 @@
 /**
  * The npm build's twin of `src/client/_trace.ts` for the `browser`,
  * `worker` and `edge-light` conditions, which have no tracing channels (see
- * scripts/twins/tracing_web.ts): a batch is sent untraced, and the command
- * context, which no publisher asks for here, names the command and hides
- * every argument. Without the command table the original sanitizes with.
+ * scripts/twins/tracing_web.ts): commands, ticks and batches are sent
+ * untraced, without the command table the original sanitizes with.
  *
  * @module
  */
@@ -14,26 +13,28 @@ import type {
   TraceTarget,
 } from "../connection/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
+import type { TracedTick } from "./_trace.ts";
 
-/** A `redwire:command` context: the command name and a `"?"` for every argument. */
-export function commandContext(
-  args: readonly RedisArgument[],
-  target: TraceTarget | undefined,
-): CommandTraceContext {
-  const first = args[0];
-  const command =
-    (first instanceof Uint8Array
-      ? new TextDecoder().decode(first)
-      : String(first))
-      .toUpperCase();
-  return {
-    ...(target ?? { database: 0, serverAddress: "" }),
-    command,
-    args: [command, ...args.slice(1).map(() => "?")],
-  };
+/** Runs the command untraced. */
+export function traceCommand<T>(
+  _args: readonly RedisArgument[],
+  _target: () => TraceTarget | undefined,
+  run: (context: CommandTraceContext | undefined) => Promise<T>,
+): Promise<T> {
+  return run(undefined);
 }
 
-/** Sends the batch: nothing to trace. */
+/** Nothing to open: no command carries a context here. */
+export function traceTick(
+  _jobs: readonly { readonly trace: CommandTraceContext | undefined }[],
+  _tick: TracedTick,
+  _target: () => TraceTarget | undefined,
+): void {}
+
+/** Nothing to close (never called: no tick has a context here). */
+export function finishTick(_context: BatchTraceContext): void {}
+
+/** Sends the batch untraced. */
 export function traceBatch(
   _kind: BatchTraceContext["kind"],
   _commands: readonly RedisArgument[][],

@@ -4,15 +4,15 @@
  *
  * @module
  */
-import {
-  type BatchTraceContext,
-  type CommandOptions,
-  type CommandRequest,
-  type CommandTraceContext,
-  type Connection,
-  tracing,
+import type {
+  BatchTraceContext,
+  CommandOptions,
+  CommandRequest,
+  CommandTraceContext,
+  Connection,
 } from "../connection/mod.ts";
 import { ConnectionError, TimeoutError } from "../errors.ts";
+import { finishTick } from "./_trace.ts";
 import type { Lease } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 
@@ -29,10 +29,7 @@ export class Batch {
   settled(): void {
     if (--this.remaining !== 0) return;
     this.lease.release();
-    if (this.trace === undefined) return;
-    const channel = tracing().batch!;
-    channel.asyncStart.publish(this.trace);
-    channel.asyncEnd.publish(this.trace);
+    if (this.trace !== undefined) finishTick(this.trace);
   }
 }
 

@@ -9,7 +9,6 @@ import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
 import { isBlockingCall } from "../commands/mod.ts";
 import {
   backoffDelay,
-  type BatchTraceContext,
   blockingAllowance,
   type CommandOptions,
   commandTooLarge,
@@ -21,13 +20,9 @@ import {
   type RetryDecision,
   type RetryPolicy,
   sleep,
-  traced,
   type TraceTarget,
-  traceTarget,
-  tracing,
 } from "../connection/mod.ts";
-import type { TracingChannel } from "../transport/mod.ts";
-import { commandContext } from "./_trace.ts";
+import { traceCommand, traceTick } from "./_trace.ts";
 import { AuthReplyError, ConnectionError, OverflowError, TimeoutError } from "../errors.ts";
 import type { AcquireOptions, Lease } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
@@ -173,11 +168,11 @@ export class Dispatcher {
         job.trace = trace;
         this.#enqueue(job, blocking);
       });
-    const channel = tracing().command;
-    if (!channel?.hasSubscribers) return start(undefined);
-    const context = commandContext(args, this.#source.traceTarget?.());
-    return traced(channel, context, () => start(context));
+    return traceCommand(args, this.#target, start);
   }
+
+  /** The source's fields for tracing contexts, if it has them. */
+  #target = (): TraceTarget | undefined => this.#source.traceTarget?.();
 
   #refusal(size: number): Error | undefined {
     if (size > this.#maxBytes) {
@@ -261,10 +256,7 @@ export class Dispatcher {
   #runBatch(jobs: Job[], lease: Lease, late: boolean): void {
     const connection = lease.connection;
     const batch = new Batch(jobs.length, lease);
-    const channel = tracing().batch;
-    if (jobs[0]!.trace !== undefined || channel?.hasSubscribers) {
-      this.#traceBatch(jobs, batch, channel);
-    }
+    traceTick(jobs, batch, this.#target);
     const now = late ? this.#clock.now() : 0;
     for (const job of jobs) {
       job.connection = connection;
@@ -273,26 +265,6 @@ export class Dispatcher {
     }
     // One write, now: the tick's burst is complete.
     connection.batch(jobs);
-  }
-
-  /** Gives the tick's command contexts their batch size, and opens its batch context. */
-  #traceBatch(
-    jobs: Job[],
-    batch: Batch,
-    channel: TracingChannel<BatchTraceContext> | undefined,
-  ): void {
-    if (jobs.length > 1) {
-      for (const job of jobs) {
-        if (job.trace) job.trace.batchSize = jobs.length;
-      }
-    }
-    if (!channel?.hasSubscribers) return;
-    const connection = batch.lease.connection;
-    const target = this.#source.traceTarget?.() ??
-      traceTarget(connection.address, connection.options);
-    batch.trace = { ...target, kind: "auto", batchSize: jobs.length };
-    channel.start.publish(batch.trace);
-    channel.end.publish(batch.trace);
   }
 
   /**

@@ -8,10 +8,8 @@ import {
   type Connection,
   parseRedisUrl,
   resolveConnectionOptions,
-  traced,
   type TraceTarget,
   traceTarget,
-  tracing,
 } from "../connection/mod.ts";
 import { BlockingConnectionPool, type ConnectionPool, type PoolOptions } from "../pool/mod.ts";
 import { sentinelClientOptions } from "../sentinel/mod.ts";
@@ -37,7 +35,7 @@ import {
   ClientEvents,
   type ClientStatus,
 } from "./events.ts";
-import { commandContext } from "./_trace.ts";
+import { traceCommand } from "./_trace.ts";
 import { Multi, Pipeline } from "./pipeline.ts";
 import { type MessageHandler, Subscriber, type Subscription } from "./pubsub.ts";
 
@@ -503,10 +501,7 @@ export class Transaction<V extends Bulk = string> extends ClientCommands<V> {
 
   /** Sends on the watched connection, traced when someone listens. */
   #send(args: RedisArgument[]): Promise<Reply> {
-    const channel = tracing().command;
-    if (!channel?.hasSubscribers) return this.#connection.command(args);
-    const context = commandContext(args, this.#target());
-    return traced(channel, context, () => this.#connection.command(args));
+    return traceCommand(args, this.#target, () => this.#connection.command(args));
   }
 
   #target = (): TraceTarget => traceTarget(this.#connection.address, this.#connection.options);

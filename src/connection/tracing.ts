@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { ReplyError, toReplyError } from "../errors.ts";
+import { PoolTimeoutError, ReplyError, toReplyError } from "../errors.ts";
 import { type TracingChannel, tracingChannel } from "../transport/mod.ts";
-import { type TraceTarget, TRACING_CHANNELS } from "./trace_target.ts";
+import { type TraceTarget, traceTarget, TRACING_CHANNELS } from "./trace_target.ts";
 
 /**
  * The context of `redwire:command`. `args` holds the command name and the
@@ -167,4 +167,88 @@ export function traced<C extends object, T>(
     }), context).then(() => value, () => {
       throw failure;
     });
+}
+
+/** What acquire tracing needs of a pool: the fields of its contexts. */
+export interface TracedPool {
+  /** Server, database, pool name and client name of the pool's contexts. */
+  traceTarget(): TraceTarget;
+}
+
+/**
+ * Runs one acquire of a pool, traced on `redwire:pool:acquire` when someone
+ * listens: the context records the wait, a timeout and an abort.
+ *
+ * @param pool The pool.
+ * @param signal The acquirer's signal (an abort by it is recorded as such).
+ * @param borrow Lends the connection, given the context to record the wait in
+ *   (`undefined` untraced).
+ * @returns What `borrow` resolves with.
+ */
+export function traceAcquire<T>(
+  pool: TracedPool,
+  signal: AbortSignal | undefined,
+  borrow: (context: PoolAcquireTraceContext | undefined) => Promise<T>,
+): Promise<T> {
+  const channel = tracing().poolAcquire;
+  if (!channel?.hasSubscribers) return borrow(undefined);
+  const context = { ...pool.traceTarget(), waited: 0, timedOut: false, aborted: false };
+  return traced(channel, context, () =>
+    borrow(context).catch((error) => {
+      context.timedOut = error instanceof PoolTimeoutError;
+      context.aborted = signal?.aborted === true && error === signal.reason;
+      throw error;
+    }));
+}
+
+/**
+ * Publishes an acquire that took no wait (an idle connection lent at once),
+ * when someone listens: the four events in a row, as for a resolved promise.
+ *
+ * @param pool The pool.
+ */
+export function traceInstantAcquire(pool: TracedPool): void {
+  const channel = tracing().poolAcquire;
+  if (!channel?.hasSubscribers) return;
+  const context = { ...pool.traceTarget(), waited: 0, timedOut: false, aborted: false };
+  channel.start.publish(context);
+  channel.end.publish(context);
+  channel.asyncStart.publish(context);
+  channel.asyncEnd.publish(context);
+}
+
+/**
+ * Runs one connect attempt, traced on `redwire:connect` when someone listens.
+ *
+ * @param target The pool's fields for the context (asked only when traced).
+ * @param attempt 1, then 2, 3 ... while attempts keep failing.
+ * @param reconnect Whether this replaces a connection that broke or an attempt that failed.
+ * @param open Makes and connects the connection, given the context
+ *   (`undefined` untraced; see {@linkcode retarget}).
+ * @returns What `open` resolves with.
+ */
+export function traceConnect<C>(
+  target: () => TraceTarget,
+  attempt: number,
+  reconnect: boolean,
+  open: (context: ConnectTraceContext | undefined) => Promise<C>,
+): Promise<C> {
+  const channel = tracing().connect;
+  if (!channel?.hasSubscribers) return open(undefined);
+  const context = { ...target(), attempt, reconnect };
+  return traced(channel, context, () => open(context));
+}
+
+/**
+ * Names in a connect context the server the connection went to, which a
+ * factory (Sentinel) chooses.
+ *
+ * @param context The attempt's context.
+ * @param address The connection's address.
+ */
+export function retarget(context: ConnectTraceContext, address: string): void {
+  const where = traceTarget(address, {});
+  context.serverAddress = where.serverAddress;
+  if (where.serverPort === undefined) delete context.serverPort;
+  else context.serverPort = where.serverPort;
 }

@@ -131,8 +131,7 @@ export function verifyNoDeno(ts) {
       true,
     );
     const visit = (node) => {
-      const line = () =>
-        source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+      const line = () => source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
       // `g.Deno` (a property of some object, as in runtime detection) and
       // `{ Deno?: ... }` (a property name) are not the global.
       const parent = node.parent;
@@ -175,7 +174,5 @@ function moduleSpecifier(ts, node) {
       literal = node.arguments[0];
     }
   }
-  return literal !== undefined && ts.isStringLiteral(literal)
-    ? literal.text
-    : undefined;
+  return literal !== undefined && ts.isStringLiteral(literal) ? literal.text : undefined;
 }

@@ -51,31 +51,15 @@ export const VARIANTS = [
   },
   ...[
     ["src/cluster/mod.ts", "#redwire/cluster", "scripts/twins/cluster_web.ts"],
-    [
-      "src/sentinel/mod.ts",
-      "#redwire/sentinel",
-      "scripts/twins/sentinel_web.ts",
-    ],
+    ["src/sentinel/mod.ts", "#redwire/sentinel", "scripts/twins/sentinel_web.ts"],
     ["src/client/_trace.ts", "#redwire/trace", "scripts/twins/trace_web.ts"],
-    [
-      "src/connection/tracing.ts",
-      "#redwire/tracing",
-      "scripts/twins/tracing_web.ts",
-    ],
-    [
-      "src/transport/select.ts",
-      "#redwire/select",
-      "scripts/twins/select_web.ts",
-    ],
+    ["src/connection/tracing.ts", "#redwire/tracing", "scripts/twins/tracing_web.ts"],
+    ["src/transport/select.ts", "#redwire/select", "scripts/twins/select_web.ts"],
   ].map(([module, specifier, twin]) => ({
     module,
     specifier,
     families: [
-      {
-        name: "full",
-        twin: null,
-        conditions: ["workerd", "bun", "deno", "node"],
-      },
+      { name: "full", twin: null, conditions: ["workerd", "bun", "deno", "node"] },
       { name: "web", twin, conditions: BRIDGE_ONLY },
       { name: "full", twin: null, conditions: ["default"] },
     ],
@@ -95,12 +79,7 @@ const DESCRIPTION =
  * @param {Record<string, string>} dependencies
  * @param {Record<string, string>} [peerDependencies]
  */
-export function writePackageJson(
-  deno,
-  entries,
-  dependencies,
-  peerDependencies = {},
-) {
+export function writePackageJson(deno, entries, dependencies, peerDependencies = {}) {
   /** @type {Record<string, unknown>} */
   const exports = {};
   for (const { subpath, name } of entries) {
@@ -112,9 +91,7 @@ export function writePackageJson(
     // table behind `imports` below. The conditions are listed so bundlers
     // and readers see which runtimes the package knows.
     const conditions = Object.fromEntries(
-      VARIANTS[0].families.flatMap((f) => f.conditions).filter((c) =>
-        c !== "default"
-      ).map((
+      VARIANTS[0].families.flatMap((f) => f.conditions).filter((c) => c !== "default").map((
         c,
       ) => [c, formats]),
     );
@@ -171,12 +148,8 @@ export function writePackageJson(
     // Each peer serves one optional entry point (`./otel`): the core needs none.
     ...(peers.length > 0
       ? {
-        peerDependencies: Object.fromEntries(
-          peers.map((n) => [n, peerDependencies[n]]),
-        ),
-        peerDependenciesMeta: Object.fromEntries(
-          peers.map((n) => [n, { optional: true }]),
-        ),
+        peerDependencies: Object.fromEntries(peers.map((n) => [n, peerDependencies[n]])),
+        peerDependenciesMeta: Object.fromEntries(peers.map((n) => [n, { optional: true }])),
       }
       : {}),
   };
@@ -221,7 +194,5 @@ function writeJson(path, value) {
  * @param {{ subpath: string }[]} entries
  */
 function subpathFolders(entries) {
-  return entries.filter((e) => e.subpath !== ".").map((e) =>
-    `${e.subpath.slice(2)}/`
-  );
+  return entries.filter((e) => e.subpath !== ".").map((e) => `${e.subpath.slice(2)}/`);
 }

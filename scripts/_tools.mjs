@@ -85,9 +85,7 @@ export function buildIfStale() {
   for (const entry of Object.values(readDenoJson().exports)) {
     sources.push(resolve(ROOT, entry));
   }
-  const newer = sources.find((file) =>
-    existsSync(file) && statSync(file).mtimeMs > builtAt
-  );
+  const newer = sources.find((file) => existsSync(file) && statSync(file).mtimeMs > builtAt);
   if (newer === undefined) return;
   console.log(
     builtAt === 0

@@ -37,14 +37,7 @@
  * @module
  */
 
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -57,13 +50,7 @@ import {
   VARIANTS,
   writePackageJson,
 } from "./_package.mjs";
-import {
-  ensureInstalled,
-  fail,
-  NPM_DIR,
-  readDenoJson,
-  ROOT,
-} from "./_tools.mjs";
+import { ensureInstalled, fail, NPM_DIR, readDenoJson, ROOT } from "./_tools.mjs";
 
 /**
  * Sources that the npm build replaces with a Node-only twin, which keeps the
@@ -250,12 +237,8 @@ async function moduleGraph(entryFiles) {
     define: DEFINE,
     logLevel: "silent",
     plugins: [twinPlugin, externals],
-  }).catch((error) =>
-    fail(`esbuild could not read the sources:\n${error.message}`)
-  );
-  const modules = Object.keys(result.metafile.inputs).map((p) =>
-    p.split(sep).join("/")
-  ).sort();
+  }).catch((error) => fail(`esbuild could not read the sources:\n${error.message}`));
+  const modules = Object.keys(result.metafile.inputs).map((p) => p.split(sep).join("/")).sort();
   for (const path of modules) {
     if (
       !path.endsWith(".ts") || path.startsWith("..") ||
@@ -348,9 +331,7 @@ async function emitJavaScript(modules, format) {
   for (const module of modules) {
     const file = join(NPM_DIR, format, module.replace(/\.ts$/, extension));
     const text = readFileSync(file, "utf8");
-    const inner = [...text.matchAll(/\bvar (\w+) = class _\1\b/g)].map((m) =>
-      m[1]
-    );
+    const inner = [...text.matchAll(/\bvar (\w+) = class _\1\b/g)].map((m) => m[1]);
     if (inner.length === 0) continue;
     const names = new RegExp(`(?<![\\w$.#])_(${inner.join("|")})\\b`, "g");
     writeFileSync(file, text.replace(names, " $1"));
@@ -395,9 +376,7 @@ async function emitJavaScript(modules, format) {
     legalComments: "none",
     logLevel: "warning",
     plugins: [variantPlugin, onePerFile],
-  }).catch((error) =>
-    fail(`esbuild (${format} variants) failed:\n${error.message}`)
-  );
+  }).catch((error) => fail(`esbuild (${format} variants) failed:\n${error.message}`));
 }
 
 /**
@@ -428,9 +407,7 @@ async function verifyNames(entries) {
   }
   if (problems.length > 0) {
     fail(
-      `esbuild renamed exported functions or classes:\n  ${
-        problems.join("\n  ")
-      }`,
+      `esbuild renamed exported functions or classes:\n  ${problems.join("\n  ")}`,
     );
   }
 }

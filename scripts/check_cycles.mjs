@@ -15,13 +15,9 @@ import process from "node:process";
 
 const root = resolve(process.argv[2] ?? "src");
 const graph = new Map(listModules(root).map((file) => [file, importsOf(file)]));
-const cycles = stronglyConnected(graph).filter((component) =>
-  component.length > 1
-);
+const cycles = stronglyConnected(graph).filter((component) => component.length > 1);
 for (const cycle of cycles) {
-  console.log(
-    `cycle: ${cycle.map((file) => relative(root, file)).sort().join(" <-> ")}`,
-  );
+  console.log(`cycle: ${cycle.map((file) => relative(root, file)).sort().join(" <-> ")}`);
 }
 console.log(`${cycles.length} import cycles among ${graph.size} modules`);
 process.exit(cycles.length === 0 ? 0 : 1);
@@ -39,9 +35,7 @@ function listModules(dir) {
 function importsOf(file) {
   const source = readFileSync(file, "utf8");
   const specifiers = [
-    ...source.matchAll(
-      /^\s*(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']/gms,
-    ),
+    ...source.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']/gms),
     ...source.matchAll(/^\s*import\s*["']([^"']+)["']/gm),
     ...source.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g),
   ].map((match) => match[1]);
@@ -74,16 +68,12 @@ function stronglyConnected(graph) {
         stack.push(node);
         onStack.add(node);
       }
-      const edges = (graph.get(node) ?? []).filter((target) =>
-        graph.has(target)
-      );
+      const edges = (graph.get(node) ?? []).filter((target) => graph.has(target));
       if (next < edges.length) {
         frame[1]++;
         const target = edges[next];
         if (!index.has(target)) work.push([target, 0]);
-        else if (onStack.has(target)) {
-          low.set(node, Math.min(low.get(node), index.get(target)));
-        }
+        else if (onStack.has(target)) low.set(node, Math.min(low.get(node), index.get(target)));
         continue;
       }
       work.pop();

@@ -43,10 +43,7 @@ const HASH_FIELDS: AddedKeySpec = {
   begin: { index: 1 },
   find: { lastkey: 0, keystep: 1, limit: 0 },
 };
-const HASH_FIELDS_READ: AddedKeySpec = {
-  ...HASH_FIELDS,
-  flags: ["RO", "access"],
-};
+const HASH_FIELDS_READ: AddedKeySpec = { ...HASH_FIELDS, flags: ["RO", "access"] };
 
 function hashTtl(name: string, write: boolean): AddedCommand {
   // HEXPIRE key seconds [NX|XX|GT|LT] FIELDS numfields field...; HTTL key FIELDS numfields field...

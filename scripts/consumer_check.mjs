@@ -22,13 +22,7 @@
  */
 
 import { spawnSync } from "node:child_process";
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -71,35 +65,16 @@ function pack(dir) {
   ) {
     if (!files.includes(needed)) fail(`the packed package lacks ${needed}`);
   }
-  if (info.name !== "@redwire/redis") {
-    fail(`the package is named ${info.name}, not @redwire/redis`);
-  }
+  if (info.name !== "@redwire/redis") fail(`the package is named ${info.name}, not @redwire/redis`);
   const readme = readFileSync(join(NPM_DIR, "README.md"), "utf8");
-  for (
-    const node of [
-      "npm install @redwire/redis",
-      'require("@redwire/redis")',
-      "finally",
-    ]
-  ) {
-    if (!readme.includes(node)) {
-      fail(`the package's README is not the Node one: it lacks ${node}`);
-    }
+  for (const node of ["npm install @redwire/redis", 'require("@redwire/redis")', "finally"]) {
+    if (!readme.includes(node)) fail(`the package's README is not the Node one: it lacks ${node}`);
   }
-  for (
-    const deno of [
-      "Deno.env",
-      "Deno.readTextFile",
-      "Deno.serve",
-      "deno task test",
-    ]
-  ) {
+  for (const deno of ["Deno.env", "Deno.readTextFile", "Deno.serve", "deno task test"]) {
     if (readme.includes(deno)) fail(`the package's README still says ${deno}`);
   }
   console.log(
-    `packed ${info.filename}: ${info.entryCount} files, ${
-      (info.size / 1024).toFixed(0)
-    } KiB`,
+    `packed ${info.filename}: ${info.entryCount} files, ${(info.size / 1024).toFixed(0)} KiB`,
   );
   return join(dir, info.filename);
 }
@@ -113,13 +88,7 @@ function pack(dir) {
  * @param {NodeJS.ProcessEnv} [env]
  * @param {number} [timeout] Longer for tools (tsc) than for a client that must exit.
  */
-function check(
-  label,
-  command,
-  args,
-  env = process.env,
-  timeout = STEP_TIMEOUT_MS,
-) {
+function check(label, command, args, env = process.env, timeout = STEP_TIMEOUT_MS) {
   const result = spawnSync(command, args, {
     cwd: project,
     env,
@@ -129,19 +98,13 @@ function check(
   const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim();
   if (result.signal !== null) {
     fail(
-      `${label}: still running after ${
-        timeout / 1000
-      }s (a client must let the ` +
-        `process exit once closed: a timer or socket left open?)\n${
-          indent(output)
-        }`,
+      `${label}: still running after ${timeout / 1000}s (a client must let the ` +
+        `process exit once closed: a timer or socket left open?)\n${indent(output)}`,
     );
   }
   if (result.status !== 0) {
     fail(
-      `${label}: failed (${
-        result.error?.message ?? `exit ${result.status}`
-      })\n${indent(output)}`,
+      `${label}: failed (${result.error?.message ?? `exit ${result.status}`})\n${indent(output)}`,
     );
   }
   console.log(`ok   ${label}${output === "" ? "" : `\n${indent(output)}`}`);
@@ -324,12 +287,7 @@ async function main() {
       ["esm.mjs"],
       env,
     );
-    check(
-      'CommonJS: require("@redwire/redis")',
-      process.execPath,
-      ["cjs.cjs"],
-      env,
-    );
+    check('CommonJS: require("@redwire/redis")', process.execPath, ["cjs.cjs"], env);
     const tsc = join(SCRIPTS, "node_modules", "typescript", "bin", "tsc");
     check(
       "types: tsc --noEmit (module nodenext, default lib)",

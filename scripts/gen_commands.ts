@@ -224,9 +224,7 @@ function specRow(
 ): string {
   const flags = hex(bits(spec.flags, keyFlags));
   if ("unknown" in spec) return `[${flags}]`;
-  if (!(spec.find.keystep >= 1)) {
-    throw new Error(`A key spec with keystep ${spec.find.keystep}`);
-  }
+  if (!(spec.find.keystep >= 1)) throw new Error(`A key spec with keystep ${spec.find.keystep}`);
   const begin = "index" in spec.begin
     ? `${spec.begin.index},0`
     : `${JSON.stringify(spec.begin.keyword)},${spec.begin.startfrom}`;
@@ -237,12 +235,8 @@ function specRow(
   return `[${flags},${begin},${find}]`;
 }
 
-function tip(
-  tips: readonly string[],
-  kind: "request_policy" | "response_policy",
-): string {
-  return tips.find((t) => t.startsWith(kind + ":"))?.slice(kind.length + 1) ??
-    "";
+function tip(tips: readonly string[], kind: "request_policy" | "response_policy"): string {
+  return tips.find((t) => t.startsWith(kind + ":"))?.slice(kind.length + 1) ?? "";
 }
 
 function policies(tips: readonly string[]): string {
@@ -311,20 +305,12 @@ function tableSource(version: string, commands: Command[]): string {
     flags: collect(commands, (c) => c.flags),
     keyFlags: collect(commands, (c) => c.specs.flatMap((s) => s.flags)),
   };
-  const requests = collect(
-    commands,
-    (c) => [tip(c.tips, "request_policy")].filter(Boolean),
-  );
-  const responses = collect(
-    commands,
-    (c) => [tip(c.tips, "response_policy")].filter(Boolean),
-  );
+  const requests = collect(commands, (c) => [tip(c.tips, "request_policy")].filter(Boolean));
+  const responses = collect(commands, (c) => [tip(c.tips, "response_policy")].filter(Boolean));
   if (tables.flags.length > 31) {
     throw new Error("More than 31 command flags: widen the bitmask");
   }
-  const rows = [...commands].sort(byName).map((c) =>
-    "  " + row(c, tables, "  ") + ",\n"
-  ).join("");
+  const rows = [...commands].sort(byName).map((c) => "  " + row(c, tables, "  ") + ",\n").join("");
   return `${header(version)}
 import type { CommandRow } from "./_rows.ts";
 
@@ -353,11 +339,7 @@ function blockingSource(version: string, commands: Command[]): string {
   const entries = commands
     .filter((c) => c.flags.includes("blocking"))
     .sort(byName)
-    .map((c) =>
-      `  [${JSON.stringify(c.name.toUpperCase())}, ${
-        JSON.stringify(timeoutRule(c))
-      }],\n`
-    )
+    .map((c) => `  [${JSON.stringify(c.name.toUpperCase())}, ${JSON.stringify(timeoutRule(c))}],\n`)
     .join("");
   return `${header(version)}
 /**
@@ -376,12 +358,9 @@ async function main(): Promise<void> {
   const merged = merge(commands);
   await Deno.writeTextFile(TABLE, tableSource(version, merged));
   await Deno.writeTextFile(BLOCKING, blockingSource(version, merged));
-  const count = (cs: Command[]): number =>
-    cs.reduce((n, c) => n + 1 + count(c.subcommands), 0);
+  const count = (cs: Command[]): number => cs.reduce((n, c) => n + 1 + count(c.subcommands), 0);
   console.log(
-    `redis-server ${version}: ${merged.length} commands, ${
-      count(merged)
-    } with subcommands`,
+    `redis-server ${version}: ${merged.length} commands, ${count(merged)} with subcommands`,
   );
 }
 

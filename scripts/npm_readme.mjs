@@ -119,10 +119,7 @@ The same import works everywhere; the package's export conditions pick what the 
 function nodeCode(code) {
   return code
     .replace(/Deno\.env\.get\("([A-Z_]+)"\)/g, "process.env.$1")
-    .replace(
-      /await Deno\.readTextFile\(("[^"]+")\)/g,
-      'readFileSync($1, "utf8")',
-    )
+    .replace(/await Deno\.readTextFile\(("[^"]+")\)/g, 'readFileSync($1, "utf8")')
     .replace(
       /^(import .*\n)/,
       (line) =>
@@ -144,22 +141,13 @@ export function npmReadme(markdown) {
     const title = section.slice(3, section.indexOf("\n")).trim();
     return !REPOSITORY_ONLY.includes(title);
   });
-  const body = [
-    intro.replace(/^# .*$/m, "# @redwire/redis"),
-    NODE_SECTIONS,
-    ...kept,
-  ].join("\n")
-    .replace(
-      /```ts\n([\s\S]*?)```/g,
-      (_, code) => `\`\`\`ts\n${nodeCode(code)}\`\`\``,
-    );
+  const body = [intro.replace(/^# .*$/m, "# @redwire/redis"), NODE_SECTIONS, ...kept].join("\n")
+    .replace(/```ts\n([\s\S]*?)```/g, (_, code) => `\`\`\`ts\n${nodeCode(code)}\`\`\``);
   return body.trimEnd() +
     "\n\nThe same package is on JSR for Deno (`deno add jsr:@redwire/redis`), built from the same sources.\n";
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const root = join(import.meta.dirname, "..");
-  process.stdout.write(
-    npmReadme(readFileSync(join(root, "README.md"), "utf8")),
-  );
+  process.stdout.write(npmReadme(readFileSync(join(root, "README.md"), "utf8")));
 }

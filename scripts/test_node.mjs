@@ -20,14 +20,7 @@
  */
 
 import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import process from "node:process";
@@ -73,12 +66,7 @@ process.exit(status !== 0 || counts.failed > 0 ? 1 : 0);
 
 /** @param {string[]} args */
 function parseArgs(args) {
-  const parsed = {
-    reporter: "spec",
-    junit: undefined,
-    filters: [],
-    bun: undefined,
-  };
+  const parsed = { reporter: "spec", junit: undefined, filters: [], bun: undefined };
   for (const arg of args) {
     const [key, value] = arg.split(/=(.*)/s);
     if (key === "--reporter") parsed.reporter = value;
@@ -103,9 +91,7 @@ function installPackageDependencies() {
   );
   if (missing.length === 0) return;
   console.log(
-    `installing the package's dependencies into npm/node_modules: ${
-      missing.join(" ")
-    }`,
+    `installing the package's dependencies into npm/node_modules: ${missing.join(" ")}`,
   );
   run("npm", [
     "install",
@@ -116,9 +102,7 @@ function installPackageDependencies() {
     "--no-fund",
     "--loglevel=error",
     // Optional peers are not installed by a bare `npm install`: name them.
-    ...Object.keys(pkg.peerDependencies ?? {}).map((name) =>
-      `${name}@${wanted[name]}`
-    ),
+    ...Object.keys(pkg.peerDependencies ?? {}).map((name) => `${name}@${wanted[name]}`),
   ], {
     cwd: NPM_DIR,
   });
@@ -129,9 +113,7 @@ function selectTestFiles(filters) {
   const all = readdirSync(join(ROOT, "tests"))
     .filter((name) => name.endsWith(".test.ts"))
     .map((name) => `tests/${name}`)
-    .filter((file) =>
-      filters.length === 0 || filters.some((f) => file.includes(f))
-    )
+    .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
     .sort();
   for (const file of Object.keys(NODE_SKIP)) {
     if (!existsSync(join(ROOT, file))) {
@@ -185,9 +167,7 @@ async function compileTests(files) {
         // Test-only npm packages of deno.json's imports (the OpenTelemetry
         // SDK) are bundled into the test, from scripts/node_modules.
         if (imports[specifier]?.startsWith("npm:")) return undefined;
-        if (args.importer.includes(`${sep}node_modules${sep}`)) {
-          return undefined;
-        }
+        if (args.importer.includes(`${sep}node_modules${sep}`)) return undefined;
         if (specifier in imports) specifier = resolve(ROOT, imports[specifier]);
         else if (specifier.startsWith("node:")) {
           return { path: specifier, external: true };
@@ -238,9 +218,7 @@ async function compileTests(files) {
     // Bundled npm packages: their ES module builds, which need no require().
     mainFields: ["module", "main"],
     plugins: [toPackage],
-  }).catch((error) =>
-    fail(`esbuild could not compile the tests:\n${error.message}`)
-  );
+  }).catch((error) => fail(`esbuild could not compile the tests:\n${error.message}`));
   for (const note of notes) console.log(`note: ${note}`);
 }
 
@@ -284,8 +262,7 @@ function runNodeTest(files, junit) {
  * @param {string} junit
  */
 function runBunTest(compiled, junit) {
-  const version = spawnSync(options.bun, ["--version"], { encoding: "utf8" })
-    .stdout?.trim();
+  const version = spawnSync(options.bun, ["--version"], { encoding: "utf8" }).stdout?.trim();
   console.log(`bun ${version}: the same files under bun test`);
   const result = spawnSync(options.bun, [
     "test",

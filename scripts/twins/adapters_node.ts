@@ -13,9 +13,7 @@ import { builtinModule } from "./runtime.ts";
 export const ADAPTERS: AdapterTable = {
   node: async () => ({ open: (await import("./node.ts")).openNodeTransport }),
   asyncLocalStorage: () =>
-    builtinModule<{ AsyncLocalStorage: AsyncLocalStorageClass }>(
-      "node:async_hooks",
-    )
+    builtinModule<{ AsyncLocalStorage: AsyncLocalStorageClass }>("node:async_hooks")
       ?.AsyncLocalStorage,
   diagnosticsChannel: () => builtinModule("node:diagnostics_channel"),
 };

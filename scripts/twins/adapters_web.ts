@@ -14,6 +14,5 @@ import type { AdapterTable, AsyncLocalStorageClass } from "./adapter.ts";
 /** No sockets: these runtimes reach Redis through the WebSocket bridge. */
 export const ADAPTERS: AdapterTable = {
   asyncLocalStorage: () =>
-    (globalThis as { AsyncLocalStorage?: AsyncLocalStorageClass })
-      .AsyncLocalStorage,
+    (globalThis as { AsyncLocalStorage?: AsyncLocalStorageClass }).AsyncLocalStorage,
 };

@@ -12,13 +12,9 @@ import { builtinModule } from "./runtime.ts";
 
 /** Cloudflare's sockets, loaded on the first connection. */
 export const ADAPTERS: AdapterTable = {
-  cloudflare: async () => ({
-    open: (await import("./cloudflare.ts")).openCloudflareTransport,
-  }),
+  cloudflare: async () => ({ open: (await import("./cloudflare.ts")).openCloudflareTransport }),
   asyncLocalStorage: () =>
-    builtinModule<{ AsyncLocalStorage: AsyncLocalStorageClass }>(
-      "node:async_hooks",
-    )
+    builtinModule<{ AsyncLocalStorage: AsyncLocalStorageClass }>("node:async_hooks")
       ?.AsyncLocalStorage,
   diagnosticsChannel: () => builtinModule("node:diagnostics_channel"),
 };

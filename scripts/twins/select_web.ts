@@ -24,7 +24,5 @@ const AsyncLocalStorage = ADAPTERS.asyncLocalStorage?.();
 
 /** A store from the runtime's global `AsyncLocalStorage`, or `undefined` without one. */
 export function createAsyncContext<T>(): AsyncContext<T> | undefined {
-  return AsyncLocalStorage === undefined
-    ? undefined
-    : new AsyncLocalStorage<T>();
+  return AsyncLocalStorage === undefined ? undefined : new AsyncLocalStorage<T>();
 }

@@ -7,11 +7,7 @@
  * @module
  */
 
-import type {
-  BatchTraceContext,
-  CommandTraceContext,
-  TraceTarget,
-} from "../connection/mod.ts";
+import type { BatchTraceContext, CommandTraceContext, TraceTarget } from "../connection/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import type { TracedTick } from "./_trace.ts";
 

@@ -27,6 +27,7 @@ import {
 import { asIs } from "./commands/_transforms.ts";
 import { ClientCommands } from "./commands/iterators.ts";
 import { ConnectionError } from "../errors.ts";
+import { checkInteger } from "../_check.ts";
 import { checkClientOptions } from "./_client_options.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import {
@@ -91,9 +92,7 @@ const CLOSE_TIMEOUT = 5000;
 
 function count(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
-  }
+  checkInteger(name, value, 1);
   return value;
 }
 

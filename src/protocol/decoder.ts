@@ -4,6 +4,7 @@
  * @module
  */
 import { ProtocolError, toReplyError } from "../errors.ts";
+import { checkInteger } from "../_check.ts";
 import {
   badLength,
   badLine,
@@ -693,8 +694,6 @@ function ignore(): void {}
 
 function checkCount(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-  }
+  checkInteger(name, value, 0);
   return value;
 }

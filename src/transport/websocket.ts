@@ -7,6 +7,7 @@
  */
 
 import { ConnectionError, TimeoutError } from "../errors.ts";
+import { checkDuration, checkInteger } from "../_check.ts";
 import type { OpenOptions, Transport, TransportFactory } from "./transport.ts";
 import { ChunkQueue } from "./_chunk_queue.ts";
 import type {
@@ -141,9 +142,9 @@ function resolveSettings(url: string, options: WebSocketTransportOptions): Setti
   const connectTimeout = options.connectTimeout === undefined
     ? DEFAULTS.connectTimeout
     : options.connectTimeout;
-  if (connectTimeout !== null) checkCount("connectTimeout", connectTimeout);
+  checkDuration("connectTimeout", connectTimeout, 0, true);
   const highWaterMark = options.highWaterMark ?? DEFAULTS.highWaterMark;
-  checkCount("highWaterMark", highWaterMark);
+  checkInteger("highWaterMark", highWaterMark, 0);
   const protocols = [...(options.protocols ?? [BRIDGE_PROTOCOL])];
   const secrets: string[] = [];
   if (options.token !== undefined) {
@@ -156,12 +157,6 @@ function resolveSettings(url: string, options: WebSocketTransportOptions): Setti
   }
   const nagle = IS_DENO && Socket === (globalThis as { WebSocket?: unknown }).WebSocket;
   return { url, where, protocols, secrets, Socket, connectTimeout, highWaterMark, nagle };
-}
-
-function checkCount(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be an integer >= 0, got ${String(value)}`);
-  }
 }
 
 async function openWebSocket(

@@ -67,7 +67,7 @@ export const VARIANTS = [
 ];
 
 /** Modules only a variant reaches (the import graph follows the Node twin). */
-export const VARIANT_ONLY_MODULES = ["src/transport/cloudflare.ts"];
+export const VARIANT_ONLY_MODULES = ["src/transport/cloudflare.ts", "src/_browser_build.ts"];
 
 const DESCRIPTION =
   "A Redis client for Deno, Node, Bun, Cloudflare Workers and the edge whose connections never leak, never hang " +

@@ -203,7 +203,7 @@ export abstract class AdminCommands<K extends ResultKind, S, V extends Bulk = st
   /** MEMORY USAGE of a key in bytes, or null when missing. */
   memoryUsage(key: RedisKey, options?: { samples?: number }): Result<number | null, K, S> {
     const args = withOptions(["MEMORY", "USAGE", key], "MEMORY USAGE", options, {
-      samples: "SAMPLES",
+      samples: true,
     }, "{ samples: 0 }");
     return this.call(args, toNumberOrNull);
   }

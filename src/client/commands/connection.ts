@@ -100,11 +100,11 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   clientKill(filter: ClientKillFilter): Result<number, K, S> {
     const args: RedisArgument[] = ["CLIENT", "KILL"];
     withOptions(args, "CLIENT KILL", { ...filter, skipMe: undefined }, {
-      id: "ID",
-      addr: "ADDR",
-      laddr: "LADDR",
-      type: "TYPE",
-      user: "USER",
+      id: true,
+      addr: true,
+      laddr: true,
+      type: true,
+      user: true,
       skipMe: "",
     }, '{ type: "normal" }');
     args.push("SKIPME", filter.skipMe === false ? "no" : "yes");
@@ -118,7 +118,7 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
       ["CLIENT", "LIST"],
       "CLIENT LIST",
       options,
-      { type: "TYPE", id: "ID" },
+      { type: true, id: true },
       '{ type: "normal" }',
     );
     return this.call(args, toClients);
@@ -140,12 +140,12 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   clientTracking(on: boolean, options?: ClientTrackingOptions): Result<boolean, K, S> {
     const args: RedisArgument[] = ["CLIENT", "TRACKING", on ? "ON" : "OFF"];
     withOptions(args, "CLIENT TRACKING", { ...options, prefix: undefined }, {
-      redirect: "REDIRECT",
+      redirect: true,
       prefix: "",
-      bcast: "BCAST",
-      optin: "OPTIN",
-      optout: "OPTOUT",
-      noloop: "NOLOOP",
+      bcast: true,
+      optin: true,
+      optout: true,
+      noloop: true,
     }, "{ bcast: true }");
     for (const prefix of options?.prefix ?? []) args.push("PREFIX", prefix);
     return this.call(args, toOk);

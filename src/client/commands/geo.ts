@@ -169,7 +169,7 @@ export abstract class GeoCommands<K extends ResultKind, S, V extends Bulk = stri
       ["GEOADD", key],
       "GEOADD",
       options,
-      { nx: "NX", xx: "XX", ch: "CH" },
+      { nx: true, xx: true, ch: true },
       "{ nx: true }",
     );
     for (const m of [members].flat()) args.push(m.longitude, m.latitude, m.member);

@@ -32,7 +32,7 @@ export interface ExpireOptions {
   /** Only when the new expiry is earlier than the current one. */
   lt?: boolean;
 }
-const EXPIRE = { nx: "NX", xx: "XX", gt: "GT", lt: "LT" };
+const EXPIRE = { nx: true, xx: true, gt: true, lt: true };
 const EXPIRE_FORM = "{ nx: true }";
 
 /**
@@ -53,7 +53,7 @@ export interface ScanOptions {
   /** Only keys of this type ("string", "hash", ...). */
   type?: string;
 }
-const SCAN = { match: "MATCH", count: "COUNT", type: "TYPE" };
+const SCAN = { match: true, count: true, type: true };
 
 /**
  * Options of SORT and SORT_RO.
@@ -139,10 +139,10 @@ export interface MigrateOptions {
 
 /** RESTORE's (and RESTORE-ASKING's) options, by their names in the options object. */
 export const RESTORE_OPTIONS = {
-  replace: "REPLACE",
-  absttl: "ABSTTL",
-  idletime: "IDLETIME",
-  freq: "FREQ",
+  replace: true,
+  absttl: true,
+  idletime: true,
+  freq: true,
 } as const;
 
 /**
@@ -154,7 +154,7 @@ export abstract class KeyCommands<K extends ResultKind, S, V extends Bulk = stri
   /** COPY: true when copied. */
   copy(source: RedisKey, destination: RedisKey, options?: CopyOptions): Result<boolean, K, S> {
     const args = ["COPY", source, destination];
-    withOptions(args, "COPY", options, { db: "DB", replace: "REPLACE" }, "{ replace: true }");
+    withOptions(args, "COPY", options, { db: true, replace: true }, "{ replace: true }");
     return this.call(args, toBoolean);
   }
   /** DEL: how many keys were removed. */
@@ -199,10 +199,10 @@ export abstract class KeyCommands<K extends ResultKind, S, V extends Bulk = stri
     const many = Array.isArray(keys);
     const args: RedisArgument[] = ["MIGRATE", host, port, many ? "" : keys, db, timeout];
     withOptions(args, "MIGRATE", options, {
-      copy: "COPY",
-      replace: "REPLACE",
-      auth: "AUTH",
-      auth2: "AUTH2",
+      copy: true,
+      replace: true,
+      auth: true,
+      auth2: true,
     }, "{ replace: true }");
     if (many) args.push("KEYS", ...keys);
     return this.call(args, toStatus);
@@ -315,11 +315,11 @@ function sortArgs(command: string, key: RedisKey, options?: SortOptions): RedisA
   const args: RedisArgument[] = [command, key];
   if (options === undefined) return args;
   withOptions(args, command, { ...options, limit: undefined, get: undefined }, {
-    by: "BY",
+    by: true,
     limit: "",
     get: "",
     order: "",
-    alpha: "ALPHA",
+    alpha: true,
   }, "{ alpha: true }");
   pushLimit(args, options.limit);
   for (const pattern of list(options.get ?? [])) args.push("GET", pattern);

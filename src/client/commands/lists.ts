@@ -32,7 +32,7 @@ export interface LposOptions {
   /** Compare at most this many elements. */
   maxlen?: number;
 }
-const LPOS = { rank: "RANK", count: "COUNT", maxlen: "MAXLEN" };
+const LPOS = { rank: true, count: true, maxlen: true };
 
 /**
  * What LMPOP and BLMPOP pop: the key and its elements.
@@ -80,7 +80,7 @@ export abstract class ListCommands<K extends ResultKind, S, V extends Bulk = str
     const args = ["BLMPOP", timeout, keyList.length, ...keyList, side];
     const { signal, ...rest } = options ?? {};
     return this.call(
-      withOptions(args, "BLMPOP", rest, { count: "COUNT" }, "{ count: 2 }"),
+      withOptions(args, "BLMPOP", rest, { count: true }, "{ count: 2 }"),
       toKeyElements<V>,
       { signal },
     );
@@ -136,7 +136,7 @@ export abstract class ListCommands<K extends ResultKind, S, V extends Bulk = str
     const keyList = list(keys);
     const args = ["LMPOP", keyList.length, ...keyList, side];
     return this.call(
-      withOptions(args, "LMPOP", options, { count: "COUNT" }, "{ count: 2 }"),
+      withOptions(args, "LMPOP", options, { count: true }, "{ count: 2 }"),
       toKeyElements<V>,
     );
   }

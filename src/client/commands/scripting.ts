@@ -211,8 +211,8 @@ export abstract class ScriptingCommands<K extends ResultKind, S, V extends Bulk 
     options?: { libraryName?: string; withCode?: boolean },
   ): Result<FunctionLibrary[], K, S> {
     const args = withOptions(["FUNCTION", "LIST"], "FUNCTION LIST", options, {
-      libraryName: "LIBRARYNAME",
-      withCode: "WITHCODE",
+      libraryName: true,
+      withCode: true,
     }, "{ withCode: true }");
     return this.call(args, toLibraries);
   }
@@ -222,7 +222,7 @@ export abstract class ScriptingCommands<K extends ResultKind, S, V extends Bulk 
       ["FUNCTION", "LOAD"],
       "FUNCTION LOAD",
       options,
-      { replace: "REPLACE" },
+      { replace: true },
       "{ replace: true }",
     );
     return this.call([...args, code], toStatus);

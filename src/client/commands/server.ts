@@ -107,7 +107,7 @@ export abstract class ServerCommands<K extends ResultKind, S, V extends Bulk = s
   /** BGSAVE (`schedule`: after a running AOF rewrite): the server's status message. */
   bgsave(options?: { schedule?: boolean }): Result<string, K, S> {
     return this.call(
-      withOptions(["BGSAVE"], "BGSAVE", options, { schedule: "SCHEDULE" }, "{ schedule: true }"),
+      withOptions(["BGSAVE"], "BGSAVE", options, { schedule: true }, "{ schedule: true }"),
       toStatus,
     );
   }
@@ -235,7 +235,7 @@ export abstract class ServerCommands<K extends ResultKind, S, V extends Bulk = s
   /** LOLWUT: the server's art and version. */
   lolwut(options?: { version?: number }): Result<string, K, S> {
     return this.call(
-      withOptions(["LOLWUT"], "LOLWUT", options, { version: "VERSION" }, "{ version: 5 }"),
+      withOptions(["LOLWUT"], "LOLWUT", options, { version: true }, "{ version: 5 }"),
       text,
     );
   }
@@ -268,11 +268,11 @@ export abstract class ServerCommands<K extends ResultKind, S, V extends Bulk = s
   /** SHUTDOWN the server; the connection then closes (true only for `abort`). */
   shutdown(options?: ShutdownOptions): Result<boolean, K, S> {
     const args = withOptions(["SHUTDOWN"], "SHUTDOWN", options, {
-      nosave: "NOSAVE",
-      save: "SAVE",
-      now: "NOW",
-      force: "FORCE",
-      abort: "ABORT",
+      nosave: true,
+      save: true,
+      now: true,
+      force: true,
+      abort: true,
     }, "{ nosave: true }");
     return this.call(args, toOk);
   }

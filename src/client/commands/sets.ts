@@ -37,7 +37,7 @@ export abstract class SetCommands<K extends ResultKind, S, V extends Bulk = stri
     const keyList = list(keys);
     const args = ["SINTERCARD", keyList.length, ...keyList];
     return this.call(
-      withOptions(args, "SINTERCARD", options, { limit: "LIMIT" }, "{ limit: 10 }"),
+      withOptions(args, "SINTERCARD", options, { limit: true }, "{ limit: 10 }"),
       toNumber,
     );
   }

@@ -98,11 +98,11 @@ export interface XClaimOptions {
   lastid?: string;
 }
 const XCLAIM = {
-  idle: "IDLE",
-  time: "TIME",
-  retrycount: "RETRYCOUNT",
-  force: "FORCE",
-  lastid: "LASTID",
+  idle: true,
+  time: true,
+  retrycount: true,
+  force: true,
+  lastid: true,
 };
 
 /** Stream keys with their ids: `{ orders: ">" }` or `[["orders", ">"]]`. */
@@ -177,7 +177,7 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
   ): Result<AutoClaimResult<V>, K, S> {
     const args = ["XAUTOCLAIM", key, group, consumer, minIdleTime, start];
     return this.call(
-      withOptions(args, "XAUTOCLAIM", options, { count: "COUNT" }, "{ count: 10 }"),
+      withOptions(args, "XAUTOCLAIM", options, { count: true }, "{ count: 10 }"),
       toAutoClaim<V>,
     );
   }
@@ -191,7 +191,7 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
     options?: { count?: number },
   ): Result<{ nextId: string; ids: string[]; deletedIds: string[] }, K, S> {
     const args = ["XAUTOCLAIM", key, group, consumer, minIdleTime, start];
-    withOptions(args, "XAUTOCLAIM", options, { count: "COUNT" }, "{ count: 10 }");
+    withOptions(args, "XAUTOCLAIM", options, { count: true }, "{ count: 10 }");
     return this.call([...args, "JUSTID"], toAutoClaimIds);
   }
   /** XCLAIM: the claimed entries. */
@@ -232,8 +232,8 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
   ): Result<boolean, K, S> {
     const args = ["XGROUP", "CREATE", key, group, id];
     withOptions(args, "XGROUP CREATE", options, {
-      mkstream: "MKSTREAM",
-      entriesRead: "ENTRIESREAD",
+      mkstream: true,
+      entriesRead: true,
     }, "{ mkstream: true }");
     return this.call(args, toOk);
   }
@@ -262,7 +262,7 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
         args,
         "XGROUP SETID",
         options,
-        { entriesRead: "ENTRIESREAD" },
+        { entriesRead: true },
         "{ entriesRead: 0 }",
       ),
       toOk,
@@ -286,7 +286,7 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
     options?: { count?: number },
   ): Result<Record<string, unknown>, K, S> {
     const args = withOptions(["XINFO", "STREAM", key, "FULL"], "XINFO STREAM", options, {
-      count: "COUNT",
+      count: true,
     }, "{ count: 10 }");
     return this.call(args, toFields<Record<string, unknown>>);
   }
@@ -332,7 +332,7 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
       ["XRANGE", key, start, end],
       "XRANGE",
       options,
-      { count: "COUNT" },
+      { count: true },
       "{ count: 10 }",
     );
     return this.call(args, toEntries<V>);
@@ -343,7 +343,7 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
       ["XREAD"],
       "XREAD",
       options,
-      { count: "COUNT", block: "BLOCK" },
+      { count: true, block: true },
       "{ count: 10 }",
     );
     return this.call(streamArgs(args, streams, "XREAD"), toStreams<V>);
@@ -360,7 +360,7 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
       args,
       "XREADGROUP",
       options,
-      { count: "COUNT", block: "BLOCK", noack: "NOACK" },
+      { count: true, block: true, noack: true },
       "{ count: 10 }",
     );
     return this.call(streamArgs(args, streams, "XREADGROUP"), toStreams<V>);
@@ -373,7 +373,7 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
     options?: { count?: number },
   ): Result<StreamEntry<V>[], K, S> {
     const args = withOptions(["XREVRANGE", key, end, start], "XREVRANGE", options, {
-      count: "COUNT",
+      count: true,
     }, "{ count: 10 }");
     return this.call(args, toEntries<V>);
   }
@@ -384,8 +384,8 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
     options?: { entriesAdded?: number; maxDeletedId?: string },
   ): Result<boolean, K, S> {
     const args = withOptions(["XSETID", key, lastId], "XSETID", options, {
-      entriesAdded: "ENTRIESADDED",
-      maxDeletedId: "MAXDELETEDID",
+      entriesAdded: true,
+      maxDeletedId: true,
     }, "{ entriesAdded: 1 }");
     return this.call(args, toOk);
   }

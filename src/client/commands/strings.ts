@@ -38,15 +38,15 @@ export interface SetOptions {
   get?: boolean;
 }
 const SET = {
-  ex: "EX",
-  px: "PX",
-  exat: "EXAT",
-  pxat: "PXAT",
-  nx: "NX",
-  xx: "XX",
-  keepttl: "KEEPTTL",
-  keepTtl: "KEEPTTL",
-  get: "GET",
+  ex: true,
+  px: true,
+  exat: true,
+  pxat: true,
+  nx: true,
+  xx: true,
+  keepttl: true,
+  keepTtl: true,
+  get: true,
 };
 
 /**
@@ -140,11 +140,11 @@ export abstract class StringCommands<K extends ResultKind, S, V extends Bulk = s
   /** GETEX: the value, changing its expiry; null when missing. */
   getex(key: RedisKey, options?: GetExOptions): Result<V | null, K, S> {
     const args = withOptions(["GETEX", key], "GETEX", options, {
-      ex: "EX",
-      px: "PX",
-      exat: "EXAT",
-      pxat: "PXAT",
-      persist: "PERSIST",
+      ex: true,
+      px: true,
+      exat: true,
+      pxat: true,
+      persist: true,
     }, "{ ex: 60 }");
     return this.call(args, asIs<V | null>);
   }
@@ -179,7 +179,7 @@ export abstract class StringCommands<K extends ResultKind, S, V extends Bulk = s
       args,
       "LCS",
       options,
-      { minMatchLen: "MINMATCHLEN", withMatchLen: "WITHMATCHLEN" },
+      { minMatchLen: true, withMatchLen: true },
       "{ minMatchLen: 2 }",
     );
     return this.call(args, (reply) => toFields<LcsMatches>(reply));

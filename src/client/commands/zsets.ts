@@ -56,7 +56,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     const args = [...keyList("BZMPOP", keys), side];
     args.splice(1, 0, timeout);
     const { signal, ...rest } = options ?? {};
-    withOptions(args, "BZMPOP", rest, { count: "COUNT" }, "{ count: 2 }");
+    withOptions(args, "BZMPOP", rest, { count: true }, "{ count: 2 }");
     return this.call(args, toKeyMembers<V>, { signal });
   }
   /** BZPOPMAX: `{ key, member, score }`, or null after `timeout` seconds. */
@@ -123,7 +123,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
       keyList("ZDIFF", keys),
       "ZDIFF",
       options,
-      { withScores: "WITHSCORES" },
+      { withScores: true },
       "{ withScores: true }",
     );
     return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
@@ -151,7 +151,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
   ): Result<V[] | ScoredMember<V>[], K, S> {
     const args = withOptions(keyList("ZINTER", keys), "ZINTER", options, {
       ...COMBINE,
-      withScores: "WITHSCORES",
+      withScores: true,
     }, '{ aggregate: "MAX" }');
     return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
   }
@@ -161,7 +161,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
       keyList("ZINTERCARD", keys),
       "ZINTERCARD",
       options,
-      { limit: "LIMIT" },
+      { limit: true },
       "{ limit: 10 }",
     );
     return this.call(args, toNumber);
@@ -190,7 +190,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     options?: { count?: number },
   ): Result<KeyMembers<V> | null, K, S> {
     const args = withOptions([...keyList("ZMPOP", keys), side], "ZMPOP", options, {
-      count: "COUNT",
+      count: true,
     }, "{ count: 2 }");
     return this.call(args, toKeyMembers<V>);
   }
@@ -223,7 +223,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
   ): Result<V | null | V[] | ScoredMember<V>[], K, S> {
     if (count === undefined) return this.call(["ZRANDMEMBER", key], asIs<V | null>);
     const args = withOptions(["ZRANDMEMBER", key, count], "ZRANDMEMBER", options, {
-      withScores: "WITHSCORES",
+      withScores: true,
     }, "{ withScores: true }");
     return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
   }
@@ -319,7 +319,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
   ): Result<V[] | ScoredMember<V>[], K, S> {
     const args = withOptions(keyList("ZUNION", keys), "ZUNION", options, {
       ...COMBINE,
-      withScores: "WITHSCORES",
+      withScores: true,
     }, '{ aggregate: "MAX" }');
     return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
   }

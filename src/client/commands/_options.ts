@@ -12,17 +12,21 @@ import { checkOptions, invalid } from "./_validate.ts";
 export type OptionTokens = Readonly<Record<string, string | boolean>>;
 
 /**
- * Appends `options` to `args` as tokens per `spec`; a TypeError names an
- * unknown option or a non-object, with `form` showing the right call.
+ * Appends `options` to `args` as tokens per `spec`; a TypeError names the
+ * command and an unknown option or a non-object, with `form` showing the
+ * right call.
  *
+ * @param command The command's name for the message, when `args` does not
+ *   start with it (as `commandName` reads it: `"CLIENT KILL"` from
+ *   `["CLIENT", "KILL", ...]`).
  * @returns `args`, for chaining.
  */
 export function withOptions(
   args: RedisArgument[],
-  command: string,
   options: object | undefined,
   spec: OptionTokens,
   form: string,
+  command: string | readonly RedisArgument[] = args,
 ): RedisArgument[] {
   if (options === undefined) return args;
   try {

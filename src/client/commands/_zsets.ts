@@ -129,12 +129,18 @@ export function rangeArgs(
   options?: ZRangeOptions & { withScores?: boolean },
 ): RedisArgument[] {
   if (options === undefined) return args;
-  withOptions(args, command, { ...options, limit: undefined }, {
-    byScore: true,
-    byLex: true,
-    rev: true,
-    limit: "",
-    withScores: true,
-  }, "{ byScore: true }");
+  withOptions(
+    args,
+    { ...options, limit: undefined },
+    {
+      byScore: true,
+      byLex: true,
+      rev: true,
+      limit: "",
+      withScores: true,
+    },
+    "{ byScore: true }",
+    command,
+  );
   return pushLimit(args, options.limit);
 }

@@ -99,7 +99,7 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   /** CLIENT KILL with filters: how many clients were killed. */
   clientKill(filter: ClientKillFilter): Result<number, K, S> {
     const args: RedisArgument[] = ["CLIENT", "KILL"];
-    withOptions(args, "CLIENT KILL", { ...filter, skipMe: undefined }, {
+    withOptions(args, { ...filter, skipMe: undefined }, {
       id: true,
       addr: true,
       laddr: true,
@@ -116,7 +116,6 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   ): Result<Record<string, string>[], K, S> {
     const args = withOptions(
       ["CLIENT", "LIST"],
-      "CLIENT LIST",
       options,
       { type: true, id: true },
       '{ type: "normal" }',
@@ -139,7 +138,7 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   /** CLIENT TRACKING on/off for the connection that runs it: true. */
   clientTracking(on: boolean, options?: ClientTrackingOptions): Result<boolean, K, S> {
     const args: RedisArgument[] = ["CLIENT", "TRACKING", on ? "ON" : "OFF"];
-    withOptions(args, "CLIENT TRACKING", { ...options, prefix: undefined }, {
+    withOptions(args, { ...options, prefix: undefined }, {
       redirect: true,
       prefix: "",
       bcast: true,

@@ -88,7 +88,7 @@ export abstract class HashCommands<K extends ResultKind, S, V extends Bulk = str
     options?: { withValues?: boolean },
   ): Result<V | null | V[] | [V, V][], K, S> {
     if (count === undefined) return this.call(["HRANDFIELD", key], asIs<V | null>);
-    const args = withOptions(["HRANDFIELD", key, count], "HRANDFIELD", options, {
+    const args = withOptions(["HRANDFIELD", key, count], options, {
       withValues: true,
     }, "{ withValues: true }");
     return options?.withValues ? this.call(args, toPairs<V>) : this.call(args, asIs<V[]>);
@@ -101,7 +101,6 @@ export abstract class HashCommands<K extends ResultKind, S, V extends Bulk = str
   ): Result<[string, Record<string, V>], K, S> {
     const args = withOptions(
       ["HSCAN", key, cursor],
-      "HSCAN",
       options,
       SCAN_MATCH,
       '{ match: "a*" }',

@@ -210,7 +210,7 @@ export abstract class ScriptingCommands<K extends ResultKind, S, V extends Bulk 
   functionList(
     options?: { libraryName?: string; withCode?: boolean },
   ): Result<FunctionLibrary[], K, S> {
-    const args = withOptions(["FUNCTION", "LIST"], "FUNCTION LIST", options, {
+    const args = withOptions(["FUNCTION", "LIST"], options, {
       libraryName: true,
       withCode: true,
     }, "{ withCode: true }");
@@ -220,7 +220,6 @@ export abstract class ScriptingCommands<K extends ResultKind, S, V extends Bulk 
   functionLoad(code: string, options?: { replace?: boolean }): Result<string, K, S> {
     const args = withOptions(
       ["FUNCTION", "LOAD"],
-      "FUNCTION LOAD",
       options,
       { replace: true },
       "{ replace: true }",

@@ -139,7 +139,7 @@ export abstract class StringCommands<K extends ResultKind, S, V extends Bulk = s
   }
   /** GETEX: the value, changing its expiry; null when missing. */
   getex(key: RedisKey, options?: GetExOptions): Result<V | null, K, S> {
-    const args = withOptions(["GETEX", key], "GETEX", options, {
+    const args = withOptions(["GETEX", key], options, {
       ex: true,
       px: true,
       exat: true,
@@ -177,7 +177,6 @@ export abstract class StringCommands<K extends ResultKind, S, V extends Bulk = s
     const args = ["LCS", key1, key2, "IDX"];
     withOptions(
       args,
-      "LCS",
       options,
       { minMatchLen: true, withMatchLen: true },
       "{ minMatchLen: 2 }",
@@ -218,7 +217,7 @@ export abstract class StringCommands<K extends ResultKind, S, V extends Bulk = s
     options?: SetOptions,
   ): Result<boolean | V | null, K, S> {
     if (options === undefined) return this.call(["SET", key, value], toOk);
-    const args = withOptions(["SET", key, value], "SET", options, SET, "{ ex: 10 }");
+    const args = withOptions(["SET", key, value], options, SET, "{ ex: 10 }");
     return options.get === true ? this.call(args, asIs<V | null>) : this.call(args, toOk);
   }
   /** SETEX: sets with an expiry in seconds; true. */

@@ -55,6 +55,11 @@ export const VARIANTS = [
     ["src/client/_trace.ts", "#redwire/trace", "scripts/twins/trace_web.ts"],
     ["src/connection/tracing.ts", "#redwire/tracing", "scripts/twins/tracing_web.ts"],
     ["src/transport/select.ts", "#redwire/select", "scripts/twins/select_web.ts"],
+    [
+      "src/transport/_websocket_quirks.ts",
+      "#redwire/websocket-quirks",
+      "scripts/twins/websocket_quirks_web.ts",
+    ],
   ].map(([module, specifier, twin]) => ({
     module,
     specifier,

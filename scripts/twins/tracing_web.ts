@@ -19,7 +19,7 @@ import type {
   TracedPool,
 } from "./tracing.ts";
 
-const NO_CHANNELS: Channels = Object.freeze({
+const NO_CHANNELS: Channels = /* @__PURE__ */ Object.freeze({
   command: undefined,
   batch: undefined,
   connect: undefined,

@@ -10,14 +10,9 @@ import { ConnectionError, TimeoutError } from "../errors.ts";
 import { checkDuration, checkInteger } from "../_check.ts";
 import type { OpenOptions, Transport, TransportFactory } from "./transport.ts";
 import { ChunkQueue } from "./_chunk_queue.ts";
-import type {
-  WebSocketClientOptions,
-  WebSocketConstructor,
-  WebSocketEvent,
-  WebSocketLike,
-} from "./websocket_types.ts";
+import type { WebSocketConstructor, WebSocketEvent, WebSocketLike } from "./websocket_types.ts";
 import { BRIDGE_PROTOCOL, tokenSubprotocol } from "./bridge_handshake.ts";
-import { IS_DENO } from "./runtime.ts";
+import { clientOptions, needsSmallFrames } from "./_websocket_quirks.ts";
 
 /**
  * Options of {@linkcode webSocketTransport}.
@@ -155,7 +150,7 @@ function resolveSettings(url: string, options: WebSocketTransportOptions): Setti
     protocols.push(protocol);
     secrets.push(options.token, encoded);
   }
-  const nagle = IS_DENO && Socket === (globalThis as { WebSocket?: unknown }).WebSocket;
+  const nagle = needsSmallFrames(Socket);
   return { url, where, protocols, secrets, Socket, connectTimeout, highWaterMark, nagle };
 }
 
@@ -166,7 +161,11 @@ async function openWebSocket(
   signal?.throwIfAborted();
   let socket: WebSocketLike;
   try {
-    socket = new settings.Socket(settings.url, settings.protocols, clientOptions(settings));
+    socket = new settings.Socket(
+      settings.url,
+      settings.protocols,
+      clientOptions(settings.protocols),
+    );
   } catch (error) {
     const message = redact(messageOf(error), settings.secrets);
     throw new ConnectionError(`Cannot connect to ${settings.where}: ${message}`);
@@ -174,17 +173,6 @@ async function openWebSocket(
   const transport = new WebSocketTransport(socket, settings);
   await transport.opened(signal);
   return transport;
-}
-
-function clientOptions(settings: Settings): WebSocketClientOptions {
-  const header = settings.protocols.join(", ");
-  return {
-    perMessageDeflate: false,
-    finishRequest: (request) => {
-      if (header !== "") request.setHeader("Sec-WebSocket-Protocol", header);
-      request.end();
-    },
-  };
 }
 
 class WebSocketTransport implements Transport {

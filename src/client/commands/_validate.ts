@@ -105,13 +105,33 @@ export function checkOptions(
     );
   }
   for (const key in options) {
-    if (!(key in known)) {
-      const names = Object.keys(known);
-      const near = closestName(key, names);
-      const advice = near === undefined ? `known: ${names.join(", ")}` : `did you mean "${near}"?`;
-      throw new TypeError(`${nameOf(command)}: unknown option "${key}"; ${advice}`);
-    }
+    if (!(key in known)) throw unknownOption(nameOf(command), key, Object.keys(known), true);
   }
+}
+
+/**
+ * The TypeError for an option no caller takes: it names the closest known
+ * option, or else (if `listKnown`) every known one.
+ *
+ * @param caller What the message names, such as `"SET"` or `"new Redis()"`.
+ * @param key The unknown option.
+ * @param names Every option the caller takes.
+ * @param listKnown Whether to list them when none is close.
+ * @returns The error.
+ */
+export function unknownOption(
+  caller: string,
+  key: string,
+  names: readonly string[],
+  listKnown: boolean,
+): TypeError {
+  const near = closestName(key, names);
+  const advice = near !== undefined
+    ? `; did you mean "${near}"?`
+    : listKnown
+    ? `; known: ${names.join(", ")}`
+    : "";
+  return new TypeError(`${caller}: unknown option "${key}"${advice}`);
 }
 
 /** Throws a TypeError unless `value` is an array (methods that take a list). */

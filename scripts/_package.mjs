@@ -52,6 +52,7 @@ export const VARIANTS = [
   ...[
     ["src/cluster/mod.ts", "#redwire/cluster", "scripts/twins/cluster_web.ts"],
     ["src/sentinel/mod.ts", "#redwire/sentinel", "scripts/twins/sentinel_web.ts"],
+    ["src/client/sentinel.ts", "#redwire/client-sentinel", "scripts/twins/client_sentinel_web.ts"],
     ["src/client/_trace.ts", "#redwire/trace", "scripts/twins/trace_web.ts"],
     ["src/connection/tracing.ts", "#redwire/tracing", "scripts/twins/tracing_web.ts"],
     ["src/transport/select.ts", "#redwire/select", "scripts/twins/select_web.ts"],

@@ -20,6 +20,27 @@ export function checkInteger(name: string, value: unknown, min: number): void {
 }
 
 /**
+ * An integer option, or its default when not given.
+ *
+ * @param name The option, for the message.
+ * @param value What was given, if anything.
+ * @param min The least allowed.
+ * @param fallback The default.
+ * @returns `value`, or `fallback` when it is `undefined`.
+ * @throws {RangeError} If `value` is given and not an integer of at least `min`.
+ */
+export function integerOr(
+  name: string,
+  value: number | undefined,
+  min: number,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  checkInteger(name, value, min);
+  return value;
+}
+
+/**
  * Throws unless `value` is a number of milliseconds, a safe integer of at
  * least `min`, or `null` where `orNull` allows it (no limit).
  *

@@ -27,7 +27,7 @@ import {
 import { asIs } from "./commands/_transforms.ts";
 import { ClientCommands } from "./commands/iterators.ts";
 import { ConnectionError } from "../errors.ts";
-import { checkInteger } from "../_check.ts";
+import { integerOr } from "../_check.ts";
 import { checkClientOptions } from "./_client_options.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import {
@@ -89,12 +89,6 @@ export interface CloseOptions {
 }
 
 const CLOSE_TIMEOUT = 5000;
-
-function count(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  checkInteger(name, value, 1);
-  return value;
-}
 
 /**
  * What bulk-string replies are for a `decodeResponses` setting: `string`
@@ -169,8 +163,8 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
       retry: resolved.retry,
       // socketTimeout bounds each whole command: lease wait, connect, retries, reply.
       timeout: resolveConnectionOptions({ socketTimeout: resolved.socketTimeout }).socketTimeout,
-      maxQueuedCommands: count("maxQueuedCommands", resolved.maxQueuedCommands, 10_000),
-      maxQueuedBytes: count("maxQueuedBytes", resolved.maxQueuedBytes, 64 * 1024 * 1024),
+      maxQueuedCommands: integerOr("maxQueuedCommands", resolved.maxQueuedCommands, 1, 10_000),
+      maxQueuedBytes: integerOr("maxQueuedBytes", resolved.maxQueuedBytes, 1, 64 * 1024 * 1024),
       clock: resolved.clock,
     });
     this.#subscriber = new Subscriber(() => this.pool.acquire(), {

@@ -177,6 +177,7 @@ export async function smoke(p) {
         const attempts = {
           RedisCluster: () => new RedisCluster([[p.host, p.port]]),
           Sentinel: () => new Sentinel([[p.host, p.port]]),
+          "Sentinel.fromUrl": () => Sentinel.fromUrl(`redis+sentinel://${p.host}/mymaster`),
           SentinelConnectionPool: () => new SentinelConnectionPool({}),
           parseSentinelUrl: () => parseSentinelUrl(`redis+sentinel://${p.host}/mymaster`),
           "redis+sentinel://": () => new Redis(`redis+sentinel://${p.host}/mymaster`),

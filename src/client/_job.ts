@@ -102,11 +102,6 @@ export class Job implements CommandRequest {
   }
 }
 
-export function commandName(args: RedisArgument[]): string {
-  const name = args[0];
-  return typeof name === "string" ? name.toUpperCase() : "A command";
-}
-
 /** Says how many tries a retried command took, keeping the error's class. */
 export function withAttempts(error: Error, attempts: number): Error {
   const message = `${error.message} (gave up after ${attempts} attempts)`;

@@ -26,7 +26,8 @@ import { traceCommand, traceTick } from "./_trace.ts";
 import { AuthReplyError, ConnectionError, OverflowError, TimeoutError } from "../errors.ts";
 import type { AcquireOptions, Lease } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
-import { Batch, commandName, Job, type JobOwner, withAttempts } from "./_job.ts";
+import { Batch, Job, type JobOwner, withAttempts } from "./_job.ts";
+import { commandName } from "./commands/mod.ts";
 
 /**
  * Where a dispatcher gets connections: a pool (or anything lending leases).

@@ -371,7 +371,8 @@ export async function runThroughput(subjects, { durationMs, title, only = "" }) 
 }
 
 function printThroughput(subjects, workloads, samples, title) {
-  const width = 20;
+  // Wide enough for the longest name ("redwire Connection before") and a space.
+  const width = Math.max(20, ...subjects.map((s) => s.name.length + 1));
   console.log(`\n${title}`);
   console.log(
     `medians of ${REPETITIONS}, ratio to the raw socket of the same run; ` +

@@ -107,6 +107,26 @@ describe("Decoder with big values", () => {
     assert.notEqual(replies[0].buffer, replies[3].buffer, "two values share a buffer");
   });
 
+  it("hands text payloads of 64 KiB or more, whole, to its large-text decoder", () => {
+    const seen: number[] = [];
+    const largeText = (bytes: Uint8Array) => {
+      seen.push(bytes.length);
+      return new TextDecoder().decode(bytes);
+    };
+    const texts = [mixedText(64 * 1024, 1), mixedText(1000, 2), big];
+    const data = frame(texts);
+    for (const step of [4096, 65536, 262144, data.length]) {
+      seen.length = 0;
+      const replies: Reply[] = [];
+      const decoder = new Decoder({}, largeText);
+      for (let at = 0; at < data.length; at += step) {
+        decoder.feed(data.subarray(at, at + step), (reply) => replies.push(reply));
+      }
+      assert.ok(replies.every((reply, i) => reply === texts[i]), `reads of ${step}`);
+      assert.deepEqual(seen, [utf8.encode(texts[0]).length, utf8.encode(big).length]);
+    }
+  });
+
   it("keeps earlier big byte values intact while later ones arrive", () => {
     const first = new Uint8Array(2 * MIB).map((_, i) => i * 7);
     const second = new Uint8Array(3 * MIB).map((_, i) => i * 13);

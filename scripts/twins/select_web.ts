@@ -5,7 +5,8 @@
  * ConnectionError (the same text, from `_no_socket.ts`, naming
  * `webSocketTransport`), without the adapter loading machinery, and the
  * async-local storage is the runtime's global one (the Vercel Edge Runtime),
- * as in the original. `transportFor` (used by tests only) is left out.
+ * as in the original, like the big-text decoder. `transportFor` (used by
+ * tests only) is left out.
  *
  * @module
  */
@@ -13,6 +14,7 @@
 import type { TransportFactory } from "./transport.ts";
 import { ADAPTERS } from "./_adapters.ts";
 import type { AsyncContext } from "./adapter.ts";
+import type { LargeTextDecoder } from "./large_text.ts";
 import { noSocketApi } from "./_no_socket.ts";
 import { RUNTIME } from "./runtime.ts";
 
@@ -26,3 +28,6 @@ const AsyncLocalStorage = ADAPTERS.asyncLocalStorage?.();
 export function createAsyncContext<T>(): AsyncContext<T> | undefined {
   return AsyncLocalStorage === undefined ? undefined : new AsyncLocalStorage<T>();
 }
+
+/** The runtime's decoder for big text payloads, as in the original (none in this build's table). */
+export const largeTextDecoder: LargeTextDecoder | undefined = ADAPTERS.largeTextDecoder?.();

@@ -13,7 +13,7 @@ import {
   TimeoutError,
 } from "../errors.ts";
 import { Decoder, type EncodeScratch, type RedisArgument, type Reply } from "../protocol/mod.ts";
-import { defaultTransport, type Transport } from "../transport/mod.ts";
+import { defaultTransport, largeTextDecoder, type Transport } from "../transport/mod.ts";
 import {
   BatchReplies,
   encodeEntries,
@@ -137,7 +137,7 @@ export class Connection {
       decodeResponses: this.options.decodeResponses,
       maxBulkLength: this.options.maxBulkLength,
       maxDepth: this.options.maxDepth,
-    });
+    }, largeTextDecoder);
   }
 
   /** When the connection was made (its handshake finished), in ms since the epoch. */

@@ -102,6 +102,8 @@ const EAGER_PAYLOAD = 8 * 1024 * 1024;
  * copying into it (fresh memory is zeroed and faulted in page by page).
  */
 const SCRATCH_KEEP = 4 * 1024 * 1024;
+/** Text payloads from this size go to the runtime's large-text decoder, when it has one. */
+const LARGE_TEXT = 64 * 1024;
 /** With decodeResponses false, values up to this size are copied into a shared slab of SLAB_SIZE... */
 const SLAB_VALUE_MAX = 512;
 const SLAB_SIZE = 8 * 1024;
@@ -134,6 +136,7 @@ export class Decoder {
   readonly #decodeResponses: boolean;
   readonly #maxBulkLength: number;
   readonly #maxDepth: number;
+  readonly #largeText: ((bytes: Uint8Array) => string) | undefined;
   #onFrame: FrameHandler = ignore;
   #failure: Error | null = null;
   // Aggregates being filled, outermost first.
@@ -168,6 +171,9 @@ export class Decoder {
    * Creates a decoder; it holds no bytes until fed.
    *
    * @param options Decoding and limits; see {@linkcode DecoderOptions}.
+   * @param largeText Decodes UTF-8 payloads of 64 KiB or more when
+   *   `decodeResponses` is on; a connection passes its runtime's fastest
+   *   (Node's, for big ASCII values). Internal: absent, `TextDecoder` does.
    * @throws {TypeError} If `decodeResponses` or `onAttribute` has the wrong type.
    * @throws {RangeError} If `maxBulkLength` or `maxDepth` is not a non-negative integer.
    *
@@ -178,7 +184,7 @@ export class Decoder {
    * const decoder = new Decoder({ maxBulkLength: 64 * 1024 * 1024 });
    * ```
    */
-  constructor(options: DecoderOptions = {}) {
+  constructor(options: DecoderOptions = {}, largeText?: (bytes: Uint8Array) => string) {
     const decodeResponses = options.decodeResponses ?? DEFAULTS.decodeResponses;
     if (typeof decodeResponses !== "boolean") {
       throw new TypeError(`decodeResponses must be a boolean, got ${typeof decodeResponses}`);
@@ -195,6 +201,7 @@ export class Decoder {
     );
     this.#maxDepth = integerOr("maxDepth", options.maxDepth, 0, DEFAULTS.maxDepth);
     this.#aggregates = new Aggregates(options.onAttribute);
+    this.#largeText = largeText;
   }
 
   /**
@@ -599,7 +606,11 @@ export class Decoder {
       }
       start += 4;
     }
-    if (this.#decodeResponses) return decodeText(buf, start, stop);
+    if (this.#decodeResponses) {
+      const large = this.#largeText;
+      if (large === undefined || stop - start < LARGE_TEXT) return decodeText(buf, start, stop);
+      return large(buf.subarray(start, stop));
+    }
     return owned ? buf.subarray(start, stop) : this.#copy(buf, start, stop);
   }
 

@@ -10,7 +10,8 @@
  */
 
 import type { AdapterTable, AsyncLocalStorageClass } from "./adapter.ts";
-import { builtinModule } from "./runtime.ts";
+import { builtinModule, RUNTIME } from "./runtime.ts";
+import { nodeLargeTextDecoder } from "./large_text.ts";
 
 /** Every adapter, for Deno and JSR: a bundler sees each `import()`, no runtime runs one it lacks. */
 export const ADAPTERS: AdapterTable = {
@@ -25,4 +26,6 @@ export const ADAPTERS: AdapterTable = {
       ?.AsyncLocalStorage ??
       (globalThis as { AsyncLocalStorage?: AsyncLocalStorageClass }).AsyncLocalStorage,
   diagnosticsChannel: () => builtinModule("node:diagnostics_channel"),
+  // Deno's TextDecoder makes big strings as fast as Node's Buffer does there.
+  largeTextDecoder: () => RUNTIME === "deno" ? undefined : nodeLargeTextDecoder(),
 };

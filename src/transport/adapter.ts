@@ -7,6 +7,7 @@
  */
 
 import type { OpenOptions, Transport } from "./transport.ts";
+import type { LargeTextDecoder } from "./large_text.ts";
 
 /** One runtime's way to open sockets. */
 export interface SocketAdapter {
@@ -53,4 +54,6 @@ export type AdapterTable = Partial<Record<AdapterName, () => Promise<SocketAdapt
   asyncLocalStorage?: () => AsyncLocalStorageClass | undefined;
   /** Finds `node:diagnostics_channel`; absent or `undefined` where there is none. */
   diagnosticsChannel?: () => unknown;
+  /** Builds a decoder for big text payloads that beats `TextDecoder` on this runtime; absent where none does. */
+  largeTextDecoder?: () => LargeTextDecoder | undefined;
 };

@@ -14,7 +14,8 @@
  */
 
 export type { OpenOptions, TlsOptions, Transport, TransportFactory } from "./transport.ts";
-export { createAsyncContext, defaultTransport } from "./select.ts";
+export { createAsyncContext, defaultTransport, largeTextDecoder } from "./select.ts";
+export type { LargeTextDecoder } from "./large_text.ts";
 export type { AsyncContext } from "./adapter.ts";
 export { tracingChannel } from "./diagnostics.ts";
 export type { DiagnosticsChannel, TracingChannel, TracingHandlers } from "./diagnostics.ts";

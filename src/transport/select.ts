@@ -13,6 +13,7 @@ import type { AdapterName, AdapterTable, SocketAdapter } from "./adapter.ts";
 import type { AsyncContext } from "./adapter.ts";
 import { RUNTIME, type RuntimeKind } from "./runtime.ts";
 import { noSocketApi } from "./_no_socket.ts";
+import type { LargeTextDecoder } from "./large_text.ts";
 
 /**
  * The adapters each runtime tries, in order. Deno's own socket API cannot
@@ -115,3 +116,9 @@ const outsideAsyncContext: <R>(fn: () => R) => R = AsyncLocalStorage?.snapshot?.
 export function createAsyncContext<T>(): AsyncContext<T> | undefined {
   return AsyncLocalStorage === undefined ? undefined : new AsyncLocalStorage<T>();
 }
+
+/**
+ * The runtime's decoder for big text payloads, where one beats
+ * `TextDecoder` (Node; see large_text.ts); `undefined` elsewhere.
+ */
+export const largeTextDecoder: LargeTextDecoder | undefined = ADAPTERS.largeTextDecoder?.();

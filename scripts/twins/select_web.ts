@@ -5,8 +5,7 @@
  * ConnectionError (the same text, from `_no_socket.ts`, naming
  * `webSocketTransport`), without the adapter loading machinery, and the
  * async-local storage is the runtime's global one (the Vercel Edge Runtime),
- * as in the original, like the big-text decoder. `transportFor` (used by
- * tests only) is left out.
+ * as in the original. `transportFor` (used by tests only) is left out.
  *
  * @module
  */
@@ -26,8 +25,10 @@ const AsyncLocalStorage = ADAPTERS.asyncLocalStorage?.();
 
 /** A store from the runtime's global `AsyncLocalStorage`, or `undefined` without one. */
 export function createAsyncContext<T>(): AsyncContext<T> | undefined {
-  return AsyncLocalStorage === undefined ? undefined : new AsyncLocalStorage<T>();
+  return AsyncLocalStorage === undefined
+    ? undefined
+    : new AsyncLocalStorage<T>();
 }
 
-/** The runtime's decoder for big text payloads, as in the original (none in this build's table). */
-export const largeTextDecoder: LargeTextDecoder | undefined = ADAPTERS.largeTextDecoder?.();
+/** None: `TextDecoder` is the fastest these runtimes have (the web adapter table lists none). */
+export const largeTextDecoder: LargeTextDecoder | undefined = undefined;

@@ -25,9 +25,7 @@ const AsyncLocalStorage = ADAPTERS.asyncLocalStorage?.();
 
 /** A store from the runtime's global `AsyncLocalStorage`, or `undefined` without one. */
 export function createAsyncContext<T>(): AsyncContext<T> | undefined {
-  return AsyncLocalStorage === undefined
-    ? undefined
-    : new AsyncLocalStorage<T>();
+  return AsyncLocalStorage === undefined ? undefined : new AsyncLocalStorage<T>();
 }
 
 /** None: `TextDecoder` is the fastest these runtimes have (the web adapter table lists none). */

@@ -12,6 +12,7 @@ import {
   toFieldsList,
   toNumber,
   toOk,
+  toRecord,
   toStatus,
 } from "./_transforms.ts";
 import type { Transform } from "./_transforms.ts";
@@ -300,8 +301,7 @@ function toTexts(reply: Reply): string[] {
 }
 
 function toCounts(reply: Reply): Record<string, number> {
-  const record: Record<string, number> = Object.create(null);
-  const items = reply instanceof Map ? [...reply].flat() : (reply as Reply[]);
-  for (let i = 0; i + 1 < items.length; i += 2) record[text(items[i]!)] = toNumber(items[i + 1]!);
-  return record;
+  const record = toRecord(reply);
+  for (const name in record) record[name] = toNumber(record[name]!);
+  return record as Record<string, number>;
 }

@@ -52,7 +52,15 @@ export const VARIANTS = [
   ...[
     ["src/cluster/mod.ts", "#redwire/cluster", "scripts/twins/cluster_web.ts"],
     ["src/sentinel/mod.ts", "#redwire/sentinel", "scripts/twins/sentinel_web.ts"],
-    ["src/client/_sanitize.ts", "#redwire/sanitize", "scripts/twins/sanitize_web.ts"],
+    ["src/client/sentinel.ts", "#redwire/client-sentinel", "scripts/twins/client_sentinel_web.ts"],
+    ["src/client/_trace.ts", "#redwire/trace", "scripts/twins/trace_web.ts"],
+    ["src/connection/tracing.ts", "#redwire/tracing", "scripts/twins/tracing_web.ts"],
+    ["src/transport/select.ts", "#redwire/select", "scripts/twins/select_web.ts"],
+    [
+      "src/transport/_websocket_quirks.ts",
+      "#redwire/websocket-quirks",
+      "scripts/twins/websocket_quirks_web.ts",
+    ],
   ].map(([module, specifier, twin]) => ({
     module,
     specifier,
@@ -65,7 +73,7 @@ export const VARIANTS = [
 ];
 
 /** Modules only a variant reaches (the import graph follows the Node twin). */
-export const VARIANT_ONLY_MODULES = ["src/transport/cloudflare.ts"];
+export const VARIANT_ONLY_MODULES = ["src/transport/cloudflare.ts", "src/_browser_build.ts"];
 
 const DESCRIPTION =
   "A Redis client for Deno, Node, Bun, Cloudflare Workers and the edge whose connections never leak, never hang " +

@@ -22,9 +22,10 @@
  * - For the runtimes that reach Redis only through the WebSocket bridge
  *   (`browser`, `worker`, `edge-light`), `#redwire/cluster` and
  *   `#redwire/sentinel` map to twins that keep every export name and throw a
- *   TypeError when used (a bridge reaches one server), and
- *   `#redwire/sanitize` to one without the command table (these runtimes have
- *   no diagnostics channel, so nothing is traced). Every other condition,
+ *   TypeError when used (a bridge reaches one server), `#redwire/tracing` and
+ *   `#redwire/trace` to ones with no channels (these runtimes have no
+ *   diagnostics channel, so nothing is traced), and `#redwire/select` to one
+ *   without the adapter loader (there is no socket adapter). Every other condition,
  *   `workerd` and `default` included, gets the originals. One copy of
  *   everything else serves every runtime.
  * - package.json (version from deno.json, `exports` with the runtime
@@ -300,8 +301,8 @@ async function emitJavaScript(modules, format) {
       });
     },
   };
-  /** @param {string[]} entryPoints @param {boolean} keepNames */
-  const emit = (entryPoints, keepNames) =>
+  /** @param {string[]} entryPoints */
+  const emit = (entryPoints) =>
     esbuild.build({
       absWorkingDir: ROOT,
       entryPoints,
@@ -313,27 +314,28 @@ async function emitJavaScript(modules, format) {
       platform: "node",
       target: "node20",
       sourcemap: true,
-      keepNames,
       charset: "utf8",
       legalComments: "none",
       define: DEFINE,
       logLevel: "warning",
       plugins: [twinPlugin, onePerFile],
     }).catch((error) => fail(`esbuild (${format}) failed:\n${error.message}`));
-  // keepNames adds a `__name(fn, "fn")` call after every function and class,
-  // which no bundler can drop (5 KiB gzipped in a browser bundle), so only the
-  // modules that need it get it: those where esbuild gave a class that names
-  // itself an inner name (`var Redis = class _Redis`, whose `name` would be
-  // "_Redis"). verifyNames() checks the result.
-  await emit(modules, false);
-  const renamed = modules.filter((module) => {
-    const text = readFileSync(
-      join(NPM_DIR, format, module.replace(/\.ts$/, extension)),
-      "utf8",
-    );
-    return /\bvar (\w+) = class _\1\b/.test(text);
-  });
-  if (renamed.length > 0) await emit(renamed, true);
+  // A class that names itself in its body (`new Redis()` in a method)
+  // becomes `var Redis = class _Redis`, whose `name` would be "_Redis".
+  // keepNames would fix that with a `__name(fn, "fn")` call after every
+  // function and class of the module, which no bundler can drop (5 KiB
+  // gzipped in a browser bundle); instead, the inner name becomes the class's
+  // own, padded to the same length so the source map stays exact:
+  // `var Redis = class  Redis`, `new  Redis(`. verifyNames() checks the result.
+  await emit(modules);
+  for (const module of modules) {
+    const file = join(NPM_DIR, format, module.replace(/\.ts$/, extension));
+    const text = readFileSync(file, "utf8");
+    const inner = [...text.matchAll(/\bvar (\w+) = class _\1\b/g)].map((m) => m[1]);
+    if (inner.length === 0) continue;
+    const names = new RegExp(`(?<![\\w$.#])_(${inner.join("|")})\\b`, "g");
+    writeFileSync(file, text.replace(names, " $1"));
+  }
   // Each family's twin of a variant module, written next to the original.
   const twins = VARIANTS.flatMap((variant) =>
     variant.families.filter((f) => f.twin !== null).map((family) => ({

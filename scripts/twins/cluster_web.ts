@@ -11,14 +11,15 @@
  * @module
  */
 
+import { notInBrowserBuild } from "../_browser_build.ts";
+
 export { keySlot } from "./key_slot.ts";
 
 function serverOnly(what: string): TypeError {
-  return new TypeError(
-    `${what} is not in the browser build of @redwire/redis (the browser, worker and edge-light ` +
-      "export conditions): these runtimes reach Redis through a WebSocket bridge " +
-      "(webSocketTransport + serveBridge), and a bridge reaches one server, not a cluster. " +
-      "Connect to the cluster from a server runtime (Node, Deno, Bun, Cloudflare Workers) " +
+  return notInBrowserBuild(
+    what,
+    "a cluster",
+    "Connect to the cluster from a server runtime (Node, Deno, Bun, Cloudflare Workers) " +
       "and let the browser talk to that.",
   );
 }

@@ -12,12 +12,13 @@
  * @module
  */
 
+import { notInBrowserBuild } from "../_browser_build.ts";
+
 function serverOnly(what: string): TypeError {
-  return new TypeError(
-    `${what} is not in the browser build of @redwire/redis (the browser, worker and edge-light ` +
-      "export conditions): these runtimes reach Redis through a WebSocket bridge " +
-      "(webSocketTransport + serveBridge), and a bridge reaches one server, not the sentinels. " +
-      "Connect through Sentinel from a server runtime (Node, Deno, Bun, Cloudflare Workers), " +
+  return notInBrowserBuild(
+    what,
+    "the sentinels",
+    "Connect through Sentinel from a server runtime (Node, Deno, Bun, Cloudflare Workers), " +
       "or point the bridge at the master.",
   );
 }

@@ -1,5 +1,5 @@
 /** The client's option names, so a misspelt option is a TypeError, not a silent default. */
-import { closestName, describeValue } from "./commands/mod.ts";
+import { describeValue, unknownOption } from "./commands/mod.ts";
 import type { PoolOptions } from "../pool/mod.ts";
 
 /** Every pool and connection option; `satisfies` keeps it in step with PoolOptions. */
@@ -52,11 +52,6 @@ export function checkOptionNames(
   caller: string,
 ): void {
   for (const key in options) {
-    if (names.includes(key)) continue;
-    const near = closestName(key, names);
-    throw new TypeError(
-      `${caller}: unknown option "${key}"` +
-        (near === undefined ? "" : `; did you mean "${near}"?`),
-    );
+    if (!names.includes(key)) throw unknownOption(caller, key, names, false);
   }
 }

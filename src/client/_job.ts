@@ -11,9 +11,9 @@ import {
   type CommandTraceContext,
   type Connection,
   rejection,
-  tracing,
 } from "../connection/mod.ts";
 import { ConnectionError, TimeoutError } from "../errors.ts";
+import { finishTick } from "./_trace.ts";
 import type { Lease } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 
@@ -30,10 +30,7 @@ export class Batch {
   settled(): void {
     if (--this.remaining !== 0) return;
     this.lease.release();
-    if (this.trace === undefined) return;
-    const channel = tracing().batch!;
-    channel.asyncStart.publish(this.trace);
-    channel.asyncEnd.publish(this.trace);
+    if (this.trace !== undefined) finishTick(this.trace);
   }
 }
 
@@ -147,11 +144,6 @@ export class Job extends CommandRequest {
     this.owner.settled(this);
     this.#settle(rejection(error));
   }
-}
-
-export function commandName(args: RedisArgument[]): string {
-  const name = args[0];
-  return typeof name === "string" ? name.toUpperCase() : "A command";
 }
 
 /** Says how many tries a retried command took, keeping the error's class. */

@@ -3,8 +3,8 @@
  * container, from the command table) and its keys, every other argument
  * replaced by `"?"`. The npm build for the runtimes that reach Redis only
  * through the WebSocket bridge (which have no diagnostics channel, so they
- * never trace) swaps this module for one without the table
- * (scripts/twins/sanitize_web.ts).
+ * never trace) swaps its only user, `_trace.ts`, for a twin that needs no
+ * table (scripts/twins/trace_web.ts).
  *
  * @module
  */

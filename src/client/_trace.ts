@@ -11,6 +11,7 @@ import {
   traceableError,
   traced,
   type TraceTarget,
+  traceTarget,
   tracing,
 } from "../connection/mod.ts";
 import { ReplyError } from "../errors.ts";
@@ -29,12 +30,85 @@ const NO_TARGET: TraceTarget = Object.freeze({
  * @param target Where it goes.
  * @returns A fresh context.
  */
-export function commandContext(
+function commandContext(
   args: readonly RedisArgument[],
   target: TraceTarget | undefined,
 ): CommandTraceContext {
   const { command, args: sanitized } = sanitizeCommand(args);
   return { ...(target ?? NO_TARGET), command, args: sanitized };
+}
+
+/**
+ * Runs one command, traced on `redwire:command` when someone listens.
+ *
+ * @param args The command as sent.
+ * @param target Where it goes (asked only when traced).
+ * @param run Sends it, given the context its job carries (`undefined` untraced).
+ * @returns What `run` resolves with.
+ */
+export function traceCommand<T>(
+  args: readonly RedisArgument[],
+  target: () => TraceTarget | undefined,
+  run: (context: CommandTraceContext | undefined) => Promise<T>,
+): Promise<T> {
+  const channel = tracing().command;
+  if (!channel?.hasSubscribers) return run(undefined);
+  const context = commandContext(args, target());
+  return traced(channel, context, () => run(context));
+}
+
+/** One write of the dispatcher's tick, as its tracing sees it. */
+export interface TracedTick {
+  /** The tick's `redwire:batch` context, set here when someone listens. */
+  trace: BatchTraceContext | undefined;
+  /** The lease written on. */
+  readonly lease: { readonly connection: TracedConnection };
+}
+
+/** What a tick's tracing needs of its connection. */
+interface TracedConnection {
+  readonly address: string;
+  readonly options: { db?: number; clientName?: string };
+}
+
+/**
+ * Gives the command contexts of one tick's write their batch size, and
+ * opens its `redwire:batch` context when someone listens (closed by
+ * {@linkcode finishTick}). Costs one check when nobody listens.
+ *
+ * @param jobs The tick's commands, each with its context if traced.
+ * @param tick The write.
+ * @param target Where it goes, if the source knows (else the connection's address).
+ */
+export function traceTick(
+  jobs: readonly { readonly trace: CommandTraceContext | undefined }[],
+  tick: TracedTick,
+  target: () => TraceTarget | undefined,
+): void {
+  const channel = tracing().batch;
+  if (jobs[0]!.trace === undefined && !channel?.hasSubscribers) return;
+  if (jobs.length > 1) {
+    for (const job of jobs) {
+      if (job.trace) job.trace.batchSize = jobs.length;
+    }
+  }
+  if (!channel?.hasSubscribers) return;
+  const connection = tick.lease.connection;
+  const where = target() ?? traceTarget(connection.address, connection.options);
+  tick.trace = { ...where, kind: "auto", batchSize: jobs.length };
+  channel.start.publish(tick.trace);
+  channel.end.publish(tick.trace);
+}
+
+/**
+ * Closes a tick's `redwire:batch` context once its last reply is in.
+ *
+ * @param context The context {@linkcode traceTick} opened.
+ */
+export function finishTick(context: BatchTraceContext): void {
+  const channel = tracing().batch!;
+  channel.asyncStart.publish(context);
+  channel.asyncEnd.publish(context);
 }
 
 /**

@@ -9,7 +9,6 @@ import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
 import { isBlockingCall } from "../commands/mod.ts";
 import {
   backoffDelay,
-  type BatchTraceContext,
   blockingAllowance,
   type CommandOptions,
   commandTooLarge,
@@ -22,17 +21,15 @@ import {
   type RetryDecision,
   type RetryPolicy,
   sleep,
-  traced,
   type TraceTarget,
-  traceTarget,
   tracing,
 } from "../connection/mod.ts";
-import type { TracingChannel } from "../transport/mod.ts";
-import { commandContext } from "./_trace.ts";
+import { traceCommand, traceTick } from "./_trace.ts";
 import { AuthReplyError, ConnectionError, OverflowError, TimeoutError } from "../errors.ts";
 import type { AcquireOptions, Lease } from "../pool/mod.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
-import { Batch, commandName, Job, type JobOwner, withAttempts } from "./_job.ts";
+import { Batch, Job, type JobOwner, withAttempts } from "./_job.ts";
+import { commandName } from "./commands/mod.ts";
 
 /**
  * Where a dispatcher gets connections: a pool (or anything lending leases).
@@ -171,15 +168,14 @@ export class Dispatcher {
       : Math.ceil(this.#now(blocking) - this.#owner.epoch + timeout + extra);
     this.#commands++;
     this.#bytes += size;
-    const channel = tracing().command;
-    if (!channel?.hasSubscribers) {
+    // Checked here too: traceCommand's callback would be a closure per command.
+    if (!tracing().command?.hasSubscribers) {
       return this.#start(args, options, transform, size, extra, due);
     }
-    const context = commandContext(args, this.#source.traceTarget?.());
-    return traced(
-      channel,
-      context,
-      () => this.#start(args, options, transform, size, extra, due, context),
+    return traceCommand(
+      args,
+      this.#target,
+      (trace) => this.#start(args, options, transform, size, extra, due, trace),
     );
   }
 
@@ -220,6 +216,9 @@ export class Dispatcher {
     if (Number.isNaN(this.#burstNow)) this.#burstNow = this.#clock.now();
     return this.#burstNow;
   }
+
+  /** The source's fields for tracing contexts, if it has them. */
+  #target = (): TraceTarget | undefined => this.#source.traceTarget?.();
 
   #refusal(size: number): Error | undefined {
     if (size > this.#maxBytes) {
@@ -306,10 +305,7 @@ export class Dispatcher {
   #runBatch(jobs: Job[], lease: Lease, late: boolean): void {
     const connection = lease.connection;
     const batch = new Batch(jobs.length, lease);
-    const channel = tracing().batch;
-    if (jobs[0]!.trace !== undefined || channel?.hasSubscribers) {
-      this.#traceBatch(jobs, batch, channel);
-    }
+    traceTick(jobs, batch, this.#target);
     const now = late ? this.#clock.now() : 0;
     for (const job of jobs) {
       job.batch = batch;
@@ -317,26 +313,6 @@ export class Dispatcher {
     }
     // One write, now: the tick's burst is complete.
     connection.batch(jobs);
-  }
-
-  /** Gives the tick's command contexts their batch size, and opens its batch context. */
-  #traceBatch(
-    jobs: Job[],
-    batch: Batch,
-    channel: TracingChannel<BatchTraceContext> | undefined,
-  ): void {
-    if (jobs.length > 1) {
-      for (const job of jobs) {
-        if (job.trace) job.trace.batchSize = jobs.length;
-      }
-    }
-    if (!channel?.hasSubscribers) return;
-    const connection = batch.lease.connection;
-    const target = this.#source.traceTarget?.() ??
-      traceTarget(connection.address, connection.options);
-    batch.trace = { ...target, kind: "auto", batchSize: jobs.length };
-    channel.start.publish(batch.trace);
-    channel.end.publish(batch.trace);
   }
 
   /**

@@ -19,7 +19,7 @@ export { Subscriber, Subscription } from "./pubsub.ts";
 export type { SubscriberHooks } from "./pubsub.ts";
 export { ClientEvents } from "./events.ts";
 export { checkOptionNames, POOL_OPTION_NAMES } from "./_client_options.ts";
-export { commandContext, traceBatch } from "./_trace.ts";
+export { traceBatch } from "./_trace.ts";
 export type { ClientEventListener, ClientEventMap, ClientStatus } from "./events.ts";
 export type { MessageHandler } from "./pubsub.ts";
 export type { SubscriptionKind } from "../connection/mod.ts";

@@ -8,10 +8,8 @@ import {
   type Connection,
   parseRedisUrl,
   resolveConnectionOptions,
-  traced,
   type TraceTarget,
   traceTarget,
-  tracing,
 } from "../connection/mod.ts";
 import { BlockingConnectionPool, type ConnectionPool, type PoolOptions } from "../pool/mod.ts";
 import { sentinelClientOptions } from "../sentinel/mod.ts";
@@ -29,6 +27,7 @@ import {
 import { asIs } from "./commands/_transforms.ts";
 import { ClientCommands } from "./commands/iterators.ts";
 import { ConnectionError } from "../errors.ts";
+import { integerOr } from "../_check.ts";
 import { checkClientOptions } from "./_client_options.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import {
@@ -37,7 +36,7 @@ import {
   ClientEvents,
   type ClientStatus,
 } from "./events.ts";
-import { commandContext } from "./_trace.ts";
+import { traceCommand } from "./_trace.ts";
 import { Multi, Pipeline } from "./pipeline.ts";
 import { type MessageHandler, Subscriber, type Subscription } from "./pubsub.ts";
 
@@ -90,14 +89,6 @@ export interface CloseOptions {
 }
 
 const CLOSE_TIMEOUT = 5000;
-
-function count(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
-  }
-  return value;
-}
 
 /**
  * What bulk-string replies are for a `decodeResponses` setting: `string`
@@ -172,8 +163,8 @@ export class Redis<D extends boolean = true> extends ClientCommands<Decoded<D>> 
       retry: resolved.retry,
       // socketTimeout bounds each whole command: lease wait, connect, retries, reply.
       timeout: resolveConnectionOptions({ socketTimeout: resolved.socketTimeout }).socketTimeout,
-      maxQueuedCommands: count("maxQueuedCommands", resolved.maxQueuedCommands, 10_000),
-      maxQueuedBytes: count("maxQueuedBytes", resolved.maxQueuedBytes, 64 * 1024 * 1024),
+      maxQueuedCommands: integerOr("maxQueuedCommands", resolved.maxQueuedCommands, 1, 10_000),
+      maxQueuedBytes: integerOr("maxQueuedBytes", resolved.maxQueuedBytes, 1, 64 * 1024 * 1024),
       clock: resolved.clock,
     });
     this.#subscriber = new Subscriber(() => this.pool.acquire(), {
@@ -503,10 +494,7 @@ export class Transaction<V extends Bulk = string> extends ClientCommands<V> {
 
   /** Sends on the watched connection, traced when someone listens. */
   #send(args: RedisArgument[]): Promise<Reply> {
-    const channel = tracing().command;
-    if (!channel?.hasSubscribers) return this.#connection.command(args);
-    const context = commandContext(args, this.#target());
-    return traced(channel, context, () => this.#connection.command(args));
+    return traceCommand(args, this.#target, () => this.#connection.command(args));
   }
 
   #target = (): TraceTarget => traceTarget(this.#connection.address, this.#connection.options);

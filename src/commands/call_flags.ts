@@ -8,7 +8,8 @@ import { blockingTime } from "../connection/mod.ts";
 import type { RedisArgument } from "../protocol/mod.ts";
 import { commandFlagBit, lookupCommand } from "./lookup.ts";
 
-const READONLY = commandFlagBit("readonly");
+// Pure, so a bundle without isReadOnlyCommand (a browser's) drops it and the flag names.
+const READONLY = /* @__PURE__ */ commandFlagBit("readonly");
 
 /**
  * Whether this invocation can block the connection: a command the table

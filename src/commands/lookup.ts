@@ -18,9 +18,10 @@ import type {
   ResponsePolicy,
 } from "./command_spec.ts";
 
-const UNKNOWN = Object.freeze({ kind: "unknown" as const });
-const NO_KEYS: readonly KeySpec[] = Object.freeze([]);
-const UTF8 = new TextDecoder();
+// Marked pure so a bundle that uses no lookup (a browser's) drops them.
+const UNKNOWN = /* @__PURE__ */ Object.freeze({ kind: "unknown" as const });
+const NO_KEYS: readonly KeySpec[] = /* @__PURE__ */ Object.freeze([]);
+const UTF8 = /* @__PURE__ */ new TextDecoder();
 
 function decodeKeySpec(row: KeySpecRow): KeySpec {
   if (row.length === 1) return Object.freeze({ flags: row[0], begin: UNKNOWN, find: UNKNOWN });

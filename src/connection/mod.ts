@@ -20,11 +20,21 @@ export type { ErrorClass, RetryDecision, RetryPolicy } from "./retry.ts";
 export { blockingAllowance, blockingTime } from "./blocking.ts";
 export { checkHandshake, handshakeSteps } from "./handshake.ts";
 export type { HandshakeStep } from "./handshake.ts";
-export { traceableError, traced, traceTarget, tracing, TRACING_CHANNELS } from "./tracing.ts";
+export {
+  retarget,
+  traceableError,
+  traceAcquire,
+  traceConnect,
+  traced,
+  traceInstantAcquire,
+  tracing,
+} from "./tracing.ts";
 export type {
   BatchTraceContext,
   CommandTraceContext,
   ConnectTraceContext,
   PoolAcquireTraceContext,
-  TraceTarget,
+  TracedPool,
 } from "./tracing.ts";
+export { traceTarget, TRACING_CHANNELS } from "./trace_target.ts";
+export type { TraceTarget } from "./trace_target.ts";

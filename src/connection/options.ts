@@ -4,6 +4,7 @@
  * @module
  */
 import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
+import { checkDuration, checkInteger } from "../_check.ts";
 import type { Reply } from "../protocol/mod.ts";
 import type { TlsOptions, TransportFactory } from "../transport/mod.ts";
 import type { ErrorClass, RetryPolicy } from "./retry.ts";
@@ -143,9 +144,9 @@ export function resolveConnectionOptions(
     password: defined.password === undefined ? undefined : Secret.from(defined.password),
   };
   const record = resolved as unknown as Record<string, unknown>;
-  for (const key of COUNTS) checkNumber(key, record[key], false);
-  for (const key of DURATIONS) checkNumber(key, record[key], false);
-  for (const key of NULLABLE_DURATIONS) checkNumber(key, record[key], true);
+  for (const key of COUNTS) checkInteger(key, record[key], 0);
+  for (const key of DURATIONS) checkDuration(key, record[key], 0);
+  for (const key of NULLABLE_DURATIONS) checkDuration(key, record[key], 0, true);
   if (resolved.port > 65535) {
     throw new RangeError(`port must be at most 65535, got ${resolved.port}`);
   }
@@ -166,14 +167,6 @@ export function resolveConnectionOptions(
 function resolveTls(tls: ConnectionOptions["tls"]): TlsOptions | undefined {
   if (tls === undefined || tls === false) return undefined;
   return tls === true ? {} : tls;
-}
-
-function checkNumber(key: string, value: unknown, nullable: boolean): void {
-  if (nullable && value === null) return;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    const expected = nullable ? "an integer >= 0 or null" : "an integer >= 0";
-    throw new RangeError(`${key} must be ${expected}, got ${String(value)}`);
-  }
 }
 
 /**

@@ -5,55 +5,9 @@
  *
  * @module
  */
-import { ReplyError, toReplyError } from "../errors.ts";
+import { PoolTimeoutError, ReplyError, toReplyError } from "../errors.ts";
 import { type TracingChannel, tracingChannel } from "../transport/mod.ts";
-
-/**
- * The channel names, as APM tools subscribe to them with
- * `diagnostics_channel.tracingChannel(name)`.
- *
- * @example
- * ```ts
- * import { TRACING_CHANNELS } from "@redwire/redis";
- *
- * console.log(TRACING_CHANNELS.command); // "redwire:command"
- * ```
- */
-export const TRACING_CHANNELS = {
-  /** One per command, from the call to its reply or error. */
-  command: "redwire:command",
-  /** One per write of a pipeline, a transaction or an auto-pipelined tick. */
-  batch: "redwire:batch",
-  /** One per new connection: connect and handshake. */
-  connect: "redwire:connect",
-  /** One per acquire of a pooled connection, including the wait. */
-  poolAcquire: "redwire:pool:acquire",
-} as const;
-
-/**
- * Where a traced operation goes: the fields every context carries.
- *
- * @example
- * ```ts
- * import type { TraceTarget } from "@redwire/redis";
- *
- * const target: TraceTarget = { database: 0, serverAddress: "127.0.0.1", serverPort: 6379 };
- * ```
- */
-export interface TraceTarget {
-  /** The database index (`db.namespace`). */
-  database: number;
-  /** Host name or address, or the Unix socket path (`server.address`). */
-  serverAddress: string;
-  /** TCP port; absent for a Unix socket (`server.port`). */
-  serverPort?: number;
-  /** The pool's name (`db.client.connection.pool.name`). */
-  poolName?: string;
-  /** The `clientName` option (CLIENT SETNAME). */
-  clientName?: string;
-  /** The node a Cluster or Sentinel client chose, as `host:port`. */
-  node?: string;
-}
+import { type TraceTarget, traceTarget, TRACING_CHANNELS } from "./trace_target.ts";
 
 /**
  * The context of `redwire:command`. `args` holds the command name and the
@@ -145,7 +99,8 @@ export interface PoolAcquireTraceContext extends TraceTarget {
   error?: unknown;
 }
 
-interface Channels {
+/** redwire's four tracing channels, each `undefined` where the runtime has none. */
+export interface Channels {
   command: TracingChannel<CommandTraceContext> | undefined;
   batch: TracingChannel<BatchTraceContext> | undefined;
   connect: TracingChannel<ConnectTraceContext> | undefined;
@@ -214,24 +169,86 @@ export function traced<C extends object, T>(
     });
 }
 
+/** What acquire tracing needs of a pool: the fields of its contexts. */
+export interface TracedPool {
+  /** Server, database, pool name and client name of the pool's contexts. */
+  traceTarget(): TraceTarget;
+}
+
 /**
- * The target fields of a context.
+ * Runs one acquire of a pool, traced on `redwire:pool:acquire` when someone
+ * listens: the context records the wait, a timeout and an abort.
  *
- * @param address `host:port` (`[v6]:port`) or a Unix socket path.
- * @param options The db and client name.
- * @param poolName The pool's name, if any.
- * @returns The fields, without credentials.
+ * @param pool The pool.
+ * @param signal The acquirer's signal (an abort by it is recorded as such).
+ * @param borrow Lends the connection, given the context to record the wait in
+ *   (`undefined` untraced).
+ * @returns What `borrow` resolves with.
  */
-export function traceTarget(
-  address: string,
-  options: { db?: number; clientName?: string },
-  poolName?: string,
-): TraceTarget {
-  const match = /^\[?(.*?)\]?:(\d+)$/.exec(address);
-  const target: TraceTarget = match === null
-    ? { database: options.db ?? 0, serverAddress: address }
-    : { database: options.db ?? 0, serverAddress: match[1]!, serverPort: Number(match[2]) };
-  if (poolName !== undefined) target.poolName = poolName;
-  if (options.clientName !== undefined) target.clientName = options.clientName;
-  return target;
+export function traceAcquire<T>(
+  pool: TracedPool,
+  signal: AbortSignal | undefined,
+  borrow: (context: PoolAcquireTraceContext | undefined) => Promise<T>,
+): Promise<T> {
+  const channel = tracing().poolAcquire;
+  if (!channel?.hasSubscribers) return borrow(undefined);
+  const context = { ...pool.traceTarget(), waited: 0, timedOut: false, aborted: false };
+  return traced(channel, context, () =>
+    borrow(context).catch((error) => {
+      context.timedOut = error instanceof PoolTimeoutError;
+      context.aborted = signal?.aborted === true && error === signal.reason;
+      throw error;
+    }));
+}
+
+/**
+ * Publishes an acquire that took no wait (an idle connection lent at once),
+ * when someone listens: the four events in a row, as for a resolved promise.
+ *
+ * @param pool The pool.
+ */
+export function traceInstantAcquire(pool: TracedPool): void {
+  const channel = tracing().poolAcquire;
+  if (!channel?.hasSubscribers) return;
+  const context = { ...pool.traceTarget(), waited: 0, timedOut: false, aborted: false };
+  channel.start.publish(context);
+  channel.end.publish(context);
+  channel.asyncStart.publish(context);
+  channel.asyncEnd.publish(context);
+}
+
+/**
+ * Runs one connect attempt, traced on `redwire:connect` when someone listens.
+ *
+ * @param target The pool's fields for the context (asked only when traced).
+ * @param attempt 1, then 2, 3 ... while attempts keep failing.
+ * @param reconnect Whether this replaces a connection that broke or an attempt that failed.
+ * @param open Makes and connects the connection, given the context
+ *   (`undefined` untraced; see {@linkcode retarget}).
+ * @returns What `open` resolves with.
+ */
+export function traceConnect<C>(
+  target: () => TraceTarget,
+  attempt: number,
+  reconnect: boolean,
+  open: (context: ConnectTraceContext | undefined) => Promise<C>,
+): Promise<C> {
+  const channel = tracing().connect;
+  if (!channel?.hasSubscribers) return open(undefined);
+  const context = { ...target(), attempt, reconnect };
+  return traced(channel, context, () => open(context));
+}
+
+/**
+ * Names in a connect context the server the connection went to, which a
+ * factory (Sentinel) chooses.
+ *
+ * @param context The attempt's context.
+ * @param address The connection's address.
+ */
+export function retarget(context: ConnectTraceContext, address: string): void {
+  const where = traceTarget(address, {});
+  context.serverAddress = where.serverAddress;
+  if (where.serverPort === undefined) delete context.serverPort;
+  else context.serverPort = where.serverPort;
 }

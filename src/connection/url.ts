@@ -29,7 +29,6 @@ export type UrlOptions = ConnectionOptions & {
 };
 
 type Parser = (value: string) => unknown;
-type QueryOption = readonly [target: string, parse: Parser];
 
 const whole: Parser = (value) => /^\d+$/.test(value) ? Number(value) : undefined;
 const text: Parser = (value) => value;
@@ -43,32 +42,36 @@ const certReqs: Parser = (value) => {
   return ["none", "optional", "required"].includes(level) ? level : undefined;
 };
 
-/** camelCase names take redwire's units (ms); snake_case names are redis-py's (seconds). */
-const QUERY: Record<string, QueryOption> = {
-  db: ["db", whole],
-  protocol: ["protocol", whole],
-  username: ["username", text],
-  password: ["password", text],
-  clientName: ["clientName", text],
-  client_name: ["clientName", text],
-  socketTimeout: ["socketTimeout", whole],
-  socket_timeout: ["socketTimeout", seconds],
-  socketConnectTimeout: ["socketConnectTimeout", whole],
-  socket_connect_timeout: ["socketConnectTimeout", seconds],
-  healthCheckInterval: ["healthCheckInterval", whole],
-  health_check_interval: ["healthCheckInterval", seconds],
-  decodeResponses: ["decodeResponses", bool],
-  decode_responses: ["decodeResponses", bool],
-  socketKeepalive: ["socketKeepalive", bool],
-  socket_keepalive: ["socketKeepalive", bool],
-  retryOnTimeout: ["retryOnTimeout", bool],
-  retry_on_timeout: ["retryOnTimeout", bool],
-  maxConnections: ["maxConnections", whole],
-  max_connections: ["maxConnections", whole],
+/**
+ * Each query option's parser. A snake_case name is redis-py's spelling of the
+ * camelCase option it names (`client_name` sets `clientName`), in redis-py's
+ * unit (seconds); camelCase names take redwire's units (ms).
+ */
+const QUERY: Record<string, Parser> = {
+  db: whole,
+  protocol: whole,
+  username: text,
+  password: text,
+  clientName: text,
+  client_name: text,
+  socketTimeout: whole,
+  socket_timeout: seconds,
+  socketConnectTimeout: whole,
+  socket_connect_timeout: seconds,
+  healthCheckInterval: whole,
+  health_check_interval: seconds,
+  decodeResponses: bool,
+  decode_responses: bool,
+  socketKeepalive: bool,
+  socket_keepalive: bool,
+  retryOnTimeout: bool,
+  retry_on_timeout: bool,
+  maxConnections: whole,
+  max_connections: whole,
   // redis-py's name, so redis-py's unit.
-  timeout: ["timeout", seconds],
-  ssl_cert_reqs: ["sslCertReqs", certReqs],
-  ssl_check_hostname: ["sslCheckHostname", bool],
+  timeout: seconds,
+  ssl_cert_reqs: certReqs,
+  ssl_check_hostname: bool,
 };
 
 /**
@@ -182,12 +185,12 @@ function parseQuery(params: URLSearchParams, options: UrlOptions, fail: (what: s
   const record = options as Record<string, unknown>;
   const tls: Record<string, unknown> = {};
   for (const [key, value] of params) {
-    const option = QUERY[key];
-    if (option === undefined) fail(`unknown query option "${key}"`);
-    const [target, parse] = option!;
+    const parse = QUERY[key];
+    if (parse === undefined) fail(`unknown query option "${key}"`);
+    const target = key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
     // redis-py skips empty values.
     if (value === "" && parse !== text) continue;
-    const parsed = parse(value);
+    const parsed = parse!(value);
     if (parsed === undefined) fail(`query option ${key}=${value} ${expected(parse)}`);
     if (target === "password") record.password = new Secret(value);
     else if (target.startsWith("ssl")) tls[target] = parsed;

@@ -6,12 +6,10 @@
  */
 import {
   type ConnectTraceContext,
-  traced,
+  retarget,
+  traceConnect,
   type TraceTarget,
-  traceTarget,
-  tracing,
 } from "../connection/mod.ts";
-import type { TracingChannel } from "../transport/mod.ts";
 import type { Maintenance } from "./_maintenance.ts";
 import type { ResolvedPoolOptions } from "./_options.ts";
 import { ReconnectGate } from "./_reconnect_gate.ts";
@@ -178,10 +176,12 @@ export class Connector<C extends PooledConnection> {
     const attempt = this.#failures + 1;
     this.#hooks.connecting(attempt, this.#lost);
     try {
-      const channel = tracing().connect;
-      const connection = channel?.hasSubscribers
-        ? await this.#tracedOpen(channel, attempt)
-        : await this.#open(undefined);
+      const connection = await traceConnect(
+        () => this.#hooks.target(),
+        attempt,
+        this.#lost,
+        (trace) => this.#open(trace),
+      );
       this.#failures = 0;
       this.#lost = false;
       return connection;
@@ -212,23 +212,13 @@ export class Connector<C extends PooledConnection> {
     try {
       connection = await this.#factory();
       // A factory (Sentinel) picks the server: the context names the one chosen.
-      if (trace !== undefined) {
-        const where = traceTarget(connection.address, {});
-        trace.serverAddress = where.serverAddress;
-        if (where.serverPort === undefined) delete trace.serverPort;
-        else trace.serverPort = where.serverPort;
-      }
+      if (trace !== undefined) retarget(trace, connection.address);
       if (connection.state !== "ready") await connection.connect();
       return connection;
     } catch (error) {
       connection?.destroy(error instanceof Error ? error : undefined);
       throw error;
     }
-  }
-
-  #tracedOpen(channel: TracingChannel<ConnectTraceContext>, attempt: number): Promise<C> {
-    const context = { ...this.#hooks.target(), attempt, reconnect: this.#lost };
-    return traced(channel, context, () => this.#open(context));
   }
 
   /** Resolves once no connection is being made (close() waits for this). */

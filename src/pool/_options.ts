@@ -4,6 +4,7 @@
  * @module
  */
 import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
+import { checkDuration, checkInteger } from "../_check.ts";
 import type { ConnectionOptions } from "../connection/mod.ts";
 import type { PoolLogger, PoolOptions } from "./pool_options.ts";
 import type { PooledConnection } from "./pooled_connection.ts";
@@ -78,11 +79,11 @@ export function resolvePoolOptions<C extends PooledConnection>(
   }
   const idleCap = maxIdle ?? maxConnections;
   checkInteger("maxIdle", idleCap, minIdle);
-  checkDuration("idleTimeout", idleTimeout, 1);
-  checkDuration("maxLifetime", maxLifetime, 1);
-  checkInteger("healthCheckInterval", healthCheckInterval, 0);
-  checkDuration("leakDetectionThreshold", leakDetectionThreshold, 1);
-  checkDuration("timeout", timeout, 0);
+  checkDuration("idleTimeout", idleTimeout, 1, true);
+  checkDuration("maxLifetime", maxLifetime, 1, true);
+  checkDuration("healthCheckInterval", healthCheckInterval, 0);
+  checkDuration("leakDetectionThreshold", leakDetectionThreshold, 1, true);
+  checkDuration("timeout", timeout, 0, true);
   if (idleOrder !== "fifo" && idleOrder !== "lifo") {
     throw new RangeError(`idleOrder must be "fifo" or "lifo", got ${String(idleOrder)}`);
   }
@@ -128,17 +129,4 @@ export function withBlockingDefaults<C extends PooledConnection>(
     maxConnections: options.maxConnections ?? BLOCKING_DEFAULTS.maxConnections,
     timeout: options.timeout === undefined ? BLOCKING_DEFAULTS.timeout : options.timeout,
   };
-}
-
-function checkInteger(name: string, value: unknown, min: number): void {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw new RangeError(`${name} must be an integer >= ${min}, got ${String(value)}`);
-  }
-}
-
-function checkDuration(name: string, value: unknown, min: number): void {
-  if (value === null) return;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw new RangeError(`${name} must be an integer >= ${min} (ms) or null, got ${String(value)}`);
-  }
 }

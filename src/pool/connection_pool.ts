@@ -10,10 +10,10 @@ import {
   type ConnectionOptions,
   parseRedisUrl,
   type PoolAcquireTraceContext,
-  traced,
+  traceAcquire,
+  traceInstantAcquire,
   type TraceTarget,
   traceTarget,
-  tracing,
 } from "../connection/mod.ts";
 import { ConnectionError, PoolExhaustedError, PoolTimeoutError } from "../errors.ts";
 import { Connector } from "./_connector.ts";
@@ -32,7 +32,6 @@ import {
   type PoolEventMap,
 } from "./pool_event.ts";
 import { type Permit, Semaphore } from "./semaphore.ts";
-import type { TracingChannel } from "../transport/mod.ts";
 
 /** One bit per event type, set once someone listens: events nobody listens to are never built. */
 const EVENT_BITS = {
@@ -219,9 +218,11 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
    * @throws {ConnectionError} If a new connection could not be made, or the pool is closed.
    */
   acquire(options: AcquireOptions = NO_OPTIONS): Promise<Lease<C>> {
-    const channel = tracing().poolAcquire;
-    if (channel?.hasSubscribers) return this.#tracedBorrow(channel, options, this.#toLease);
-    return this.#borrow(options, this.#toLease);
+    return traceAcquire(
+      this,
+      options.signal,
+      (trace) => this.#borrow(options, this.#toLease, trace),
+    );
   }
 
   /**
@@ -245,32 +246,8 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
     this.#waitTimes.record(0);
     const stack = this.#options.leakDetectionThreshold === null ? undefined : captureStack();
     this.#lend(slot, permit, 0, stack);
-    const channel = tracing().poolAcquire;
-    if (channel?.hasSubscribers) this.#publishImmediate(channel);
+    traceInstantAcquire(this);
     return this.#leaseOf(slot);
-  }
-
-  /** An acquire that took no wait: the four events in a row, as for a resolved promise. */
-  #publishImmediate(channel: TracingChannel<PoolAcquireTraceContext>): void {
-    const context = { ...this.traceTarget(), waited: 0, timedOut: false, aborted: false };
-    channel.start.publish(context);
-    channel.end.publish(context);
-    channel.asyncStart.publish(context);
-    channel.asyncEnd.publish(context);
-  }
-
-  #tracedBorrow<T>(
-    channel: TracingChannel<PoolAcquireTraceContext>,
-    options: AcquireOptions,
-    wrap: (slot: SlotView<C>) => T,
-  ): Promise<T> {
-    const context = { ...this.traceTarget(), waited: 0, timedOut: false, aborted: false };
-    return traced(channel, context, () =>
-      this.#borrow(options, wrap, context).catch((error) => {
-        context.timedOut = error instanceof PoolTimeoutError;
-        context.aborted = options.signal?.aborted === true && error === options.signal.reason;
-        throw error;
-      }));
   }
 
   /**
@@ -284,9 +261,11 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
    * @throws {ConnectionError} If a new connection could not be made, or the pool is closed.
    */
   getConnection(options: AcquireOptions = NO_OPTIONS): Promise<C> {
-    const channel = tracing().poolAcquire;
-    if (channel?.hasSubscribers) return this.#tracedBorrow(channel, options, connectionOf);
-    return this.#borrow(options, connectionOf);
+    return traceAcquire(
+      this,
+      options.signal,
+      (trace) => this.#borrow(options, connectionOf, trace),
+    );
   }
 
   /**

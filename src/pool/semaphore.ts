@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkInteger } from "../_check.ts";
 import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
 import { TimeoutError } from "../errors.ts";
 
@@ -132,9 +133,7 @@ export class Semaphore {
    * @throws {RangeError} If `permits` is not an integer >= 1.
    */
   constructor(permits: number, options: SemaphoreOptions = {}) {
-    if (!Number.isInteger(permits) || permits < 1) {
-      throw new RangeError(`permits must be an integer >= 1, got ${String(permits)}`);
-    }
+    checkInteger("permits", permits, 1);
     this.#capacity = permits;
     this.#available = permits;
     this.#timeoutError = options.timeoutError ?? defaultTimeoutError;

@@ -4,6 +4,7 @@
  * @module
  */
 import { ProtocolError, toReplyError } from "../errors.ts";
+import { integerOr } from "../_check.ts";
 import {
   badLength,
   badLine,
@@ -192,12 +193,13 @@ export class Decoder {
       throw new TypeError(`onAttribute must be a function, got ${typeof options.onAttribute}`);
     }
     this.#decodeResponses = decodeResponses;
-    this.#maxBulkLength = checkCount(
+    this.#maxBulkLength = integerOr(
       "maxBulkLength",
       options.maxBulkLength,
+      0,
       DEFAULTS.maxBulkLength,
     );
-    this.#maxDepth = checkCount("maxDepth", options.maxDepth, DEFAULTS.maxDepth);
+    this.#maxDepth = integerOr("maxDepth", options.maxDepth, 0, DEFAULTS.maxDepth);
     this.#aggregates = new Aggregates(options.onAttribute);
     this.#largeText = largeText;
   }
@@ -701,11 +703,3 @@ export class Decoder {
 }
 
 function ignore(): void {}
-
-function checkCount(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-  }
-  return value;
-}

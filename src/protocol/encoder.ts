@@ -119,6 +119,22 @@ class Writer {
     this.#restore();
   }
 
+  /**
+   * Writes commands in order; if one cannot be encoded, forgets what this
+   * call wrote and rethrows.
+   *
+   * @param commands The commands.
+   * @param numbered Whether messages name a command by its index (a single one: no).
+   */
+  commands(commands: readonly RedisArgument[][], numbered: boolean): void {
+    try {
+      for (let i = 0; i < commands.length; i++) this.command(commands[i]!, numbered ? i : -1);
+    } catch (error) {
+      this.abort();
+      throw error;
+    }
+  }
+
   /** Makes room for `extra` more bytes, moving the current command to a new slab if needed. */
   ensure(extra: number): void {
     if (this.#pos + extra <= this.#buf.length) return;
@@ -343,14 +359,8 @@ const WRITER = new Writer();
  * ```
  */
 export function encodeCommand(args: RedisArgument[]): Uint8Array {
-  const writer = WRITER;
-  try {
-    writer.command(args, -1);
-  } catch (error) {
-    writer.abort();
-    throw error;
-  }
-  return writer.finish();
+  WRITER.commands([args], false);
+  return WRITER.finish();
 }
 
 /**
@@ -371,14 +381,8 @@ export function encodeCommand(args: RedisArgument[]): Uint8Array {
  * ```
  */
 export function encodeCommands(commands: RedisArgument[][]): Uint8Array {
-  const writer = WRITER;
-  try {
-    for (let i = 0; i < commands.length; i++) writer.command(commands[i], i);
-  } catch (error) {
-    writer.abort();
-    throw error;
-  }
-  return writer.finish();
+  WRITER.commands(commands, true);
+  return WRITER.finish();
 }
 
 /**
@@ -423,15 +427,9 @@ export function encodeCommandChunks(
   commands: RedisArgument[][],
   scratch?: EncodeScratch,
 ): Uint8Array[] {
-  const writer = WRITER;
-  try {
-    writer.startChunks(scratch);
-    for (let i = 0; i < commands.length; i++) writer.command(commands[i], i);
-  } catch (error) {
-    writer.abort();
-    throw error;
-  }
-  return writer.finishChunks();
+  WRITER.startChunks(scratch);
+  WRITER.commands(commands, true);
+  return WRITER.finishChunks();
 }
 
 /** Names the command and argument for an error message, such as "Argument 2 of command 3 ". */

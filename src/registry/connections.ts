@@ -105,12 +105,7 @@ export class ConnectionRegistry {
     client: Redis | RedisCluster | string | RedisOptions,
     options: ConnectOptions = {},
   ): Redis | RedisCluster {
-    const name = options.name ?? DEFAULT_NAME;
-    if (typeof name !== "string" || name === "") {
-      throw new TypeError(
-        `A connection name must be a non-empty string, not ${JSON.stringify(name)}`,
-      );
-    }
+    const name = checkName(options.name ?? DEFAULT_NAME);
     const existing = this.#clients.get(name);
     if (existing !== undefined && existing !== client) {
       throw new TypeError(
@@ -265,3 +260,19 @@ export class ConnectionRegistry {
  * ```
  */
 export const connections: ConnectionRegistry = new ConnectionRegistry();
+
+/**
+ * A connection name, checked.
+ *
+ * @param name What was given as a name.
+ * @returns The name.
+ * @throws {TypeError} If it is not a non-empty string.
+ */
+export function checkName(name: unknown): string {
+  if (typeof name !== "string" || name === "") {
+    throw new TypeError(
+      `A connection name must be a non-empty string, not ${JSON.stringify(name)}`,
+    );
+  }
+  return name;
+}

@@ -9,7 +9,7 @@ import { checkArguments, Commands, DeferredReply, type Transform } from "../clie
 import { RedisError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { type Entry, execute, type Origin } from "./_exec.ts";
-import { type ConnectionRegistry, connections, DEFAULT_NAME } from "./connections.ts";
+import { checkName, type ConnectionRegistry, connections, DEFAULT_NAME } from "./connections.ts";
 
 /**
  * Options of {@linkcode pipeline}.
@@ -67,15 +67,6 @@ interface Queue {
 function descends(origin: Origin | undefined, ancestor: Origin): boolean {
   for (; origin !== undefined; origin = origin.parent) if (origin === ancestor) return true;
   return false;
-}
-
-function checkName(name: unknown): string {
-  if (typeof name !== "string" || name === "") {
-    throw new TypeError(
-      `A connection name must be a non-empty string, not ${JSON.stringify(name)}`,
-    );
-  }
-  return name;
 }
 
 /**

@@ -7,12 +7,12 @@
  * @module
  */
 
-import { ConnectionError } from "../errors.ts";
 import type { OpenOptions, Transport, TransportFactory } from "./transport.ts";
 import { ADAPTERS } from "./_adapters.ts";
 import type { AdapterName, AdapterTable, SocketAdapter } from "./adapter.ts";
 import type { AsyncContext } from "./adapter.ts";
 import { RUNTIME, type RuntimeKind } from "./runtime.ts";
+import { noSocketApi } from "./_no_socket.ts";
 import type { LargeTextDecoder } from "./large_text.ts";
 
 /**
@@ -55,22 +55,8 @@ export function transportFor(runtime: RuntimeKind, adapters: AdapterTable): Tran
       const adapter = await pending;
       if (adapter.canOpen === undefined || adapter.canOpen(options)) return adapter.open(options);
     }
-    throw noSocketApi(runtime, options);
+    throw noSocketApi(runtime, CHAINS[runtime].length > 0, options);
   };
-}
-
-function noSocketApi(runtime: RuntimeKind, options: OpenOptions): ConnectionError {
-  const where = options.path ?? `${options.host}:${options.port}`;
-  // A runtime with sockets whose bundle was built for the web (a bundler
-  // that did not pass the `node` / `workerd` export condition).
-  const why = CHAINS[runtime].length > 0
-    ? `this build of redwire (the browser / worker one, chosen by the bundler's export conditions) has no socket adapter for ${runtime}; bundle with the "${runtime}" condition, or`
-    : `this runtime (${runtime}) offers redwire no TCP socket API;`;
-  return new ConnectionError(
-    `Cannot connect to ${where}: ${why} ` +
-      'reach Redis through a redwire bridge: new Redis({ transport: webSocketTransport("wss://your-bridge/redis", { token }) }) ' +
-      "with serveBridge() from @redwire/redis/bridge running next to Redis",
-  );
 }
 
 /**

@@ -7,16 +7,12 @@
  */
 
 import { ConnectionError, TimeoutError } from "../errors.ts";
+import { checkDuration, checkInteger } from "../_check.ts";
 import type { OpenOptions, Transport, TransportFactory } from "./transport.ts";
 import { ChunkQueue } from "./_chunk_queue.ts";
-import type {
-  WebSocketClientOptions,
-  WebSocketConstructor,
-  WebSocketEvent,
-  WebSocketLike,
-} from "./websocket_types.ts";
+import type { WebSocketConstructor, WebSocketEvent, WebSocketLike } from "./websocket_types.ts";
 import { BRIDGE_PROTOCOL, tokenSubprotocol } from "./bridge_handshake.ts";
-import { IS_DENO } from "./runtime.ts";
+import { clientOptions, needsSmallFrames } from "./_websocket_quirks.ts";
 
 /**
  * Options of {@linkcode webSocketTransport}.
@@ -141,9 +137,9 @@ function resolveSettings(url: string, options: WebSocketTransportOptions): Setti
   const connectTimeout = options.connectTimeout === undefined
     ? DEFAULTS.connectTimeout
     : options.connectTimeout;
-  if (connectTimeout !== null) checkCount("connectTimeout", connectTimeout);
+  checkDuration("connectTimeout", connectTimeout, 0, true);
   const highWaterMark = options.highWaterMark ?? DEFAULTS.highWaterMark;
-  checkCount("highWaterMark", highWaterMark);
+  checkInteger("highWaterMark", highWaterMark, 0);
   const protocols = [...(options.protocols ?? [BRIDGE_PROTOCOL])];
   const secrets: string[] = [];
   if (options.token !== undefined) {
@@ -154,14 +150,8 @@ function resolveSettings(url: string, options: WebSocketTransportOptions): Setti
     protocols.push(protocol);
     secrets.push(options.token, encoded);
   }
-  const nagle = IS_DENO && Socket === (globalThis as { WebSocket?: unknown }).WebSocket;
+  const nagle = needsSmallFrames(Socket);
   return { url, where, protocols, secrets, Socket, connectTimeout, highWaterMark, nagle };
-}
-
-function checkCount(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be an integer >= 0, got ${String(value)}`);
-  }
 }
 
 async function openWebSocket(
@@ -171,7 +161,11 @@ async function openWebSocket(
   signal?.throwIfAborted();
   let socket: WebSocketLike;
   try {
-    socket = new settings.Socket(settings.url, settings.protocols, clientOptions(settings));
+    socket = new settings.Socket(
+      settings.url,
+      settings.protocols,
+      clientOptions(settings.protocols),
+    );
   } catch (error) {
     const message = redact(messageOf(error), settings.secrets);
     throw new ConnectionError(`Cannot connect to ${settings.where}: ${message}`);
@@ -179,17 +173,6 @@ async function openWebSocket(
   const transport = new WebSocketTransport(socket, settings);
   await transport.opened(signal);
   return transport;
-}
-
-function clientOptions(settings: Settings): WebSocketClientOptions {
-  const header = settings.protocols.join(", ");
-  return {
-    perMessageDeflate: false,
-    finishRequest: (request) => {
-      if (header !== "") request.setHeader("Sec-WebSocket-Protocol", header);
-      request.end();
-    },
-  };
 }
 
 class WebSocketTransport implements Transport {

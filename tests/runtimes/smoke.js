@@ -17,6 +17,7 @@ import {
   RedisError,
   Sentinel,
   SentinelConnectionPool,
+  TRACING_CHANNELS,
   webSocketTransport,
   withConnection,
 } from "@redwire/redis";
@@ -161,6 +162,10 @@ export async function smoke(p) {
             error.message.includes("webSocketTransport"),
             `webSocketTransport in: ${error.message}`,
           );
+          // The same text from every build (the web one has its own select twin).
+          const start =
+            `Cannot connect to ${p.host}:${p.port}: this runtime (web) offers redwire no TCP socket API;`;
+          expect(error.message.startsWith(start), `"${start}" at the start of: ${error.message}`);
         } finally {
           await bare.close();
         }
@@ -172,6 +177,7 @@ export async function smoke(p) {
         const attempts = {
           RedisCluster: () => new RedisCluster([[p.host, p.port]]),
           Sentinel: () => new Sentinel([[p.host, p.port]]),
+          "Sentinel.fromUrl": () => Sentinel.fromUrl(`redis+sentinel://${p.host}/mymaster`),
           SentinelConnectionPool: () => new SentinelConnectionPool({}),
           parseSentinelUrl: () => parseSentinelUrl(`redis+sentinel://${p.host}/mymaster`),
           "redis+sentinel://": () => new Redis(`redis+sentinel://${p.host}/mymaster`),
@@ -189,6 +195,8 @@ export async function smoke(p) {
           }
         }
         expect(keySlot("foo") === 12182, "keySlot to stay");
+        // No diagnostics channel here: tracing is left out, its names stay.
+        expect(TRACING_CHANNELS.command === "redwire:command", "TRACING_CHANNELS to stay");
         return Promise.resolve();
       });
     }

@@ -3,25 +3,30 @@ import type { RedisArgument } from "../../protocol/mod.ts";
 import { checkOptions, invalid } from "./_validate.ts";
 
 /**
- * Option name -> command token, in the order the command wants them. An
- * option set to `true` adds the token; a number or string adds the token and
- * the value; an array adds the token and each value; `false` / `undefined`
- * add nothing.
+ * Option name -> command token, in the order the command wants them:
+ * `true` for the option's name in upper case (`{ nx: true }` sends `NX`),
+ * a string for any other token (`""`: the value alone). An option set to
+ * `true` adds the token; a number or string adds the token and the value;
+ * an array adds the token and each value; `false` / `undefined` add nothing.
  */
-export type OptionTokens = Readonly<Record<string, string>>;
+export type OptionTokens = Readonly<Record<string, string | boolean>>;
 
 /**
- * Appends `options` to `args` as tokens per `spec`; a TypeError names an
- * unknown option or a non-object, with `form` showing the right call.
+ * Appends `options` to `args` as tokens per `spec`; a TypeError names the
+ * command and an unknown option or a non-object, with `form` showing the
+ * right call.
  *
+ * @param command The command's name for the message, when `args` does not
+ *   start with it (as `commandName` reads it: `"CLIENT KILL"` from
+ *   `["CLIENT", "KILL", ...]`).
  * @returns `args`, for chaining.
  */
 export function withOptions(
   args: RedisArgument[],
-  command: string,
   options: object | undefined,
   spec: OptionTokens,
   form: string,
+  command: string | readonly RedisArgument[] = args,
 ): RedisArgument[] {
   if (options === undefined) return args;
   try {
@@ -34,7 +39,8 @@ export function withOptions(
   for (const name in spec) {
     const value = values[name];
     if (value === undefined || value === false) continue;
-    const token = spec[name]!;
+    const given = spec[name];
+    const token = typeof given === "string" ? given : name.toUpperCase();
     if (token !== "") args.push(token);
     if (value === true) continue;
     if (Array.isArray(value)) args.push(...(value as RedisArgument[]));

@@ -1,6 +1,6 @@
 /** Stream reply types and their shapers, shared by the stream commands. */
 import type { Reply } from "../../protocol/mod.ts";
-import { emptyRecord, text, toFields, toNumber } from "./_transforms.ts";
+import { text, toFields, toNumber, toRecord } from "./_transforms.ts";
 
 /**
  * One stream entry. An entry deleted after delivery has no fields (`{}`).
@@ -178,13 +178,7 @@ export interface StreamInfo<V = string> {
 /** `[id, [f, v, ...]]` as a {@linkcode StreamEntry}; nil fields become `{}`. */
 export function toEntry<V>(reply: Reply): StreamEntry<V> {
   const [id, flat] = reply as Reply[];
-  const fields = emptyRecord<V>();
-  if (Array.isArray(flat)) {
-    for (let i = 0; i + 1 < flat.length; i += 2) fields[text(flat[i]!)] = flat[i + 1] as V;
-  } else if (flat instanceof Map) {
-    for (const [k, v] of flat) fields[text(k)] = v as V;
-  }
-  return { id: text(id!), fields };
+  return { id: text(id!), fields: toRecord<V>(flat!) };
 }
 
 /** A list of entries. */

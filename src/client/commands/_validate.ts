@@ -32,6 +32,11 @@ export function commandName(args: readonly RedisArgument[]): string {
   return CONTAINERS.has(name) && args.length > 1 ? `${name} ${text(args[1] as Reply)}` : name;
 }
 
+/** A command's name for messages: given, or read from its arguments. */
+function nameOf(command: string | readonly RedisArgument[]): string {
+  return typeof command === "string" ? command : commandName(command);
+}
+
 /** What a wrong value is, for messages; never the value itself. */
 export function describeValue(value: unknown): string {
   if (value === null) return "null";
@@ -82,10 +87,11 @@ function badArgument(args: readonly RedisArgument[], index: number): TypeError {
 
 /**
  * Throws a TypeError unless `options` is undefined or a plain object whose
- * keys are all in `known`; `form` shows the right call in the message.
+ * keys are all in `known`; `form` shows the right call in the message, which
+ * names `command` (or the command of these arguments).
  */
 export function checkOptions(
-  command: string,
+  command: string | readonly RedisArgument[],
   options: unknown,
   known: Readonly<Record<string, unknown>>,
   form: string,
@@ -93,17 +99,39 @@ export function checkOptions(
   if (options === undefined) return;
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new TypeError(
-      `${command}: options must be an object such as ${form}, not ${describeValue(options)}`,
+      `${nameOf(command)}: options must be an object such as ${form}, not ${
+        describeValue(options)
+      }`,
     );
   }
   for (const key in options) {
-    if (!(key in known)) {
-      const names = Object.keys(known);
-      const near = closestName(key, names);
-      const advice = near === undefined ? `known: ${names.join(", ")}` : `did you mean "${near}"?`;
-      throw new TypeError(`${command}: unknown option "${key}"; ${advice}`);
-    }
+    if (!(key in known)) throw unknownOption(nameOf(command), key, Object.keys(known), true);
   }
+}
+
+/**
+ * The TypeError for an option no caller takes: it names the closest known
+ * option, or else (if `listKnown`) every known one.
+ *
+ * @param caller What the message names, such as `"SET"` or `"new Redis()"`.
+ * @param key The unknown option.
+ * @param names Every option the caller takes.
+ * @param listKnown Whether to list them when none is close.
+ * @returns The error.
+ */
+export function unknownOption(
+  caller: string,
+  key: string,
+  names: readonly string[],
+  listKnown: boolean,
+): TypeError {
+  const near = closestName(key, names);
+  const advice = near !== undefined
+    ? `; did you mean "${near}"?`
+    : listKnown
+    ? `; known: ${names.join(", ")}`
+    : "";
+  return new TypeError(`${caller}: unknown option "${key}"${advice}`);
 }
 
 /** Throws a TypeError unless `value` is an array (methods that take a list). */

@@ -41,7 +41,7 @@ export interface ZAddOptions {
   /** Count changed members, not only added ones. */
   ch?: boolean;
 }
-export const ZADD = { nx: "NX", xx: "XX", gt: "GT", lt: "LT", ch: "CH" };
+export const ZADD = { nx: true, xx: true, gt: true, lt: true, ch: true };
 
 /**
  * Options of ZRANGE and ZRANGESTORE.
@@ -80,7 +80,7 @@ export interface ZCombineOptions {
   /** How scores combine: "SUM" (default), "MIN" or "MAX". */
   aggregate?: "SUM" | "MIN" | "MAX";
 }
-export const COMBINE = { weights: "WEIGHTS", aggregate: "AGGREGATE" };
+export const COMBINE = { weights: true, aggregate: true };
 
 /**
  * What ZMPOP and BZMPOP pop: the key and its scored members.
@@ -129,12 +129,18 @@ export function rangeArgs(
   options?: ZRangeOptions & { withScores?: boolean },
 ): RedisArgument[] {
   if (options === undefined) return args;
-  withOptions(args, command, { ...options, limit: undefined }, {
-    byScore: "BYSCORE",
-    byLex: "BYLEX",
-    rev: "REV",
-    limit: "",
-    withScores: "WITHSCORES",
-  }, "{ byScore: true }");
+  withOptions(
+    args,
+    { ...options, limit: undefined },
+    {
+      byScore: true,
+      byLex: true,
+      rev: true,
+      limit: "",
+      withScores: true,
+    },
+    "{ byScore: true }",
+    command,
+  );
   return pushLimit(args, options.limit);
 }

@@ -202,8 +202,8 @@ export abstract class AdminCommands<K extends ResultKind, S, V extends Bulk = st
   }
   /** MEMORY USAGE of a key in bytes, or null when missing. */
   memoryUsage(key: RedisKey, options?: { samples?: number }): Result<number | null, K, S> {
-    const args = withOptions(["MEMORY", "USAGE", key], "MEMORY USAGE", options, {
-      samples: "SAMPLES",
+    const args = withOptions(["MEMORY", "USAGE", key], options, {
+      samples: true,
     }, "{ samples: 0 }");
     return this.call(args, toNumberOrNull);
   }
@@ -220,7 +220,7 @@ export abstract class AdminCommands<K extends ResultKind, S, V extends Bulk = st
     path: string,
     options?: { config?: Record<string, RedisArgument>; args?: RedisArgument[] },
   ): Result<boolean, K, S> {
-    withOptions([], "MODULE LOADEX", options, { config: "", args: "" }, "{ args: [] }");
+    withOptions([], options, { config: "", args: "" }, "{ args: [] }", "MODULE LOADEX");
     const args: RedisArgument[] = ["MODULE", "LOADEX", path];
     for (const [name, value] of Object.entries(options?.config ?? {})) {
       args.push("CONFIG", name, value);

@@ -99,12 +99,12 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   /** CLIENT KILL with filters: how many clients were killed. */
   clientKill(filter: ClientKillFilter): Result<number, K, S> {
     const args: RedisArgument[] = ["CLIENT", "KILL"];
-    withOptions(args, "CLIENT KILL", { ...filter, skipMe: undefined }, {
-      id: "ID",
-      addr: "ADDR",
-      laddr: "LADDR",
-      type: "TYPE",
-      user: "USER",
+    withOptions(args, { ...filter, skipMe: undefined }, {
+      id: true,
+      addr: true,
+      laddr: true,
+      type: true,
+      user: true,
       skipMe: "",
     }, '{ type: "normal" }');
     args.push("SKIPME", filter.skipMe === false ? "no" : "yes");
@@ -116,9 +116,8 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   ): Result<Record<string, string>[], K, S> {
     const args = withOptions(
       ["CLIENT", "LIST"],
-      "CLIENT LIST",
       options,
-      { type: "TYPE", id: "ID" },
+      { type: true, id: true },
       '{ type: "normal" }',
     );
     return this.call(args, toClients);
@@ -139,13 +138,13 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   /** CLIENT TRACKING on/off for the connection that runs it: true. */
   clientTracking(on: boolean, options?: ClientTrackingOptions): Result<boolean, K, S> {
     const args: RedisArgument[] = ["CLIENT", "TRACKING", on ? "ON" : "OFF"];
-    withOptions(args, "CLIENT TRACKING", { ...options, prefix: undefined }, {
-      redirect: "REDIRECT",
+    withOptions(args, { ...options, prefix: undefined }, {
+      redirect: true,
       prefix: "",
-      bcast: "BCAST",
-      optin: "OPTIN",
-      optout: "OPTOUT",
-      noloop: "NOLOOP",
+      bcast: true,
+      optin: true,
+      optout: true,
+      noloop: true,
     }, "{ bcast: true }");
     for (const prefix of options?.prefix ?? []) args.push("PREFIX", prefix);
     return this.call(args, toOk);

@@ -130,7 +130,7 @@ function pushSearchOptions(
 ): void {
   if (options === undefined) return;
   const o = options as GeoSearchOptions;
-  withOptions([], command, options, { order: "", count: "", any: "", ...extra }, "{ count: 5 }");
+  withOptions([], options, { order: "", count: "", any: "", ...extra }, "{ count: 5 }", command);
   if (o.order !== undefined) args.push(o.order);
   if (o.count !== undefined) args.push("COUNT", o.count, ...(o.any ? ["ANY"] : []));
 }
@@ -167,9 +167,8 @@ export abstract class GeoCommands<K extends ResultKind, S, V extends Bulk = stri
   ): Result<number, K, S> {
     const args = withOptions(
       ["GEOADD", key],
-      "GEOADD",
       options,
-      { nx: "NX", xx: "XX", ch: "CH" },
+      { nx: true, xx: true, ch: true },
       "{ nx: true }",
     );
     for (const m of [members].flat()) args.push(m.longitude, m.latitude, m.member);

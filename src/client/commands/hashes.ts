@@ -23,7 +23,7 @@ export interface ScanMatchOptions {
   count?: number;
 }
 /** SCAN tokens shared by HSCAN, SSCAN, ZSCAN. */
-export const SCAN_MATCH = { match: "MATCH", count: "COUNT" };
+export const SCAN_MATCH = { match: true, count: true };
 
 /** Fields of HSET: a record or `[field, value]` pairs. */
 export type HashFields =
@@ -88,8 +88,8 @@ export abstract class HashCommands<K extends ResultKind, S, V extends Bulk = str
     options?: { withValues?: boolean },
   ): Result<V | null | V[] | [V, V][], K, S> {
     if (count === undefined) return this.call(["HRANDFIELD", key], asIs<V | null>);
-    const args = withOptions(["HRANDFIELD", key, count], "HRANDFIELD", options, {
-      withValues: "WITHVALUES",
+    const args = withOptions(["HRANDFIELD", key, count], options, {
+      withValues: true,
     }, "{ withValues: true }");
     return options?.withValues ? this.call(args, toPairs<V>) : this.call(args, asIs<V[]>);
   }
@@ -101,7 +101,6 @@ export abstract class HashCommands<K extends ResultKind, S, V extends Bulk = str
   ): Result<[string, Record<string, V>], K, S> {
     const args = withOptions(
       ["HSCAN", key, cursor],
-      "HSCAN",
       options,
       SCAN_MATCH,
       '{ match: "a*" }',

@@ -32,7 +32,7 @@ export interface ExpireOptions {
   /** Only when the new expiry is earlier than the current one. */
   lt?: boolean;
 }
-const EXPIRE = { nx: "NX", xx: "XX", gt: "GT", lt: "LT" };
+const EXPIRE = { nx: true, xx: true, gt: true, lt: true };
 const EXPIRE_FORM = "{ nx: true }";
 
 /**
@@ -53,7 +53,7 @@ export interface ScanOptions {
   /** Only keys of this type ("string", "hash", ...). */
   type?: string;
 }
-const SCAN = { match: "MATCH", count: "COUNT", type: "TYPE" };
+const SCAN = { match: true, count: true, type: true };
 
 /**
  * Options of SORT and SORT_RO.
@@ -139,10 +139,10 @@ export interface MigrateOptions {
 
 /** RESTORE's (and RESTORE-ASKING's) options, by their names in the options object. */
 export const RESTORE_OPTIONS = {
-  replace: "REPLACE",
-  absttl: "ABSTTL",
-  idletime: "IDLETIME",
-  freq: "FREQ",
+  replace: true,
+  absttl: true,
+  idletime: true,
+  freq: true,
 } as const;
 
 /**
@@ -154,7 +154,7 @@ export abstract class KeyCommands<K extends ResultKind, S, V extends Bulk = stri
   /** COPY: true when copied. */
   copy(source: RedisKey, destination: RedisKey, options?: CopyOptions): Result<boolean, K, S> {
     const args = ["COPY", source, destination];
-    withOptions(args, "COPY", options, { db: "DB", replace: "REPLACE" }, "{ replace: true }");
+    withOptions(args, options, { db: true, replace: true }, "{ replace: true }");
     return this.call(args, toBoolean);
   }
   /** DEL: how many keys were removed. */
@@ -171,13 +171,13 @@ export abstract class KeyCommands<K extends ResultKind, S, V extends Bulk = stri
   }
   /** EXPIRE: true when the timeout was set. */
   expire(key: RedisKey, seconds: number, options?: ExpireOptions): Result<boolean, K, S> {
-    const args = withOptions(["EXPIRE", key, seconds], "EXPIRE", options, EXPIRE, EXPIRE_FORM);
+    const args = withOptions(["EXPIRE", key, seconds], options, EXPIRE, EXPIRE_FORM);
     return this.call(args, toBoolean);
   }
   /** EXPIREAT (Unix seconds): true when the timeout was set. */
   expireat(key: RedisKey, unixSeconds: number, options?: ExpireOptions): Result<boolean, K, S> {
     const args = ["EXPIREAT", key, unixSeconds];
-    return this.call(withOptions(args, "EXPIREAT", options, EXPIRE, EXPIRE_FORM), toBoolean);
+    return this.call(withOptions(args, options, EXPIRE, EXPIRE_FORM), toBoolean);
   }
   /** EXPIRETIME: the expiry as Unix seconds; -1 without expiry, -2 when missing. */
   expiretime(key: RedisKey): Result<number, K, S> {
@@ -198,11 +198,11 @@ export abstract class KeyCommands<K extends ResultKind, S, V extends Bulk = stri
   ): Result<string, K, S> {
     const many = Array.isArray(keys);
     const args: RedisArgument[] = ["MIGRATE", host, port, many ? "" : keys, db, timeout];
-    withOptions(args, "MIGRATE", options, {
-      copy: "COPY",
-      replace: "REPLACE",
-      auth: "AUTH",
-      auth2: "AUTH2",
+    withOptions(args, options, {
+      copy: true,
+      replace: true,
+      auth: true,
+      auth2: true,
     }, "{ replace: true }");
     if (many) args.push("KEYS", ...keys);
     return this.call(args, toStatus);
@@ -234,12 +234,12 @@ export abstract class KeyCommands<K extends ResultKind, S, V extends Bulk = stri
   /** PEXPIRE: true when the timeout was set. */
   pexpire(key: RedisKey, milliseconds: number, options?: ExpireOptions): Result<boolean, K, S> {
     const args = ["PEXPIRE", key, milliseconds];
-    return this.call(withOptions(args, "PEXPIRE", options, EXPIRE, EXPIRE_FORM), toBoolean);
+    return this.call(withOptions(args, options, EXPIRE, EXPIRE_FORM), toBoolean);
   }
   /** PEXPIREAT (Unix ms): true when the timeout was set. */
   pexpireat(key: RedisKey, unixMs: number, options?: ExpireOptions): Result<boolean, K, S> {
     const args = ["PEXPIREAT", key, unixMs];
-    return this.call(withOptions(args, "PEXPIREAT", options, EXPIRE, EXPIRE_FORM), toBoolean);
+    return this.call(withOptions(args, options, EXPIRE, EXPIRE_FORM), toBoolean);
   }
   /** PEXPIRETIME: the expiry as Unix ms; -1 without expiry, -2 when missing. */
   pexpiretime(key: RedisKey): Result<number, K, S> {
@@ -269,12 +269,12 @@ export abstract class KeyCommands<K extends ResultKind, S, V extends Bulk = stri
     options?: RestoreOptions,
   ): Result<boolean, K, S> {
     const args = ["RESTORE", key, ttl, serialized];
-    withOptions(args, "RESTORE", options, RESTORE_OPTIONS, "{ replace: true }");
+    withOptions(args, options, RESTORE_OPTIONS, "{ replace: true }");
     return this.call(args, toOk);
   }
   /** SCAN one step: `[nextCursor, keys]`, the cursor "0" when done (see `scanIterator`). */
   scan(cursor: string | number, options?: ScanOptions): Result<[string, V[]], K, S> {
-    const args = withOptions(["SCAN", cursor], "SCAN", options, SCAN, '{ match: "user:*" }');
+    const args = withOptions(["SCAN", cursor], options, SCAN, '{ match: "user:*" }');
     return this.call(args, toCursor(asIs<V[]>));
   }
   /** SORT a list, set or sorted set: the sorted elements. */
@@ -314,13 +314,19 @@ export abstract class KeyCommands<K extends ResultKind, S, V extends Bulk = stri
 function sortArgs(command: string, key: RedisKey, options?: SortOptions): RedisArgument[] {
   const args: RedisArgument[] = [command, key];
   if (options === undefined) return args;
-  withOptions(args, command, { ...options, limit: undefined, get: undefined }, {
-    by: "BY",
-    limit: "",
-    get: "",
-    order: "",
-    alpha: "ALPHA",
-  }, "{ alpha: true }");
+  withOptions(
+    args,
+    { ...options, limit: undefined, get: undefined },
+    {
+      by: true,
+      limit: "",
+      get: "",
+      order: "",
+      alpha: true,
+    },
+    "{ alpha: true }",
+    command,
+  );
   pushLimit(args, options.limit);
   for (const pattern of list(options.get ?? [])) args.push("GET", pattern);
   return args;

@@ -32,7 +32,7 @@ export interface LposOptions {
   /** Compare at most this many elements. */
   maxlen?: number;
 }
-const LPOS = { rank: "RANK", count: "COUNT", maxlen: "MAXLEN" };
+const LPOS = { rank: true, count: true, maxlen: true };
 
 /**
  * What LMPOP and BLMPOP pop: the key and its elements.
@@ -80,7 +80,7 @@ export abstract class ListCommands<K extends ResultKind, S, V extends Bulk = str
     const args = ["BLMPOP", timeout, keyList.length, ...keyList, side];
     const { signal, ...rest } = options ?? {};
     return this.call(
-      withOptions(args, "BLMPOP", rest, { count: "COUNT" }, "{ count: 2 }"),
+      withOptions(args, rest, { count: true }, "{ count: 2 }"),
       toKeyElements<V>,
       { signal },
     );
@@ -136,7 +136,7 @@ export abstract class ListCommands<K extends ResultKind, S, V extends Bulk = str
     const keyList = list(keys);
     const args = ["LMPOP", keyList.length, ...keyList, side];
     return this.call(
-      withOptions(args, "LMPOP", options, { count: "COUNT" }, "{ count: 2 }"),
+      withOptions(args, options, { count: true }, "{ count: 2 }"),
       toKeyElements<V>,
     );
   }
@@ -160,7 +160,7 @@ export abstract class ListCommands<K extends ResultKind, S, V extends Bulk = str
     element: RedisArgument,
     options?: LposOptions & { count?: number },
   ): Result<number | null | number[], K, S> {
-    const args = withOptions(["LPOS", key, element], "LPOS", options, LPOS, "{ rank: 1 }");
+    const args = withOptions(["LPOS", key, element], options, LPOS, "{ rank: 1 }");
     return options?.count === undefined
       ? this.call(args, toNumberOrNull)
       : this.call(args, toNumbers);

@@ -45,7 +45,13 @@ export type {
   ResultKinds,
 } from "./_base.ts";
 export type { Transform } from "./_transforms.ts";
-export { checkArguments, closestName, commandName, describeValue } from "./_validate.ts";
+export {
+  checkArguments,
+  closestName,
+  commandName,
+  describeValue,
+  unknownOption,
+} from "./_validate.ts";
 export { retryOnNoScript, Script } from "./scripting.ts";
 
 /**

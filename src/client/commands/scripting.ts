@@ -12,6 +12,7 @@ import {
   toFieldsList,
   toNumber,
   toOk,
+  toRecord,
   toStatus,
 } from "./_transforms.ts";
 import type { Transform } from "./_transforms.ts";
@@ -210,9 +211,9 @@ export abstract class ScriptingCommands<K extends ResultKind, S, V extends Bulk 
   functionList(
     options?: { libraryName?: string; withCode?: boolean },
   ): Result<FunctionLibrary[], K, S> {
-    const args = withOptions(["FUNCTION", "LIST"], "FUNCTION LIST", options, {
-      libraryName: "LIBRARYNAME",
-      withCode: "WITHCODE",
+    const args = withOptions(["FUNCTION", "LIST"], options, {
+      libraryName: true,
+      withCode: true,
     }, "{ withCode: true }");
     return this.call(args, toLibraries);
   }
@@ -220,9 +221,8 @@ export abstract class ScriptingCommands<K extends ResultKind, S, V extends Bulk 
   functionLoad(code: string, options?: { replace?: boolean }): Result<string, K, S> {
     const args = withOptions(
       ["FUNCTION", "LOAD"],
-      "FUNCTION LOAD",
       options,
-      { replace: "REPLACE" },
+      { replace: true },
       "{ replace: true }",
     );
     return this.call([...args, code], toStatus);
@@ -301,8 +301,7 @@ function toTexts(reply: Reply): string[] {
 }
 
 function toCounts(reply: Reply): Record<string, number> {
-  const record: Record<string, number> = Object.create(null);
-  const items = reply instanceof Map ? [...reply].flat() : (reply as Reply[]);
-  for (let i = 0; i + 1 < items.length; i += 2) record[text(items[i]!)] = toNumber(items[i + 1]!);
-  return record;
+  const record = toRecord(reply);
+  for (const name in record) record[name] = toNumber(record[name]!);
+  return record as Record<string, number>;
 }

@@ -107,7 +107,7 @@ export abstract class ServerCommands<K extends ResultKind, S, V extends Bulk = s
   /** BGSAVE (`schedule`: after a running AOF rewrite): the server's status message. */
   bgsave(options?: { schedule?: boolean }): Result<string, K, S> {
     return this.call(
-      withOptions(["BGSAVE"], "BGSAVE", options, { schedule: "SCHEDULE" }, "{ schedule: true }"),
+      withOptions(["BGSAVE"], options, { schedule: true }, "{ schedule: true }"),
       toStatus,
     );
   }
@@ -150,10 +150,10 @@ export abstract class ServerCommands<K extends ResultKind, S, V extends Bulk = s
     if (filter !== undefined) {
       withOptions(
         [],
-        "COMMAND LIST",
         filter,
         { module: "", aclcat: "", pattern: "" },
         '{ pattern: "x*" }',
+        "COMMAND LIST",
       );
       const [by, value] = Object.entries(filter).find(([, v]) => v !== undefined) ?? [];
       if (by !== undefined) args.push("FILTERBY", by.toUpperCase(), value as string);
@@ -204,10 +204,10 @@ export abstract class ServerCommands<K extends ResultKind, S, V extends Bulk = s
     const args: RedisArgument[] = ["FAILOVER"];
     withOptions(
       [],
-      "FAILOVER",
       options,
       { to: "", abort: "", timeout: "" },
       '{ to: { host: "10.0.0.2", port: 6379 } }',
+      "FAILOVER",
     );
     if (options?.to) {
       args.push("TO", options.to.host, options.to.port, ...(options.to.force ? ["FORCE"] : []));
@@ -235,7 +235,7 @@ export abstract class ServerCommands<K extends ResultKind, S, V extends Bulk = s
   /** LOLWUT: the server's art and version. */
   lolwut(options?: { version?: number }): Result<string, K, S> {
     return this.call(
-      withOptions(["LOLWUT"], "LOLWUT", options, { version: "VERSION" }, "{ version: 5 }"),
+      withOptions(["LOLWUT"], options, { version: true }, "{ version: 5 }"),
       text,
     );
   }
@@ -254,7 +254,7 @@ export abstract class ServerCommands<K extends ResultKind, S, V extends Bulk = s
     options?: RestoreOptions,
   ): Result<boolean, K, S> {
     const args = ["RESTORE-ASKING", key, ttl, serialized];
-    withOptions(args, "RESTORE-ASKING", options, RESTORE_OPTIONS, "{ replace: true }");
+    withOptions(args, options, RESTORE_OPTIONS, "{ replace: true }");
     return this.call(args, toOk);
   }
   /** ROLE: `["master", offset, replicas]`, `["slave", host, port, state, offset]` or `["sentinel", names]`. */
@@ -267,12 +267,12 @@ export abstract class ServerCommands<K extends ResultKind, S, V extends Bulk = s
   }
   /** SHUTDOWN the server; the connection then closes (true only for `abort`). */
   shutdown(options?: ShutdownOptions): Result<boolean, K, S> {
-    const args = withOptions(["SHUTDOWN"], "SHUTDOWN", options, {
-      nosave: "NOSAVE",
-      save: "SAVE",
-      now: "NOW",
-      force: "FORCE",
-      abort: "ABORT",
+    const args = withOptions(["SHUTDOWN"], options, {
+      nosave: true,
+      save: true,
+      now: true,
+      force: true,
+      abort: true,
     }, "{ nosave: true }");
     return this.call(args, toOk);
   }

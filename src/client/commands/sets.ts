@@ -37,7 +37,7 @@ export abstract class SetCommands<K extends ResultKind, S, V extends Bulk = stri
     const keyList = list(keys);
     const args = ["SINTERCARD", keyList.length, ...keyList];
     return this.call(
-      withOptions(args, "SINTERCARD", options, { limit: "LIMIT" }, "{ limit: 10 }"),
+      withOptions(args, options, { limit: true }, "{ limit: 10 }"),
       toNumber,
     );
   }
@@ -89,7 +89,6 @@ export abstract class SetCommands<K extends ResultKind, S, V extends Bulk = stri
   ): Result<[string, V[]], K, S> {
     const args = withOptions(
       ["SSCAN", key, cursor],
-      "SSCAN",
       options,
       SCAN_MATCH,
       '{ match: "a*" }',

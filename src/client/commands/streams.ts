@@ -98,11 +98,11 @@ export interface XClaimOptions {
   lastid?: string;
 }
 const XCLAIM = {
-  idle: "IDLE",
-  time: "TIME",
-  retrycount: "RETRYCOUNT",
-  force: "FORCE",
-  lastid: "LASTID",
+  idle: true,
+  time: true,
+  retrycount: true,
+  force: true,
+  lastid: true,
 };
 
 /** Stream keys with their ids: `{ orders: ">" }` or `[["orders", ">"]]`. */
@@ -114,13 +114,19 @@ function trimArgs(
   options: XAddOptions | undefined,
 ): RedisArgument[] {
   if (options === undefined) return args;
-  withOptions([], command, options, {
-    nomkstream: "",
-    maxlen: "",
-    minid: "",
-    approximate: "",
-    limit: "",
-  }, "{ maxlen: 1000 }");
+  withOptions(
+    [],
+    options,
+    {
+      nomkstream: "",
+      maxlen: "",
+      minid: "",
+      approximate: "",
+      limit: "",
+    },
+    "{ maxlen: 1000 }",
+    command,
+  );
   if (options.nomkstream) args.push("NOMKSTREAM");
   const strategy = options.maxlen !== undefined
     ? "MAXLEN"
@@ -177,7 +183,7 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
   ): Result<AutoClaimResult<V>, K, S> {
     const args = ["XAUTOCLAIM", key, group, consumer, minIdleTime, start];
     return this.call(
-      withOptions(args, "XAUTOCLAIM", options, { count: "COUNT" }, "{ count: 10 }"),
+      withOptions(args, options, { count: true }, "{ count: 10 }"),
       toAutoClaim<V>,
     );
   }
@@ -191,7 +197,7 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
     options?: { count?: number },
   ): Result<{ nextId: string; ids: string[]; deletedIds: string[] }, K, S> {
     const args = ["XAUTOCLAIM", key, group, consumer, minIdleTime, start];
-    withOptions(args, "XAUTOCLAIM", options, { count: "COUNT" }, "{ count: 10 }");
+    withOptions(args, options, { count: true }, "{ count: 10 }");
     return this.call([...args, "JUSTID"], toAutoClaimIds);
   }
   /** XCLAIM: the claimed entries. */
@@ -204,7 +210,7 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
     options?: XClaimOptions,
   ): Result<StreamEntry<V>[], K, S> {
     const args = ["XCLAIM", key, group, consumer, minIdleTime, ...ids];
-    return this.call(withOptions(args, "XCLAIM", options, XCLAIM, "{ force: true }"), toEntries<V>);
+    return this.call(withOptions(args, options, XCLAIM, "{ force: true }"), toEntries<V>);
   }
   /** XCLAIM ... JUSTID: the claimed ids. */
   xclaimJustid(
@@ -216,7 +222,7 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
     options?: XClaimOptions,
   ): Result<string[], K, S> {
     const args = ["XCLAIM", key, group, consumer, minIdleTime, ...ids];
-    withOptions(args, "XCLAIM", options, XCLAIM, "{ force: true }");
+    withOptions(args, options, XCLAIM, "{ force: true }");
     return this.call([...args, "JUSTID"], (r) => (r as RedisArgument[]).map(text));
   }
   /** XDEL: how many entries were deleted. */
@@ -231,9 +237,9 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
     options?: { mkstream?: boolean; entriesRead?: number },
   ): Result<boolean, K, S> {
     const args = ["XGROUP", "CREATE", key, group, id];
-    withOptions(args, "XGROUP CREATE", options, {
-      mkstream: "MKSTREAM",
-      entriesRead: "ENTRIESREAD",
+    withOptions(args, options, {
+      mkstream: true,
+      entriesRead: true,
     }, "{ mkstream: true }");
     return this.call(args, toOk);
   }
@@ -260,9 +266,8 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
     return this.call(
       withOptions(
         args,
-        "XGROUP SETID",
         options,
-        { entriesRead: "ENTRIESREAD" },
+        { entriesRead: true },
         "{ entriesRead: 0 }",
       ),
       toOk,
@@ -285,8 +290,8 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
     key: RedisKey,
     options?: { count?: number },
   ): Result<Record<string, unknown>, K, S> {
-    const args = withOptions(["XINFO", "STREAM", key, "FULL"], "XINFO STREAM", options, {
-      count: "COUNT",
+    const args = withOptions(["XINFO", "STREAM", key, "FULL"], options, {
+      count: true,
     }, "{ count: 10 }");
     return this.call(args, toFields<Record<string, unknown>>);
   }
@@ -310,10 +315,10 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
     if (range === undefined) return this.call(["XPENDING", key, group], toPendingSummary);
     withOptions(
       [],
-      "XPENDING",
       range,
       { start: "", end: "", count: "", idle: "", consumer: "" },
       '{ start: "-", end: "+", count: 10 }',
+      "XPENDING",
     );
     const args: RedisArgument[] = ["XPENDING", key, group];
     if (range.idle !== undefined) args.push("IDLE", range.idle);
@@ -330,9 +335,8 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
   ): Result<StreamEntry<V>[], K, S> {
     const args = withOptions(
       ["XRANGE", key, start, end],
-      "XRANGE",
       options,
-      { count: "COUNT" },
+      { count: true },
       "{ count: 10 }",
     );
     return this.call(args, toEntries<V>);
@@ -341,9 +345,8 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
   xread(streams: StreamIds, options?: XReadOptions): Result<StreamMessages<V>[] | null, K, S> {
     const args = withOptions(
       ["XREAD"],
-      "XREAD",
       options,
-      { count: "COUNT", block: "BLOCK" },
+      { count: true, block: true },
       "{ count: 10 }",
     );
     return this.call(streamArgs(args, streams, "XREAD"), toStreams<V>);
@@ -358,9 +361,8 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
     const args = ["XREADGROUP", "GROUP", group, consumer];
     withOptions(
       args,
-      "XREADGROUP",
       options,
-      { count: "COUNT", block: "BLOCK", noack: "NOACK" },
+      { count: true, block: true, noack: true },
       "{ count: 10 }",
     );
     return this.call(streamArgs(args, streams, "XREADGROUP"), toStreams<V>);
@@ -372,8 +374,8 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
     start: string,
     options?: { count?: number },
   ): Result<StreamEntry<V>[], K, S> {
-    const args = withOptions(["XREVRANGE", key, end, start], "XREVRANGE", options, {
-      count: "COUNT",
+    const args = withOptions(["XREVRANGE", key, end, start], options, {
+      count: true,
     }, "{ count: 10 }");
     return this.call(args, toEntries<V>);
   }
@@ -383,9 +385,9 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
     lastId: string,
     options?: { entriesAdded?: number; maxDeletedId?: string },
   ): Result<boolean, K, S> {
-    const args = withOptions(["XSETID", key, lastId], "XSETID", options, {
-      entriesAdded: "ENTRIESADDED",
-      maxDeletedId: "MAXDELETEDID",
+    const args = withOptions(["XSETID", key, lastId], options, {
+      entriesAdded: true,
+      maxDeletedId: true,
     }, "{ entriesAdded: 1 }");
     return this.call(args, toOk);
   }

@@ -38,15 +38,15 @@ export interface SetOptions {
   get?: boolean;
 }
 const SET = {
-  ex: "EX",
-  px: "PX",
-  exat: "EXAT",
-  pxat: "PXAT",
-  nx: "NX",
-  xx: "XX",
-  keepttl: "KEEPTTL",
-  keepTtl: "KEEPTTL",
-  get: "GET",
+  ex: true,
+  px: true,
+  exat: true,
+  pxat: true,
+  nx: true,
+  xx: true,
+  keepttl: true,
+  keepTtl: true,
+  get: true,
 };
 
 /**
@@ -139,12 +139,12 @@ export abstract class StringCommands<K extends ResultKind, S, V extends Bulk = s
   }
   /** GETEX: the value, changing its expiry; null when missing. */
   getex(key: RedisKey, options?: GetExOptions): Result<V | null, K, S> {
-    const args = withOptions(["GETEX", key], "GETEX", options, {
-      ex: "EX",
-      px: "PX",
-      exat: "EXAT",
-      pxat: "PXAT",
-      persist: "PERSIST",
+    const args = withOptions(["GETEX", key], options, {
+      ex: true,
+      px: true,
+      exat: true,
+      pxat: true,
+      persist: true,
     }, "{ ex: 60 }");
     return this.call(args, asIs<V | null>);
   }
@@ -177,9 +177,8 @@ export abstract class StringCommands<K extends ResultKind, S, V extends Bulk = s
     const args = ["LCS", key1, key2, "IDX"];
     withOptions(
       args,
-      "LCS",
       options,
-      { minMatchLen: "MINMATCHLEN", withMatchLen: "WITHMATCHLEN" },
+      { minMatchLen: true, withMatchLen: true },
       "{ minMatchLen: 2 }",
     );
     return this.call(args, (reply) => toFields<LcsMatches>(reply));
@@ -218,7 +217,7 @@ export abstract class StringCommands<K extends ResultKind, S, V extends Bulk = s
     options?: SetOptions,
   ): Result<boolean | V | null, K, S> {
     if (options === undefined) return this.call(["SET", key, value], toOk);
-    const args = withOptions(["SET", key, value], "SET", options, SET, "{ ex: 10 }");
+    const args = withOptions(["SET", key, value], options, SET, "{ ex: 10 }");
     return options.get === true ? this.call(args, asIs<V | null>) : this.call(args, toOk);
   }
   /** SETEX: sets with an expiry in seconds; true. */

@@ -56,7 +56,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     const args = [...keyList("BZMPOP", keys), side];
     args.splice(1, 0, timeout);
     const { signal, ...rest } = options ?? {};
-    withOptions(args, "BZMPOP", rest, { count: "COUNT" }, "{ count: 2 }");
+    withOptions(args, rest, { count: true }, "{ count: 2 }");
     return this.call(args, toKeyMembers<V>, { signal });
   }
   /** BZPOPMAX: `{ key, member, score }`, or null after `timeout` seconds. */
@@ -86,7 +86,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     const extra = rest.filter((item) => isScored(item)) as ScoredMember<RedisArgument>[];
     const all = [...list(entries), ...extra];
     const args: RedisArgument[] = ["ZADD", key];
-    withOptions(args, "ZADD", extra.length > 0 ? undefined : options, ZADD, "{ nx: true }");
+    withOptions(args, extra.length > 0 ? undefined : options, ZADD, "{ nx: true }");
     for (const entry of all) args.push(entry.score, entry.member);
     return this.call(args, toNumber);
   }
@@ -97,7 +97,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     increment: number,
     options?: ZAddOptions,
   ): Result<number | null, K, S> {
-    const args = withOptions(["ZADD", key], "ZADD", options, ZADD, "{ xx: true }");
+    const args = withOptions(["ZADD", key], options, ZADD, "{ xx: true }");
     return this.call([...args, "INCR", increment, member], toNumberOrNull);
   }
   /** ZCARD: how many members. */
@@ -121,9 +121,8 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
   ): Result<V[] | ScoredMember<V>[], K, S> {
     const args = withOptions(
       keyList("ZDIFF", keys),
-      "ZDIFF",
       options,
-      { withScores: "WITHSCORES" },
+      { withScores: true },
       "{ withScores: true }",
     );
     return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
@@ -149,9 +148,9 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     keys: RedisKey | RedisKey[],
     options?: ZCombineOptions & { withScores?: boolean },
   ): Result<V[] | ScoredMember<V>[], K, S> {
-    const args = withOptions(keyList("ZINTER", keys), "ZINTER", options, {
+    const args = withOptions(keyList("ZINTER", keys), options, {
       ...COMBINE,
-      withScores: "WITHSCORES",
+      withScores: true,
     }, '{ aggregate: "MAX" }');
     return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
   }
@@ -159,9 +158,8 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
   zintercard(keys: RedisKey | RedisKey[], options?: { limit?: number }): Result<number, K, S> {
     const args = withOptions(
       keyList("ZINTERCARD", keys),
-      "ZINTERCARD",
       options,
-      { limit: "LIMIT" },
+      { limit: true },
       "{ limit: 10 }",
     );
     return this.call(args, toNumber);
@@ -175,7 +173,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     const args = keyList("ZINTERSTORE", keys);
     args.splice(1, 0, destination);
     return this.call(
-      withOptions(args, "ZINTERSTORE", options, COMBINE, "{ weights: [1, 2] }"),
+      withOptions(args, options, COMBINE, "{ weights: [1, 2] }"),
       toNumber,
     );
   }
@@ -189,8 +187,8 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     side: "MIN" | "MAX",
     options?: { count?: number },
   ): Result<KeyMembers<V> | null, K, S> {
-    const args = withOptions([...keyList("ZMPOP", keys), side], "ZMPOP", options, {
-      count: "COUNT",
+    const args = withOptions([...keyList("ZMPOP", keys), side], options, {
+      count: true,
     }, "{ count: 2 }");
     return this.call(args, toKeyMembers<V>);
   }
@@ -222,8 +220,8 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     options?: { withScores?: boolean },
   ): Result<V | null | V[] | ScoredMember<V>[], K, S> {
     if (count === undefined) return this.call(["ZRANDMEMBER", key], asIs<V | null>);
-    const args = withOptions(["ZRANDMEMBER", key, count], "ZRANDMEMBER", options, {
-      withScores: "WITHSCORES",
+    const args = withOptions(["ZRANDMEMBER", key, count], options, {
+      withScores: true,
     }, "{ withScores: true }");
     return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
   }
@@ -295,7 +293,6 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
   ): Result<[string, ScoredMember<V>[]], K, S> {
     const args = withOptions(
       ["ZSCAN", key, cursor],
-      "ZSCAN",
       options,
       SCAN_MATCH,
       '{ match: "a*" }',
@@ -317,9 +314,9 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     keys: RedisKey | RedisKey[],
     options?: ZCombineOptions & { withScores?: boolean },
   ): Result<V[] | ScoredMember<V>[], K, S> {
-    const args = withOptions(keyList("ZUNION", keys), "ZUNION", options, {
+    const args = withOptions(keyList("ZUNION", keys), options, {
       ...COMBINE,
-      withScores: "WITHSCORES",
+      withScores: true,
     }, '{ aggregate: "MAX" }');
     return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
   }
@@ -332,7 +329,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     const args = keyList("ZUNIONSTORE", keys);
     args.splice(1, 0, destination);
     return this.call(
-      withOptions(args, "ZUNIONSTORE", options, COMBINE, "{ weights: [1, 2] }"),
+      withOptions(args, options, COMBINE, "{ weights: [1, 2] }"),
       toNumber,
     );
   }

@@ -15,27 +15,20 @@ import {
   SETTLED,
 } from "./command_request.ts";
 
-const PUBSUB_KINDS = new Set([
-  "message",
-  "pmessage",
-  "smessage",
+/** The pub/sub frames confirming a SUBSCRIBE-family command, named as their command in lower case. */
+const SUBSCRIPTION_KINDS = [
   "subscribe",
   "psubscribe",
   "ssubscribe",
   "unsubscribe",
   "punsubscribe",
   "sunsubscribe",
-]);
+];
+
+const PUBSUB_KINDS = new Set(["message", "pmessage", "smessage", ...SUBSCRIPTION_KINDS]);
 
 /** The commands a subscriber sends whose confirmations arrive as pub/sub frames. */
-const SUBSCRIPTION_COMMANDS = new Set([
-  "SUBSCRIBE",
-  "PSUBSCRIBE",
-  "SSUBSCRIBE",
-  "UNSUBSCRIBE",
-  "PUNSUBSCRIBE",
-  "SUNSUBSCRIBE",
-]);
+const SUBSCRIPTION_COMMANDS = new Set(SUBSCRIPTION_KINDS.map((kind) => kind.toUpperCase()));
 
 /** What a connection queues per command: the request itself. */
 export type Entry = CommandRequest;

@@ -128,7 +128,7 @@ class Writer {
    */
   commands(commands: readonly RedisArgument[][], numbered: boolean): void {
     try {
-      for (let i = 0; i < commands.length; i++) this.command(commands[i]!, numbered ? i : -1);
+      for (let i = 0; i < commands.length; i++) this.#command(commands[i]!, numbered ? i : -1);
     } catch (error) {
       this.abort();
       throw error;
@@ -136,7 +136,7 @@ class Writer {
   }
 
   /** Makes room for `extra` more bytes, moving the current command to a new slab if needed. */
-  ensure(extra: number): void {
+  #ensure(extra: number): void {
     if (this.#pos + extra <= this.#buf.length) return;
     const used = this.#pos - this.#start;
     const next = new Uint8Array(Math.max(SLAB_SIZE, used + extra + (used >> 1)));
@@ -147,13 +147,13 @@ class Writer {
     this.#pos = used;
   }
 
-  command(args: RedisArgument[], command: number): void {
+  #command(args: RedisArgument[], command: number): void {
     const count = args.length;
     if (count === 0) {
       // Redis answers nothing to "*0\r\n", which would leave a reply pending forever.
       throw new TypeError(`${where(command, -1)}is empty: a command needs at least its name`);
     }
-    this.ensure(HEADER_ROOM);
+    this.#ensure(HEADER_ROOM);
     const buf = this.#buf;
     buf[this.#pos++] = STAR;
     this.#pos = writeDecimal(buf, this.#pos, count);
@@ -161,10 +161,10 @@ class Writer {
     buf[this.#pos++] = LF;
     for (let i = 0; i < count; i++) {
       const arg = args[i];
-      if (typeof arg === "string") this.string(arg);
-      else if (typeof arg === "number") this.number(arg, command, i);
-      else if (arg instanceof Uint8Array) this.bytes(arg);
-      else if (typeof arg === "bigint") this.ascii(arg.toString());
+      if (typeof arg === "string") this.#string(arg);
+      else if (typeof arg === "number") this.#number(arg, command, i);
+      else if (arg instanceof Uint8Array) this.#bytes(arg);
+      else if (typeof arg === "bigint") this.#ascii(arg.toString());
       else {
         const type = arg === null ? "null" : typeof arg;
         throw new TypeError(
@@ -174,34 +174,34 @@ class Writer {
     }
   }
 
-  string(text: string): void {
+  #string(text: string): void {
     const length = text.length;
     if (length > ASCII_LOOP_MAX) {
-      if (length >= OWN_CHUNK_MIN && this.#chunks !== null) this.ownString(text);
-      else if (length <= ENCODE_INTO_MAX) this.utf8(text);
-      else this.large(text);
+      if (length >= OWN_CHUNK_MIN && this.#chunks !== null) this.#ownString(text);
+      else if (length <= ENCODE_INTO_MAX) this.#utf8(text);
+      else this.#large(text);
       return;
     }
-    this.ensure(HEADER_ROOM + length * 3);
+    this.#ensure(HEADER_ROOM + length * 3);
     const buf = this.#buf;
     // Optimistic ASCII copy after a header sized for `length` bytes; the
     // first non-ASCII unit abandons it and the UTF-8 path overwrites it.
     let p = this.#pos + 3 + (length < 10 ? 1 : 2);
     for (let i = 0; i < length; i++) {
       const code = text.charCodeAt(i);
-      if (code >= 0x80) return this.utf8(text);
+      if (code >= 0x80) return this.#utf8(text);
       buf[p++] = code;
     }
-    this.header(length);
+    this.#header(length);
     buf[p++] = CR;
     buf[p++] = LF;
     this.#pos = p;
   }
 
   /** Encodes with `encodeInto` into room for the worst case (3 bytes a UTF-16 unit). */
-  utf8(text: string): void {
+  #utf8(text: string): void {
     const most = text.length * 3;
-    this.ensure(HEADER_ROOM + most);
+    this.#ensure(HEADER_ROOM + most);
     const buf = this.#buf;
     const reserved = digitCount(most);
     const start = this.#pos + 3 + reserved;
@@ -211,7 +211,7 @@ class Writer {
       // The header is shorter than reserved: slide the payload back against it.
       buf.copyWithin(start - (reserved - digits), start, start + written);
     }
-    this.header(written);
+    this.#header(written);
     let p = this.#pos + written;
     buf[p++] = CR;
     buf[p++] = LF;
@@ -223,14 +223,14 @@ class Writer {
    * which costs one allocation instead of three; when the text does not fit,
    * encode it on its own.
    */
-  large(text: string): void {
+  #large(text: string): void {
     const length = text.length;
-    this.ensure(HEADER_ROOM + length);
+    this.#ensure(HEADER_ROOM + length);
     const start = this.#pos + 3 + digitCount(length);
     const { read } = UTF8.encodeInto(text, this.#buf.subarray(start, start + length));
     // Every unit read and every byte within `length` means one byte a unit.
-    if (read < length) return this.bytes(UTF8.encode(text));
-    this.header(length);
+    if (read < length) return this.#bytes(UTF8.encode(text));
+    this.#header(length);
     const buf = this.#buf;
     let p = this.#pos + length;
     buf[p++] = CR;
@@ -238,13 +238,13 @@ class Writer {
     this.#pos = p;
   }
 
-  number(value: number, command: number, index: number): void {
+  #number(value: number, command: number, index: number): void {
     if (Number.isSafeInteger(value)) {
-      this.ensure(HEADER_ROOM + 17);
+      this.#ensure(HEADER_ROOM + 17);
       const buf = this.#buf;
       const negative = value < 0;
       const magnitude = negative ? -value : value;
-      this.header(digitCount(magnitude) + (negative ? 1 : 0));
+      this.#header(digitCount(magnitude) + (negative ? 1 : 0));
       let p = this.#pos;
       if (negative) buf[p++] = MINUS;
       p = writeDecimal(buf, p, magnitude);
@@ -252,7 +252,7 @@ class Writer {
       buf[p++] = LF;
       this.#pos = p;
     } else if (Number.isFinite(value)) {
-      this.ascii(String(value));
+      this.#ascii(String(value));
     } else {
       throw new TypeError(
         `${where(command, index)}is ${value}: Redis takes finite numbers only ` +
@@ -262,10 +262,10 @@ class Writer {
   }
 
   /** Writes a string known to be ASCII, such as a number's text. */
-  ascii(text: string): void {
+  #ascii(text: string): void {
     const length = text.length;
-    this.ensure(HEADER_ROOM + length);
-    this.header(length);
+    this.#ensure(HEADER_ROOM + length);
+    this.#header(length);
     const buf = this.#buf;
     let p = this.#pos;
     for (let i = 0; i < length; i++) buf[p++] = text.charCodeAt(i);
@@ -274,11 +274,11 @@ class Writer {
     this.#pos = p;
   }
 
-  bytes(bytes: Uint8Array): void {
+  #bytes(bytes: Uint8Array): void {
     const length = bytes.length;
-    if (length >= OWN_CHUNK_MIN && this.#chunks !== null) return this.own(bytes);
-    this.ensure(HEADER_ROOM + length);
-    this.header(length);
+    if (length >= OWN_CHUNK_MIN && this.#chunks !== null) return this.#own(bytes);
+    this.#ensure(HEADER_ROOM + length);
+    this.#header(length);
     const buf = this.#buf;
     let p = this.#pos;
     if (length < 32) {
@@ -297,7 +297,7 @@ class Writer {
    * encoding that fits, or else into a buffer of its own; either way it
    * leaves as its own chunk, never copied into a slab.
    */
-  ownString(text: string): void {
+  #ownString(text: string): void {
     const scratch = this.#scratch;
     if (scratch !== null && text.length <= SCRATCH_MAX) {
       // Room for one byte a UTF-16 unit: big values are mostly ASCII.
@@ -305,16 +305,16 @@ class Writer {
       const { read, written } = UTF8.encodeInto(text, scratch.buffer);
       if (read === text.length) {
         this.#scratch = null;
-        return this.own(scratch.buffer.subarray(0, written));
+        return this.#own(scratch.buffer.subarray(0, written));
       }
     }
-    this.own(UTF8.encode(text));
+    this.#own(UTF8.encode(text));
   }
 
   /** Writes a payload as a chunk of its own between the slab parts holding its header and CRLF. */
-  own(payload: Uint8Array): void {
-    this.ensure(HEADER_ROOM);
-    this.header(payload.length);
+  #own(payload: Uint8Array): void {
+    this.#ensure(HEADER_ROOM);
+    this.#header(payload.length);
     this.#chunks!.push(this.#buf.subarray(this.#start, this.#pos), payload);
     const buf = this.#buf;
     buf[this.#pos++] = CR;
@@ -323,7 +323,7 @@ class Writer {
   }
 
   /** Writes "$<length>\r\n" at `pos`. */
-  header(length: number): void {
+  #header(length: number): void {
     const buf = this.#buf;
     buf[this.#pos] = DOLLAR;
     let p = writeDecimal(buf, this.#pos + 1, length);

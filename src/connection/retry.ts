@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
 import { ConnectionError, TimeoutError } from "../errors.ts";
 
 /**
@@ -114,19 +115,29 @@ function isPoolRefusal(error: ConnectionError): boolean {
  *
  * @param ms How long to wait.
  * @param signal Cuts the wait short.
+ * @param clock Whose timers measure the wait.
+ * @param onWake Receives a function that ends the wait early (resolving).
  * @returns A promise for the end of the wait.
  */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(
+  ms: number,
+  signal?: AbortSignal,
+  clock: Clock = SYSTEM_CLOCK,
+  onWake?: (wake: () => void) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
+    const done = () => {
+      clock.clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
       resolve();
-    }, ms);
-    function onAbort(): void {
-      clearTimeout(timer);
+    };
+    const timer = clock.setTimeout(done, ms);
+    onWake?.(done);
+    const onAbort = () => {
+      clock.clearTimeout(timer);
       reject(signal?.reason);
-    }
+    };
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

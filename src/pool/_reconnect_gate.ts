@@ -8,6 +8,7 @@
 import type { Clock } from "../clock.ts";
 import { eitherSignal } from "../_abort.ts";
 import { ConnectionError } from "../errors.ts";
+import { sleep } from "../connection/mod.ts";
 
 /** The shortest wait between two attempts while connects fail (at most 5 per second). */
 const MIN_DELAY = 200;
@@ -160,19 +161,5 @@ function delay(
   onWake: (wake: () => void) => void,
 ): Promise<void> {
   if (ms <= 0) return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve();
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const done = () => {
-      clock.clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    };
-    const timer = clock.setTimeout(done, ms);
-    onWake(done);
-    const onAbort = () => {
-      clock.clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  return sleep(ms, signal, clock, onWake);
 }

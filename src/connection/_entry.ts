@@ -126,16 +126,14 @@ export class BatchReplies implements ReplySink {
   readonly promise: Promise<Reply[]>;
   #replies: Reply[];
   #remaining: number;
-  #done!: (replies: Reply[]) => void;
-  #fail!: (error: Error) => void;
+  /** Resolves the promise: with the replies, or with a failure's rejection(). */
+  #done: (outcome: unknown) => void;
 
   constructor(count: number) {
     this.#replies = new Array(count);
     this.#remaining = count;
-    this.promise = new Promise<Reply[]>((resolve, reject) => {
-      this.#done = resolve;
-      this.#fail = reject;
-    });
+    this.promise = new Promise<Reply[]>(RESOLVABLE.executor);
+    this.#done = RESOLVABLE.take();
   }
 
   resolve(reply: Reply, index: number): void {
@@ -147,7 +145,7 @@ export class BatchReplies implements ReplySink {
     if (error instanceof ReplyError) return this.resolve(error, index);
     // The first failure settles the batch; the promise ignores later ones.
     this.#remaining = -1;
-    this.#fail(error);
+    this.#done(rejection(error));
   }
 }
 

@@ -142,7 +142,7 @@ export function checkArray(command: string, name: string, value: unknown, form: 
 }
 
 /** The known name nearest to `name` (edit distance at most 2), if any. */
-export function closestName(name: string, known: readonly string[]): string | undefined {
+function closestName(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of known) {

@@ -45,13 +45,7 @@ export type {
   ResultKinds,
 } from "./_base.ts";
 export type { Transform } from "./_transforms.ts";
-export {
-  checkArguments,
-  closestName,
-  commandName,
-  describeValue,
-  unknownOption,
-} from "./_validate.ts";
+export { checkArguments, commandName, describeValue, unknownOption } from "./_validate.ts";
 export { retryOnNoScript, Script } from "./scripting.ts";
 
 /**

@@ -12,7 +12,7 @@ import {
   ReplyError,
   TimeoutError,
 } from "../src/errors.ts";
-import type { Reply } from "../src/protocol/mod.ts";
+import type { RedisArgument, Reply } from "../src/protocol/mod.ts";
 import { defaultTransport, type Transport, type TransportFactory } from "../src/transport/mod.ts";
 import { freePort, type RedisServer, stall, startFakePeer, startRedis } from "./support/mod.ts";
 import { TestClock } from "./support/clock.ts";
@@ -331,6 +331,64 @@ describe("Connection.command", () => {
     assert.equal(batch[0], "3");
     assert.ok(batch[1] instanceof ReplyError, "batch() returns error replies in place");
     assert.equal(batch[2], "4");
+  });
+
+  it("sends a big batch in a few writes of growing size, replies in order", async () => {
+    const counted = countingTransport();
+    await using connection = new Connection({
+      host: HOST,
+      port: server.port,
+      transport: counted.factory,
+    });
+    await bounded(connection.connect());
+    const base = key("parts");
+    const commands: RedisArgument[][] = [];
+    for (let i = 0; i < 500; i++) {
+      commands.push(["SET", `${base}:${i}`, `v${i}`.repeat(20)], ["GET", `${base}:${i}`]);
+    }
+    const before = counted.writes;
+    const replies = await bounded(connection.batch(commands));
+    const writes = counted.writes - before;
+    assert.ok(writes > 1 && writes <= 8, `${writes} writes for about 60 KB`);
+    for (let i = 0; i < 500; i++) {
+      assert.equal(replies[2 * i], "OK");
+      assert.equal(replies[2 * i + 1], `v${i}`.repeat(20));
+    }
+  });
+
+  it("counts the part of a big batch not yet written as not written when the connection breaks", async () => {
+    // Writes are taken and never accepted: the first part stays in flight.
+    const held: TransportFactory = async (options) => {
+      const inner = await defaultTransport(options);
+      let handshake = true;
+      return {
+        readable: inner.readable,
+        write: (chunk: Uint8Array) => {
+          if (handshake) {
+            handshake = false;
+            return inner.write(chunk);
+          }
+          return new Promise<void>(() => {});
+        },
+        close: () => inner.close(),
+      };
+    };
+    const connection = new Connection({ host: HOST, port: server.port, transport: held });
+    await bounded(connection.connect());
+    const calls = Array.from(
+      { length: 1000 },
+      (_, i) =>
+        connection.command(["SET", key(`held:${i}`), "x".repeat(64)]).then(
+          () => assert.fail("no reply can come"),
+          (error: ConnectionError) => error.written,
+        ),
+    );
+    await Promise.resolve();
+    connection.destroy(new ConnectionError("broken on purpose"));
+    const written = await bounded(Promise.all(calls));
+    assert.equal(written[0], true, "the first part was handed to the transport");
+    assert.equal(written[999], false, "the last part never left");
+    assert.deepEqual(written, [...written].sort().reverse(), "written ones come first");
   });
 
   it("round-trips binary keys and values byte for byte with decodeResponses: false", async () => {

@@ -10,7 +10,6 @@ const CR = 13;
 const LF = 10;
 const DOLLAR = 36;
 const STAR = 42;
-const MINUS = 45;
 const ZERO = 48;
 
 /** Strings up to this many UTF-16 units are copied by a JS loop while ASCII. */
@@ -164,7 +163,7 @@ class Writer {
       if (typeof arg === "string") this.#string(arg);
       else if (typeof arg === "number") this.#number(arg, command, i);
       else if (arg instanceof Uint8Array) this.#bytes(arg);
-      else if (typeof arg === "bigint") this.#ascii(arg.toString());
+      else if (typeof arg === "bigint") this.#string(arg.toString());
       else {
         const type = arg === null ? "null" : typeof arg;
         throw new TypeError(
@@ -239,39 +238,23 @@ class Writer {
   }
 
   #number(value: number, command: number, index: number): void {
-    if (Number.isSafeInteger(value)) {
+    if (Number.isSafeInteger(value) && value >= 0) {
+      // Counts, indexes, TTLs: digits written straight, without a string.
       this.#ensure(HEADER_ROOM + 17);
+      this.#header(digitCount(value));
       const buf = this.#buf;
-      const negative = value < 0;
-      const magnitude = negative ? -value : value;
-      this.#header(digitCount(magnitude) + (negative ? 1 : 0));
-      let p = this.#pos;
-      if (negative) buf[p++] = MINUS;
-      p = writeDecimal(buf, p, magnitude);
+      let p = writeDecimal(buf, this.#pos, value);
       buf[p++] = CR;
       buf[p++] = LF;
       this.#pos = p;
     } else if (Number.isFinite(value)) {
-      this.#ascii(String(value));
+      this.#string(String(value));
     } else {
       throw new TypeError(
         `${where(command, index)}is ${value}: Redis takes finite numbers only ` +
           `(send "inf" or "-inf" as a string where a command accepts them)`,
       );
     }
-  }
-
-  /** Writes a string known to be ASCII, such as a number's text. */
-  #ascii(text: string): void {
-    const length = text.length;
-    this.#ensure(HEADER_ROOM + length);
-    this.#header(length);
-    const buf = this.#buf;
-    let p = this.#pos;
-    for (let i = 0; i < length; i++) buf[p++] = text.charCodeAt(i);
-    buf[p++] = CR;
-    buf[p++] = LF;
-    this.#pos = p;
   }
 
   #bytes(bytes: Uint8Array): void {

@@ -49,6 +49,15 @@ export function withOptions(
   return args;
 }
 
+/** `args` with `value` appended when it is given: a command's optional last argument. */
+export function withOptional(
+  args: RedisArgument[],
+  value: RedisArgument | undefined,
+): RedisArgument[] {
+  if (value !== undefined) args.push(value);
+  return args;
+}
+
 /** A LIMIT offset count pair, as ZRANGE, SORT and GEOSEARCH take it. */
 export interface Limit {
   /** How many to skip. */

@@ -1,6 +1,6 @@
 /** Stream reply types and their shapers, shared by the stream commands. */
 import type { Reply } from "../../protocol/mod.ts";
-import { text, toFields, toNumber, toRecord } from "./_transforms.ts";
+import { text, texts, toFields, toNumber, toRecord } from "./_transforms.ts";
 
 /**
  * One stream entry. An entry deleted after delivery has no fields (`{}`).
@@ -223,7 +223,7 @@ export function toAutoClaim<V>(reply: Reply): AutoClaimResult<V> {
   return {
     nextId: text(nextId!),
     entries: toEntries<V>(entries!),
-    deletedIds: ((deleted ?? []) as Reply[]).map(text),
+    deletedIds: texts(deleted!),
   };
 }
 
@@ -234,8 +234,8 @@ export function toAutoClaimIds(
   const [nextId, ids, deleted] = reply as Reply[];
   return {
     nextId: text(nextId!),
-    ids: (ids as Reply[]).map(text),
-    deletedIds: ((deleted ?? []) as Reply[]).map(text),
+    ids: texts(ids!),
+    deletedIds: texts(deleted!),
   };
 }
 

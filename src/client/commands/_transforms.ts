@@ -15,6 +15,11 @@ export function text(reply: Reply): string {
   return reply instanceof Uint8Array ? decoder.decode(reply) : String(reply);
 }
 
+/** A list of strings (an array, or a RESP3 set; nil is empty), each as {@linkcode text}. */
+export function texts(reply: Reply): string[] {
+  return [...((reply ?? []) as Iterable<Reply>)].map(text);
+}
+
 /** The reply unchanged; the client skips shaping for it. */
 export const asIs = <T>(reply: Reply): T => reply as T;
 

@@ -1,7 +1,8 @@
 /** Cluster commands: CLUSTER *, ASKING, READONLY, READWRITE. */
+import { withOptional } from "./_options.ts";
 import type { Reply } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
-import { asIs, text, toFieldsList, toNumber, toOk } from "./_transforms.ts";
+import { asIs, text, texts, toFieldsList, toNumber, toOk } from "./_transforms.ts";
 import { AdminCommands } from "./admin.ts";
 
 /**
@@ -81,7 +82,7 @@ export abstract class ClusterCommands<K extends ResultKind, S, V extends Bulk = 
   /** CLUSTER FAILOVER on a replica: true. */
   clusterFailover(mode?: "FORCE" | "TAKEOVER"): Result<boolean, K, S> {
     return this.call(
-      mode === undefined ? ["CLUSTER", "FAILOVER"] : ["CLUSTER", "FAILOVER", mode],
+      withOptional(["CLUSTER", "FAILOVER"], mode),
       toOk,
     );
   }
@@ -112,7 +113,7 @@ export abstract class ClusterCommands<K extends ResultKind, S, V extends Bulk = 
   /** CLUSTER MEET another node: true. */
   clusterMeet(ip: string, port: number, clusterBusPort?: number): Result<boolean, K, S> {
     const args = ["CLUSTER", "MEET", ip, port];
-    return this.call(clusterBusPort === undefined ? args : [...args, clusterBusPort], toOk);
+    return this.call(withOptional(args, clusterBusPort), toOk);
   }
   /** CLUSTER MYID: this node's id. */
   clusterMyid(): Result<string, K, S> {
@@ -124,7 +125,7 @@ export abstract class ClusterCommands<K extends ResultKind, S, V extends Bulk = 
   }
   /** CLUSTER REPLICAS of a node: their CLUSTER NODES lines. */
   clusterReplicas(nodeId: string): Result<string[], K, S> {
-    return this.call(["CLUSTER", "REPLICAS", nodeId], (r) => (r as Reply[]).map(text));
+    return this.call(["CLUSTER", "REPLICAS", nodeId], texts);
   }
   /** CLUSTER REPLICATE a node: true. */
   clusterReplicate(nodeId: string): Result<boolean, K, S> {
@@ -132,7 +133,7 @@ export abstract class ClusterCommands<K extends ResultKind, S, V extends Bulk = 
   }
   /** CLUSTER RESET: true. */
   clusterReset(mode?: "HARD" | "SOFT"): Result<boolean, K, S> {
-    return this.call(mode === undefined ? ["CLUSTER", "RESET"] : ["CLUSTER", "RESET", mode], toOk);
+    return this.call(withOptional(["CLUSTER", "RESET"], mode), toOk);
   }
   /** CLUSTER SAVECONFIG: true. */
   clusterSaveconfig(): Result<boolean, K, S> {

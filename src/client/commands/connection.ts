@@ -1,7 +1,7 @@
 /** Connection commands: CLIENT *, ECHO, PING. */
 import type { RedisArgument, Reply } from "../../protocol/mod.ts";
 import type { Bulk, Result, ResultKind } from "./_base.ts";
-import { withOptions } from "./_options.ts";
+import { withOptional, withOptions } from "./_options.ts";
 import { asIs, text, toBoolean, toFields, toNumber, toOk } from "./_transforms.ts";
 import { ScriptingCommands } from "./scripting.ts";
 
@@ -129,7 +129,7 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   /** CLIENT PAUSE clients for `timeout` ms ("WRITE": writes only): true. */
   clientPause(timeout: number, mode?: "WRITE" | "ALL"): Result<boolean, K, S> {
     const args = ["CLIENT", "PAUSE", timeout];
-    return this.call(mode === undefined ? args : [...args, mode], toOk);
+    return this.call(withOptional(args, mode), toOk);
   }
   /** CLIENT SETNAME, for the connection that runs it (the `clientName` option names every connection): true. */
   clientSetname(name: string): Result<boolean, K, S> {
@@ -159,7 +159,7 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   /** CLIENT UNBLOCK a client blocked in a blocking command: true when it was blocked. */
   clientUnblock(id: number, mode?: "TIMEOUT" | "ERROR"): Result<boolean, K, S> {
     const args = ["CLIENT", "UNBLOCK", id];
-    return this.call(mode === undefined ? args : [...args, mode], toBoolean);
+    return this.call(withOptional(args, mode), toBoolean);
   }
   /** CLIENT UNPAUSE: true. */
   clientUnpause(): Result<boolean, K, S> {
@@ -171,7 +171,7 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   }
   /** PING: "PONG", or the message echoed. */
   ping(message?: RedisArgument): Result<string, K, S> {
-    return this.call(message === undefined ? ["PING"] : ["PING", message], text);
+    return this.call(withOptional(["PING"], message), text);
   }
   /** @deprecated Use `clientGetname` (CLIENT GETNAME, the naming rule). */
   clientGetName(): Result<string | null, K, S> {

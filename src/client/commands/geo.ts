@@ -1,7 +1,7 @@
 /** Geospatial commands. */
 import type { RedisArgument, Reply } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
-import { withOptions } from "./_options.ts";
+import { withOptional, withOptions } from "./_options.ts";
 import { text, toNumber, toNumberOrNull } from "./_transforms.ts";
 import { StreamCommands } from "./streams.ts";
 
@@ -182,7 +182,7 @@ export abstract class GeoCommands<K extends ResultKind, S, V extends Bulk = stri
     unit?: GeoUnit,
   ): Result<number | null, K, S> {
     const args = ["GEODIST", key, member1, member2];
-    return this.call(unit === undefined ? args : [...args, unit], toNumberOrNull);
+    return this.call(withOptional(args, unit), toNumberOrNull);
   }
   /** GEOHASH: an 11-character geohash per member, null where missing. */
   geohash(key: RedisKey, members: RedisArgument[]): Result<(string | null)[], K, S> {

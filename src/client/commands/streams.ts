@@ -19,7 +19,7 @@ import {
   toStreamInfo,
   toStreams,
 } from "./_streams.ts";
-import { text, toBoolean, toFields, toFieldsList, toNumber, toOk } from "./_transforms.ts";
+import { text, texts, toBoolean, toFields, toFieldsList, toNumber, toOk } from "./_transforms.ts";
 import { SortedSetCommands } from "./zsets.ts";
 
 /**
@@ -223,7 +223,7 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
   ): Result<string[], K, S> {
     const args = ["XCLAIM", key, group, consumer, minIdleTime, ...ids];
     withOptions(args, options, XCLAIM, "{ force: true }");
-    return this.call([...args, "JUSTID"], (r) => (r as RedisArgument[]).map(text));
+    return this.call([...args, "JUSTID"], texts);
   }
   /** XDEL: how many entries were deleted. */
   xdel(key: RedisKey, ...ids: string[]): Result<number, K, S> {

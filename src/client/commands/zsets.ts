@@ -1,7 +1,7 @@
 /** Sorted-set commands. */
 import type { RedisArgument } from "../../protocol/mod.ts";
 import type { BlockingOptions, Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
-import { list, withOptions } from "./_options.ts";
+import { list, withOptional, withOptions } from "./_options.ts";
 import {
   asIs,
   toCursor,
@@ -198,11 +198,11 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
   }
   /** ZPOPMAX: up to `count` (default 1) highest members, removed. */
   zpopmax(key: RedisKey, count?: number): Result<ScoredMember<V>[], K, S> {
-    return this.call(count === undefined ? ["ZPOPMAX", key] : ["ZPOPMAX", key, count], toScored<V>);
+    return this.call(withOptional(["ZPOPMAX", key], count), toScored<V>);
   }
   /** ZPOPMIN: up to `count` (default 1) lowest members, removed. */
   zpopmin(key: RedisKey, count?: number): Result<ScoredMember<V>[], K, S> {
-    return this.call(count === undefined ? ["ZPOPMIN", key] : ["ZPOPMIN", key, count], toScored<V>);
+    return this.call(withOptional(["ZPOPMIN", key], count), toScored<V>);
   }
   /** ZRANDMEMBER: a random member, or null when missing. */
   zrandmember(key: RedisKey): Result<V | null, K, S>;

@@ -245,7 +245,7 @@ export class Connector<C extends PooledConnection> {
       await slot.connection.command(["PING"]);
       return true;
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
+      const failure = toError(error);
       this.#registry.discard(slot, "health", failure);
       this.#hooks.failed(failure, "healthCheck");
       return false;
@@ -278,7 +278,7 @@ export class Connector<C extends PooledConnection> {
         return undefined;
       }, (error) => {
         permit.release();
-        const failure = error instanceof Error ? error : new Error(String(error));
+        const failure = toError(error);
         // Back off, so a server that is down is not hammered by refills.
         this.#backoff = Math.min(MAX_WARM_BACKOFF, Math.max(100, this.#backoff * 2));
         this.#after = this.#options.clock.now() + this.#backoff;

@@ -144,13 +144,13 @@ export class Registry<C extends PooledConnection> {
     mine.permit = null;
     mine.holder = null;
     mine.stack = undefined;
-    const retired = this.retireReason(slot);
+    const retired = this.#retireReason(slot);
     if (retired === undefined) this.#idleAgain(mine);
     return { permit, retired };
   }
 
   /** Why a connection that is not lent must be closed instead of pooled, if it must. */
-  retireReason(slot: SlotView<C>): DestroyReason | undefined {
+  #retireReason(slot: SlotView<C>): DestroyReason | undefined {
     const connection = slot.connection;
     if (connection.broken) return "broken";
     if (connection.state !== "ready") return "closed";
@@ -163,7 +163,7 @@ export class Registry<C extends PooledConnection> {
 
   /** Pools a connection that is not lent, or closes it when it must go. */
   putIdle(slot: SlotView<C>): void {
-    const reason = this.retireReason(slot);
+    const reason = this.#retireReason(slot);
     if (reason === undefined) this.#idleAgain(own(slot));
     else this.discard(slot, reason);
   }

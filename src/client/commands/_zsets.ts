@@ -2,7 +2,7 @@
 import type { RedisArgument } from "../../protocol/mod.ts";
 import type { RedisKey } from "./_base.ts";
 import { type Limit, list, pushLimit, withOptions } from "./_options.ts";
-import type { ScoredMember } from "./_transforms.ts";
+import { asIs, type ScoredMember, toScored, type Transform } from "./_transforms.ts";
 
 export type { ScoredMember };
 
@@ -143,4 +143,11 @@ export function rangeArgs(
     command,
   );
   return pushLimit(args, options.limit);
+}
+
+/** The reply shape of a command that takes `withScores`: scored members, or the members alone. */
+export function membersOrScored<V>(
+  options: { withScores?: boolean } | undefined,
+): Transform<V[] | ScoredMember<V>[]> {
+  return options?.withScores ? toScored<V> : asIs<V[]>;
 }

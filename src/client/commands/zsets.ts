@@ -21,6 +21,7 @@ import {
   keyList,
   type KeyMembers,
   type KeyScored,
+  membersOrScored,
   rangeArgs,
   type ScoreBound,
   type ScoredMember,
@@ -125,7 +126,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
       { withScores: true },
       "{ withScores: true }",
     );
-    return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
+    return this.call(args, membersOrScored<V>(options));
   }
   /** ZDIFFSTORE: the size of the stored difference. */
   zdiffstore(destination: RedisKey, keys: RedisKey | RedisKey[]): Result<number, K, S> {
@@ -152,7 +153,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
       ...COMBINE,
       withScores: true,
     }, '{ aggregate: "MAX" }');
-    return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
+    return this.call(args, membersOrScored<V>(options));
   }
   /** ZINTERCARD: the size of the intersection, counting up to `limit` (0: no limit). */
   zintercard(keys: RedisKey | RedisKey[], options?: { limit?: number }): Result<number, K, S> {
@@ -223,7 +224,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     const args = withOptions(["ZRANDMEMBER", key, count], options, {
       withScores: true,
     }, "{ withScores: true }");
-    return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
+    return this.call(args, membersOrScored<V>(options));
   }
   /** ZRANGE by rank, score (`byScore`) or lex (`byLex`), inclusive. */
   zrange(
@@ -246,7 +247,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     options?: ZRangeOptions & { withScores?: boolean },
   ): Result<V[] | ScoredMember<V>[], K, S> {
     const args = rangeArgs(["ZRANGE", key, start, stop], "ZRANGE", options);
-    return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
+    return this.call(args, membersOrScored<V>(options));
   }
   /** ZRANGESTORE: how many members were stored at `destination`. */
   zrangestore(
@@ -318,7 +319,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
       ...COMBINE,
       withScores: true,
     }, '{ aggregate: "MAX" }');
-    return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
+    return this.call(args, membersOrScored<V>(options));
   }
   /** ZUNIONSTORE: the size of the stored union. */
   zunionstore(

@@ -95,6 +95,18 @@ export function flattenPairs(
   return flat;
 }
 
+/**
+ * `head` (the command, and what comes before its key count), the key count,
+ * then the keys: as ZUNIONSTORE, LMPOP or SINTERCARD take them.
+ */
+export function keyList(
+  head: string | RedisArgument[],
+  keys: RedisArgument | readonly RedisArgument[],
+): RedisArgument[] {
+  const all = list(keys);
+  return [...(typeof head === "string" ? [head] : head), all.length, ...all];
+}
+
 /** A list argument given as one value or an array, as a fresh array. */
 export function list<T>(value: T | readonly T[]): T[] {
   return Array.isArray(value) ? [...value] : [value as T];

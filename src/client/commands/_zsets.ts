@@ -1,7 +1,6 @@
 /** Sorted-set option and reply types, and the argument helpers the commands share. */
 import type { RedisArgument } from "../../protocol/mod.ts";
-import type { RedisKey } from "./_base.ts";
-import { type Limit, list, pushLimit, withOptions } from "./_options.ts";
+import { type Limit, pushLimit, withOptions } from "./_options.ts";
 import { asIs, type ScoredMember, toScored, type Transform } from "./_transforms.ts";
 
 export type { ScoredMember };
@@ -112,11 +111,6 @@ export interface KeyMembers<V> {
 export interface KeyScored<V> extends ScoredMember<V> {
   /** The key the member came from. */
   key: string;
-}
-
-export function keyList(command: string, keys: RedisKey | RedisKey[]): RedisArgument[] {
-  const all = list(keys);
-  return [command, all.length, ...all];
 }
 
 export function isScored(value: unknown): boolean {

@@ -1,7 +1,7 @@
 /** List commands. */
 import type { RedisArgument } from "../../protocol/mod.ts";
 import type { BlockingOptions, Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
-import { list, withOptional, withOptions } from "./_options.ts";
+import { keyList, list, withOptional, withOptions } from "./_options.ts";
 import {
   asIs,
   toKeyElements,
@@ -76,8 +76,7 @@ export abstract class ListCommands<K extends ResultKind, S, V extends Bulk = str
     side: ListSide,
     options?: { count?: number } & BlockingOptions,
   ): Result<KeyElements<V> | null, K, S> {
-    const keyList = list(keys);
-    const args = ["BLMPOP", timeout, keyList.length, ...keyList, side];
+    const args = [...keyList(["BLMPOP", timeout], keys), side];
     const { signal, ...rest } = options ?? {};
     return this.call(
       withOptions(args, rest, { count: true }, "{ count: 2 }"),
@@ -133,8 +132,7 @@ export abstract class ListCommands<K extends ResultKind, S, V extends Bulk = str
     side: ListSide,
     options?: { count?: number },
   ): Result<KeyElements<V> | null, K, S> {
-    const keyList = list(keys);
-    const args = ["LMPOP", keyList.length, ...keyList, side];
+    const args = [...keyList("LMPOP", keys), side];
     return this.call(
       withOptions(args, options, { count: true }, "{ count: 2 }"),
       toKeyElements<V>,

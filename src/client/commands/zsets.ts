@@ -1,7 +1,7 @@
 /** Sorted-set commands. */
 import type { RedisArgument } from "../../protocol/mod.ts";
 import type { BlockingOptions, Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
-import { list, withOptional, withOptions } from "./_options.ts";
+import { keyList, list, withOptional, withOptions } from "./_options.ts";
 import {
   asIs,
   toCursor,
@@ -18,7 +18,6 @@ import { SetCommands } from "./sets.ts";
 import {
   COMBINE,
   isScored,
-  keyList,
   type KeyMembers,
   type KeyScored,
   membersOrScored,
@@ -54,8 +53,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     side: "MIN" | "MAX",
     options?: { count?: number } & BlockingOptions,
   ): Result<KeyMembers<V> | null, K, S> {
-    const args = [...keyList("BZMPOP", keys), side];
-    args.splice(1, 0, timeout);
+    const args = [...keyList(["BZMPOP", timeout], keys), side];
     const { signal, ...rest } = options ?? {};
     withOptions(args, rest, { count: true }, "{ count: 2 }");
     return this.call(args, toKeyMembers<V>, { signal });
@@ -130,9 +128,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
   }
   /** ZDIFFSTORE: the size of the stored difference. */
   zdiffstore(destination: RedisKey, keys: RedisKey | RedisKey[]): Result<number, K, S> {
-    const args = keyList("ZDIFFSTORE", keys);
-    args.splice(1, 0, destination);
-    return this.call(args, toNumber);
+    return this.call(keyList(["ZDIFFSTORE", destination], keys), toNumber);
   }
   /** ZINCRBY: the member's new score. */
   zincrby(key: RedisKey, by: number, member: RedisArgument): Result<number, K, S> {
@@ -171,8 +167,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     keys: RedisKey | RedisKey[],
     options?: ZCombineOptions,
   ): Result<number, K, S> {
-    const args = keyList("ZINTERSTORE", keys);
-    args.splice(1, 0, destination);
+    const args = keyList(["ZINTERSTORE", destination], keys);
     return this.call(
       withOptions(args, options, COMBINE, "{ weights: [1, 2] }"),
       toNumber,
@@ -327,8 +322,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     keys: RedisKey | RedisKey[],
     options?: ZCombineOptions,
   ): Result<number, K, S> {
-    const args = keyList("ZUNIONSTORE", keys);
-    args.splice(1, 0, destination);
+    const args = keyList(["ZUNIONSTORE", destination], keys);
     return this.call(
       withOptions(args, options, COMBINE, "{ weights: [1, 2] }"),
       toNumber,

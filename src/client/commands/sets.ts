@@ -1,7 +1,7 @@
 /** Set commands. */
 import type { RedisArgument } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
-import { keyList, list, withOptions } from "./_options.ts";
+import { keyList, withOptions } from "./_options.ts";
 import { asIs, toArray, toBoolean, toBooleans, toCursor, toNumber } from "./_transforms.ts";
 import { SCAN_MATCH, type ScanMatchOptions } from "./hashes.ts";
 import { ListCommands } from "./lists.ts";

@@ -1,6 +1,6 @@
 /** Stream reply types and their shapers, shared by the stream commands. */
 import type { Reply } from "../../protocol/mod.ts";
-import { text, texts, toFields, toNumber, toRecord } from "./_transforms.ts";
+import { text, textOrNull, texts, toFields, toNumber, toRecord } from "./_transforms.ts";
 
 /**
  * One stream entry. An entry deleted after delivery has no fields (`{}`).
@@ -198,8 +198,8 @@ export function toPendingSummary(reply: Reply): PendingSummary {
   const [count, minId, maxId, consumers] = reply as Reply[];
   return {
     count: toNumber(count!),
-    minId: minId === null ? null : text(minId!),
-    maxId: maxId === null ? null : text(maxId!),
+    minId: textOrNull(minId!),
+    maxId: textOrNull(maxId!),
     consumers: ((consumers ?? []) as Reply[][]).map(([name, pending]) => ({
       name: text(name!),
       pending: toNumber(pending!),

@@ -53,6 +53,11 @@ export function toBooleans(reply: Reply): boolean[] {
   return (reply as Reply[]).map(toBoolean);
 }
 
+/** As {@linkcode text}, nil staying null. */
+export function textOrNull(reply: Reply): string | null {
+  return reply === null ? null : text(reply);
+}
+
 /** A status reply: true for OK; nil (SET NX/XX not applied) is false. */
 export function toOk(reply: Reply): boolean {
   return reply === "OK" || (reply instanceof Uint8Array && text(reply) === "OK");
@@ -66,6 +71,16 @@ export function toStatus(reply: Reply): string {
 /** A null-prototype record, so a `__proto__` field is an ordinary key. */
 export function emptyRecord<T>(): Record<string, T> {
   return Object.create(null);
+}
+
+/** `name<separator>value` items as a null-prototype record; items without the separator are skipped. */
+export function toNamedValues(items: string[], separator: string): Record<string, string> {
+  const record = emptyRecord<string>();
+  for (const item of items) {
+    const at = item.indexOf(separator);
+    if (at > 0) record[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return record;
 }
 
 /** A flat `[k, v, k, v]` array (RESP2) or a Map (RESP3) as a null-prototype record. */

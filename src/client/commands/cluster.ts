@@ -2,7 +2,7 @@
 import { withOptional } from "./_options.ts";
 import type { Reply } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
-import { asIs, text, texts, toFieldsList, toNumber, toOk } from "./_transforms.ts";
+import { asIs, text, texts, toFieldsList, toNamedValues, toNumber, toOk } from "./_transforms.ts";
 import { AdminCommands } from "./admin.ts";
 
 /**
@@ -31,12 +31,7 @@ function toShards(reply: Reply): ClusterShard[] {
 
 /** CLUSTER INFO's `name:value` lines as a record. */
 function toInfo(reply: Reply): Record<string, string> {
-  const record: Record<string, string> = Object.create(null);
-  for (const line of text(reply).split("\r\n")) {
-    const at = line.indexOf(":");
-    if (at > 0) record[line.slice(0, at)] = line.slice(at + 1);
-  }
-  return record;
+  return toNamedValues(text(reply).split("\r\n"), ":");
 }
 
 /**

@@ -2,7 +2,16 @@
 import type { RedisArgument, Reply } from "../../protocol/mod.ts";
 import type { Bulk, Result, ResultKind } from "./_base.ts";
 import { withOptional, withOptions } from "./_options.ts";
-import { asIs, text, toBoolean, toFields, toNumber, toOk } from "./_transforms.ts";
+import {
+  asIs,
+  text,
+  textOrNull,
+  toBoolean,
+  toFields,
+  toNamedValues,
+  toNumber,
+  toOk,
+} from "./_transforms.ts";
 import { ScriptingCommands } from "./scripting.ts";
 
 /**
@@ -61,12 +70,7 @@ function toClients(reply: Reply): Record<string, string>[] {
 }
 
 function toClient(line: Reply): Record<string, string> {
-  const record: Record<string, string> = Object.create(null);
-  for (const pair of text(line).trim().split(" ")) {
-    const at = pair.indexOf("=");
-    if (at > 0) record[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return record;
+  return toNamedValues(text(line).trim().split(" "), "=");
 }
 
 /**
@@ -82,7 +86,7 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   }
   /** CLIENT GETNAME of the connection that runs it, or null. */
   clientGetname(): Result<string | null, K, S> {
-    return this.call(["CLIENT", "GETNAME"], (r) => (r === null ? null : text(r)));
+    return this.call(["CLIENT", "GETNAME"], textOrNull);
   }
   /** CLIENT GETREDIR: the tracking redirect id, 0 or -1 when none. */
   clientGetredir(): Result<number, K, S> {

@@ -2,7 +2,7 @@
 import type { RedisArgument, Reply } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
 import { withOptional, withOptions } from "./_options.ts";
-import { text, toNumber, toNumberOrNull } from "./_transforms.ts";
+import { textOrNull, toNumber, toNumberOrNull } from "./_transforms.ts";
 import { StreamCommands } from "./streams.ts";
 
 /** A distance unit. */
@@ -188,7 +188,7 @@ export abstract class GeoCommands<K extends ResultKind, S, V extends Bulk = stri
   geohash(key: RedisKey, members: RedisArgument[]): Result<(string | null)[], K, S> {
     return this.call(
       ["GEOHASH", key, ...members],
-      (r) => (r as Reply[]).map((h) => (h === null ? null : text(h))),
+      (r) => (r as Reply[]).map(textOrNull),
     );
   }
   /** GEOPOS: a position per member, null where missing. */

@@ -108,26 +108,20 @@ export class Connector<C extends PooledConnection> {
     connecting.catch((error) => {
       if (!this.#registry.closed) this.#hooks.failed(toError(error), "connect");
     });
-    if (signal === undefined) {
-      return connecting.catch((error) => {
-        permit.release();
-        throw error;
-      });
-    }
     return new Promise<SlotView<C>>((resolve, reject) => {
       let aborted = false;
       const onAbort = () => {
         aborted = true;
-        reject(signal.reason);
+        reject(signal!.reason);
       };
-      signal.addEventListener("abort", onAbort, { once: true });
+      signal?.addEventListener("abort", onAbort, { once: true });
       connecting.then((slot) => {
-        signal.removeEventListener("abort", onAbort);
+        signal?.removeEventListener("abort", onAbort);
         if (!aborted) return resolve(slot);
         this.#registry.putIdle(slot);
         permit.release();
       }, (error) => {
-        signal.removeEventListener("abort", onAbort);
+        signal?.removeEventListener("abort", onAbort);
         permit.release();
         reject(error);
       });

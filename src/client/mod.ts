@@ -30,6 +30,7 @@ export { ClientCommands } from "./commands/iterators.ts";
 export {
   checkArguments,
   CommandBase,
+  commandName,
   Commands,
   DEDICATED_COMMANDS,
   retryOnNoScript,

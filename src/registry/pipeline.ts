@@ -5,7 +5,13 @@
  *
  * @module
  */
-import { checkArguments, Commands, DeferredReply, type Transform } from "../client/mod.ts";
+import {
+  checkArguments,
+  commandName,
+  Commands,
+  DeferredReply,
+  type Transform,
+} from "../client/mod.ts";
 import { RedisError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { type Entry, execute, type Origin } from "./_exec.ts";
@@ -177,8 +183,7 @@ export class NamedPipeline extends Commands<"deferred", NamedPipeline> {
     checkArguments(args);
     // Looked up now, so an unknown name fails where the command is written.
     const client = this.#registry.get(this.#name);
-    const command = typeof args[0] === "string" ? args[0].toUpperCase() : "A command";
-    const reply = new DeferredReply<T>(`${command} on "${this.#name}"`);
+    const reply = new DeferredReply<T>(`${commandName(args)} on "${this.#name}"`);
     this.#queue.entries.push({
       args,
       transform,
@@ -215,7 +220,6 @@ export class NamedPipeline extends Commands<"deferred", NamedPipeline> {
     if (this.#nested) return [];
     const entries = this.#queue.entries;
     this.#queue.entries = [];
-    if (entries.length === 0) return [];
     return await execute(entries, options.parallel ?? this.#parallel);
   }
 

@@ -28,6 +28,7 @@ export type { DispatchRetry, LeaseSource } from "./dispatcher.ts";
 export { DeferredReply } from "./deferred.ts";
 export { ClientCommands } from "./commands/iterators.ts";
 export {
+  asIs,
   checkArguments,
   CommandBase,
   commandName,

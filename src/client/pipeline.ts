@@ -7,6 +7,7 @@ import type { Connection, TraceTarget } from "../connection/mod.ts";
 import { RedisError, ReplyError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import {
+  asIs,
   type Bulk,
   type Chain,
   checkArguments,
@@ -119,7 +120,7 @@ export abstract class QueuedCommands<S, V extends Bulk = string> extends Command
    * @throws {TypeError} If an argument is not a string, finite number, bigint or Uint8Array.
    */
   sendCommand(args: RedisArgument[]): Result<Reply, "chain", S> {
-    return this.call(args, (reply) => reply);
+    return this.call(args, asIs<Reply>);
   }
 
   /**

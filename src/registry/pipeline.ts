@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  asIs,
   checkArguments,
   commandName,
   Commands,
@@ -175,7 +176,7 @@ export class NamedPipeline extends Commands<"deferred", NamedPipeline> {
    * @throws {NoConnectionError} If this pipeline's name is not connected.
    */
   sendCommand(args: RedisArgument[]): DeferredReply<Reply> {
-    return this.call(args, (reply) => reply);
+    return this.call(args, asIs<Reply>);
   }
 
   /** Queues a typed command for this pipeline's connection. */

@@ -2,7 +2,7 @@
 import type { RedisArgument, Reply } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
 import { withOptional, withOptions } from "./_options.ts";
-import { textOrNull, toNumber, toNumberOrNull } from "./_transforms.ts";
+import { asIs, textOrNull, toNumber, toNumberOrNull } from "./_transforms.ts";
 import { StreamCommands } from "./streams.ts";
 
 /** A distance unit. */
@@ -218,7 +218,7 @@ export abstract class GeoCommands<K extends ResultKind, S, V extends Bulk = stri
     const args = searchArgs(["GEOSEARCH", key], from, by);
     pushSearchOptions(args, "GEOSEARCH", options, { withDist: "", withHash: "", withCoord: "" });
     const o = options ?? {};
-    if (!o.withDist && !o.withHash && !o.withCoord) return this.call(args, (r) => r as V[]);
+    if (!o.withDist && !o.withHash && !o.withCoord) return this.call(args, asIs<V[]>);
     if (o.withCoord) args.push("WITHCOORD");
     if (o.withDist) args.push("WITHDIST");
     if (o.withHash) args.push("WITHHASH");

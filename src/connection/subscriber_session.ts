@@ -135,9 +135,9 @@ export class SubscriberSession {
     const confirmed = names.map((name) =>
       new Promise<void>((resolve, reject) => {
         const key = `${command}:${name}`;
-        const waiting = this.#confirmations.get(key);
-        if (waiting === undefined) this.#confirmations.set(key, [{ resolve, reject }]);
-        else waiting.push({ resolve, reject });
+        const waiting = this.#confirmations.get(key) ?? [];
+        waiting.push({ resolve, reject });
+        this.#confirmations.set(key, waiting);
       })
     );
     // Handled here too: a failed write leaves the confirmations to the close.

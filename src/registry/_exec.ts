@@ -32,9 +32,9 @@ type Outcome = PromiseSettledResult<Reply>;
 function groupByClient(entries: readonly Entry[]): Map<Redis | RedisCluster, Entry[]> {
   const batches = new Map<Redis | RedisCluster, Entry[]>();
   for (const entry of entries) {
-    const batch = batches.get(entry.client);
-    if (batch === undefined) batches.set(entry.client, [entry]);
-    else batch.push(entry);
+    const batch = batches.get(entry.client) ?? [];
+    batch.push(entry);
+    batches.set(entry.client, batch);
   }
   return batches;
 }

@@ -189,7 +189,7 @@ export function toEntries<V>(reply: Reply): StreamEntry<V>[] {
 /** XREAD: RESP2 `[[name, entries]]` or RESP3 `{ name: entries }`, as `{ name, entries }[]`; nil stays null. */
 export function toStreams<V>(reply: Reply): StreamMessages<V>[] | null {
   if (reply === null) return null;
-  const pairs = reply instanceof Map ? [...reply] : (reply as Reply[][]).map((p) => [p[0], p[1]]);
+  const pairs = reply instanceof Map ? [...reply] : reply as Reply[][];
   return pairs.map(([name, entries]) => ({ name: text(name!), entries: toEntries<V>(entries!) }));
 }
 

@@ -17,7 +17,7 @@ export {
   VERSION,
 } from "./options.ts";
 export type { ConnectionOptions, ResolvedConnectionOptions } from "./options.ts";
-export { parseRedisUrl, redactUrl } from "./url.ts";
+export { camelCase, parseRedisUrl, redactUrl } from "./url.ts";
 export type { UrlOptions } from "./url.ts";
 export { Secret } from "./secret.ts";
 export { backoffDelay, isRetryable, resolveRetryPolicy, sleep } from "./retry.ts";

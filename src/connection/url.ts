@@ -75,6 +75,17 @@ const QUERY: Record<string, Parser> = {
 };
 
 /**
+ * A snake_case, kebab-case or spaced name in camelCase (`client_name`,
+ * `client-name` -> `clientName`).
+ *
+ * @param name The name.
+ * @returns The camelCase name.
+ */
+export function camelCase(name: string): string {
+  return name.replace(/[-_ ]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
  * Replaces the password in a URL with `***`, for messages and logs.
  *
  * @param url Any URL string, valid or not.
@@ -187,7 +198,7 @@ function parseQuery(params: URLSearchParams, options: UrlOptions, fail: (what: s
   for (const [key, value] of params) {
     const parse = QUERY[key];
     if (parse === undefined) fail(`unknown query option "${key}"`);
-    const target = key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    const target = camelCase(key);
     // redis-py skips empty values.
     if (value === "" && parse !== text) continue;
     const parsed = parse!(value);

@@ -3,6 +3,7 @@
  * RESP3 form of its reply and returns one shape, so a method's reply does not
  * depend on the protocol.
  */
+import { camelCase } from "../../connection/mod.ts";
 import type { Reply } from "../../protocol/mod.ts";
 
 /** A function turning a raw reply into a command's typed result. */
@@ -94,10 +95,6 @@ export function toRecord<T = Reply>(reply: Reply): Record<string, T> {
   return record;
 }
 
-function camel(name: string): string {
-  return name.replace(/[-_ ]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
 /**
  * As {@linkcode toRecord}, with `kebab-case` keys in camelCase (XINFO, MEMORY
  * STATS ...) and RESP3 sets as arrays, so both protocols give one shape.
@@ -105,7 +102,7 @@ function camel(name: string): string {
 export function toFields<T>(reply: Reply): T {
   const record = emptyRecord<Reply>();
   const put = (key: Reply, value: Reply) => {
-    record[camel(text(key))] = value instanceof Set ? [...value] : value;
+    record[camelCase(text(key))] = value instanceof Set ? [...value] : value;
   };
   if (reply instanceof Map) {
     for (const [key, value] of reply) put(key, value);

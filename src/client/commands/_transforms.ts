@@ -4,16 +4,14 @@
  * depend on the protocol.
  */
 import { camelCase } from "../../connection/mod.ts";
-import type { Reply } from "../../protocol/mod.ts";
+import { decodeText, type Reply } from "../../protocol/mod.ts";
 
 /** A function turning a raw reply into a command's typed result. */
 export type Transform<T> = (reply: Reply) => T;
 
-const decoder = new TextDecoder();
-
 /** A reply as text (bytes decoded as UTF-8). */
 export function text(reply: Reply): string {
-  return reply instanceof Uint8Array ? decoder.decode(reply) : String(reply);
+  return reply instanceof Uint8Array ? decodeText(reply, 0, reply.length) : String(reply);
 }
 
 /** A list of strings (an array, or a RESP3 set; nil is empty), each as {@linkcode text}. */

@@ -122,17 +122,12 @@ export class NamedPipeline extends Commands<"deferred", NamedPipeline> {
     this.#name = checkName(options.name ?? DEFAULT_NAME);
     this.#autocommit = options.autocommit ?? false;
     this.#parallel = options.parallel ?? true;
-    if (pipe === undefined || pipe === null) {
-      this.#queue = { entries: [] };
-      this.#origin = {};
-      this.#nested = false;
-      this.#registry = options.registry ?? connections;
-    } else {
-      this.#queue = pipe.#queue;
-      this.#origin = { parent: pipe.#origin };
-      this.#nested = true;
-      this.#registry = options.registry ?? pipe.#registry;
-    }
+    // Nested: the outer pipeline's queue, and an origin of its own under the outer one's.
+    const outer = pipe ?? undefined;
+    this.#queue = outer ? outer.#queue : { entries: [] };
+    this.#origin = outer ? { parent: outer.#origin } : {};
+    this.#nested = outer !== undefined;
+    this.#registry = options.registry ?? (outer ? outer.#registry : connections);
   }
 
   /** The connection name this pipeline's commands go to. */

@@ -183,7 +183,7 @@ export function toEntry<V>(reply: Reply): StreamEntry<V> {
 
 /** A list of entries. */
 export function toEntries<V>(reply: Reply): StreamEntry<V>[] {
-  return reply === null ? [] : (reply as Reply[]).map((item) => toEntry<V>(item));
+  return reply === null ? [] : (reply as Reply[]).map(toEntry<V>);
 }
 
 /** XREAD: RESP2 `[[name, entries]]` or RESP3 `{ name: entries }`, as `{ name, entries }[]`; nil stays null. */

@@ -112,7 +112,7 @@ export function toFields<T>(reply: Reply): T {
 
 /** A list of field lists, each through {@linkcode toFields}. */
 export function toFieldsList<T>(reply: Reply): T[] {
-  return (reply as Reply[]).map((item) => toFields<T>(item));
+  return (reply as Reply[]).map(toFields<T>);
 }
 
 /** A set reply (RESP3 Set, RESP2 array) as an array. */

@@ -82,7 +82,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
   ): Result<number, K, S> {
     // ioredis-era calls passed entries as more arguments: zadd(k, e1, e2).
     const rest = [...arguments].slice(2) as unknown[];
-    const extra = rest.filter((item) => isScored(item)) as ScoredMember<RedisArgument>[];
+    const extra = rest.filter(isScored) as ScoredMember<RedisArgument>[];
     const all = [...list(entries), ...extra];
     const args: RedisArgument[] = ["ZADD", key];
     withOptions(args, extra.length > 0 ? undefined : options, ZADD, "{ nx: true }");

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ConnectionError, TimeoutError } from "../errors.ts";
+import { ConnectionError, messageOf, TimeoutError } from "../errors.ts";
 import { checkDuration, checkInteger } from "../_check.ts";
 import type { OpenOptions, Transport, TransportFactory } from "./transport.ts";
 import { ChunkQueue } from "./_chunk_queue.ts";
@@ -342,8 +342,4 @@ function redact(message: string, secrets: string[]): string {
   let result = message;
   for (const secret of secrets) result = result.split(secret).join("[redacted]");
   return result;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

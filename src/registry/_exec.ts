@@ -106,7 +106,6 @@ function failureOf(
  * @throws {PipelineError} After every reply settled, if any server failed.
  */
 export async function execute(entries: readonly Entry[], parallel: boolean): Promise<unknown[]> {
-  if (entries.length === 0) return [];
   const batches = groupByClient(entries);
   const outcomes = await sendAll(batches, parallel);
   const byEntry = new Map<Entry, Outcome>();

@@ -23,9 +23,12 @@ export class Batch {
   lease: Lease;
   /** The `redwire:batch` context, when someone listens. */
   trace: BatchTraceContext | undefined = undefined;
-  constructor(remaining: number, lease: Lease) {
+  /** Whose jobs these are (a job keeps its batch or its owner in one field). */
+  readonly owner: JobOwner;
+  constructor(remaining: number, lease: Lease, owner: JobOwner) {
     this.remaining = remaining;
     this.lease = lease;
+    this.owner = owner;
   }
   settled(): void {
     if (--this.remaining !== 0) return;
@@ -44,21 +47,31 @@ export interface JobOwner {
 }
 
 /**
+ * What few jobs have (a trace context, a retry's count and cause, the
+ * caller's options once an attempt is sent with others): one field for all.
+ */
+interface RareFields {
+  trace?: CommandTraceContext;
+  attempt?: number;
+  lastError?: Error;
+  asked?: CommandOptions;
+}
+
+/**
  * One command on its way: the caller's promise, and the record the
  * connection queues (it is its own reply sink), so the hot path allocates
- * one object and one resolving function per command, and no closure.
+ * one object and one resolving function per command, and no closure. Its
+ * fields are few (100,000 commands queued on a stopped server are 100,000
+ * of them): what only retries or traced commands need is in `#rare`, the
+ * batch and the owner share a field, and the resolving function, dropped
+ * once the promise is settled, tells whether it is.
  */
 export class Job extends CommandRequest {
-  /** Attempts made before the current one; -1 once the caller's promise is settled. */
-  attempt = 0;
-  batch: Batch | undefined = undefined;
-  /**
-   * What few jobs have (a trace context, a retry's cause, the caller's
-   * options once an attempt is sent with others): one field for all.
-   */
-  #rare: { trace?: CommandTraceContext; lastError?: Error; asked?: CommandOptions } | undefined =
-    undefined;
-  #settle: (outcome: unknown) => void;
+  /** The batch it was last sent in, or its owner while it is in none. */
+  #via: Batch | JobOwner;
+  #rare: RareFields | undefined = undefined;
+  /** Resolves the caller's promise; `undefined` once it is settled. */
+  #settle: ((outcome: unknown) => void) | undefined;
   constructor(
     /** Resolves the caller's promise (made with RESOLVABLE, without a closure). */
     settle: (outcome: unknown) => void,
@@ -66,7 +79,7 @@ export class Job extends CommandRequest {
     /** The caller's options (`asked`); `options` is what the next attempt is sent with. */
     asked: CommandOptions,
     readonly transform: ((reply: Reply) => unknown) | undefined,
-    readonly owner: JobOwner,
+    owner: JobOwner,
     size: number,
     extra: number,
     /**
@@ -76,31 +89,52 @@ export class Job extends CommandRequest {
     readonly due: number,
   ) {
     super(args, asked, size, extra);
+    this.#via = owner;
     this.#settle = settle;
+  }
+  /** What the job reports to when it ends or fails. */
+  get owner(): JobOwner {
+    const via = this.#via;
+    return via instanceof Batch ? via.owner : via;
+  }
+  /** The batch of its current attempt, if it went out in one. */
+  get batch(): Batch | undefined {
+    const via = this.#via;
+    return via instanceof Batch ? via : undefined;
+  }
+  set batch(batch: Batch | undefined) {
+    this.#via = batch ?? this.owner;
+  }
+  /** Attempts made before the current one; -1 once the caller's promise is settled. */
+  get attempt(): number {
+    return this.#settle === undefined ? -1 : this.#rare?.attempt ?? 0;
+  }
+  set attempt(attempt: number) {
+    (this.#rare ??= {}).attempt = attempt;
   }
   /** When the whole command must have settled, in ms since the epoch (Infinity: never). */
   get deadline(): number {
     return this.due < 0 ? Infinity : this.owner.epoch + this.due;
   }
   resolve(reply: Reply): void {
-    this.batch?.settled();
-    if (this.finished) return;
-    this.attempt = -1;
-    this.owner.settled(this);
-    if (this.transform === undefined) return this.#settle(reply);
+    const via = this.#via;
+    if (via instanceof Batch) via.settled();
+    const settle = this.claim();
+    if (settle === undefined) return;
+    if (this.transform === undefined) return settle(reply);
     // A shaper that throws (a reply of an unexpected shape) must fail this
     // command, not the connection's read loop that delivered the reply.
     let shaped: unknown;
     try {
       shaped = this.transform(reply);
     } catch (error) {
-      return this.#settle(rejection(error));
+      return settle(rejection(error));
     }
-    this.#settle(shaped);
+    settle(shaped);
   }
   /** Whether the caller's promise is settled: late outcomes are ignored. */
   get finished(): boolean {
-    return this.attempt < 0;
+    return this.#settle === undefined;
   }
   /** The caller's options. */
   get asked(): CommandOptions {
@@ -139,10 +173,19 @@ export class Job extends CommandRequest {
   }
   /** Settles with an error, no retry. */
   end(error: Error): void {
-    if (this.finished) return;
-    this.attempt = -1;
+    this.claim()?.(rejection(error));
+  }
+  /**
+   * Marks the caller's promise settled and tells the owner; returns the
+   * resolving function, or `undefined` when it was settled already. (Not a
+   * `#method`: a private method puts a brand field on every instance.)
+   */
+  claim(): ((outcome: unknown) => void) | undefined {
+    const settle = this.#settle;
+    if (settle === undefined) return;
+    this.#settle = undefined;
     this.owner.settled(this);
-    this.#settle(rejection(error));
+    return settle;
   }
 }
 

@@ -304,7 +304,7 @@ export class Dispatcher {
 
   #runBatch(jobs: Job[], lease: Lease, late: boolean): void {
     const connection = lease.connection;
-    const batch = new Batch(jobs.length, lease);
+    const batch = new Batch(jobs.length, lease, this.#owner);
     traceTick(jobs, batch, this.#target);
     const now = late ? this.#clock.now() : 0;
     for (const job of jobs) {

@@ -23,12 +23,9 @@ export class Batch {
   lease: Lease;
   /** The `redwire:batch` context, when someone listens. */
   trace: BatchTraceContext | undefined = undefined;
-  /** Whose jobs these are (a job keeps its batch or its owner in one field). */
-  readonly owner: JobOwner;
-  constructor(remaining: number, lease: Lease, owner: JobOwner) {
+  constructor(remaining: number, lease: Lease) {
     this.remaining = remaining;
     this.lease = lease;
-    this.owner = owner;
   }
   settled(): void {
     if (--this.remaining !== 0) return;
@@ -39,7 +36,7 @@ export class Batch {
 
 /** What a dispatcher does when a job ends or fails (one object, shared by its jobs). */
 export interface JobOwner {
-  /** An attempt failed (on `connection`, when it got that far). */
+  /** An attempt failed (on `connection`, when it got that far); ignored once the job is finished. */
   fail(job: Job, error: Error, connection: Connection | undefined): void;
   settled(job: Job): void;
   /** What its jobs' deadlines count from, in ms since the epoch. */
@@ -62,13 +59,13 @@ interface RareFields {
  * connection queues (it is its own reply sink), so the hot path allocates
  * one object and one resolving function per command, and no closure. Its
  * fields are few (100,000 commands queued on a stopped server are 100,000
- * of them): what only retries or traced commands need is in `#rare`, the
- * batch and the owner share a field, and the resolving function, dropped
- * once the promise is settled, tells whether it is.
+ * of them): what only retries or traced commands need is in `#rare`, and
+ * the resolving function, dropped once the promise is settled, tells
+ * whether it is.
  */
 export class Job extends CommandRequest {
-  /** The batch it was last sent in, or its owner while it is in none. */
-  #via: Batch | JobOwner;
+  /** The batch of its current attempt, if it went out in one. */
+  batch: Batch | undefined = undefined;
   #rare: RareFields | undefined = undefined;
   /** Resolves the caller's promise; `undefined` once it is settled. */
   #settle: ((outcome: unknown) => void) | undefined;
@@ -79,7 +76,7 @@ export class Job extends CommandRequest {
     /** The caller's options (`asked`); `options` is what the next attempt is sent with. */
     asked: CommandOptions,
     readonly transform: ((reply: Reply) => unknown) | undefined,
-    owner: JobOwner,
+    readonly owner: JobOwner,
     size: number,
     extra: number,
     /**
@@ -89,25 +86,11 @@ export class Job extends CommandRequest {
     readonly due: number,
   ) {
     super(args, asked, size, extra);
-    this.#via = owner;
     this.#settle = settle;
   }
-  /** What the job reports to when it ends or fails. */
-  get owner(): JobOwner {
-    const via = this.#via;
-    return via instanceof Batch ? via.owner : via;
-  }
-  /** The batch of its current attempt, if it went out in one. */
-  get batch(): Batch | undefined {
-    const via = this.#via;
-    return via instanceof Batch ? via : undefined;
-  }
-  set batch(batch: Batch | undefined) {
-    this.#via = batch ?? this.owner;
-  }
-  /** Attempts made before the current one; -1 once the caller's promise is settled. */
+  /** Attempts made before the current one. */
   get attempt(): number {
-    return this.#settle === undefined ? -1 : this.#rare?.attempt ?? 0;
+    return this.#rare?.attempt ?? 0;
   }
   set attempt(attempt: number) {
     (this.#rare ??= {}).attempt = attempt;
@@ -117,20 +100,17 @@ export class Job extends CommandRequest {
     return this.due < 0 ? Infinity : this.owner.epoch + this.due;
   }
   resolve(reply: Reply): void {
-    const via = this.#via;
-    if (via instanceof Batch) via.settled();
-    const settle = this.claim();
+    this.batch?.settled();
+    const settle = this.take();
     if (settle === undefined) return;
-    if (this.transform === undefined) return settle(reply);
     // A shaper that throws (a reply of an unexpected shape) must fail this
-    // command, not the connection's read loop that delivered the reply.
-    let shaped: unknown;
+    // command, not the connection's read loop that delivered the reply (a
+    // resolving function never throws).
     try {
-      shaped = this.transform(reply);
+      settle(this.transform === undefined ? reply : this.transform(reply));
     } catch (error) {
-      return settle(rejection(error));
+      settle(rejection(error));
     }
-    settle(shaped);
   }
   /** Whether the caller's promise is settled: late outcomes are ignored. */
   get finished(): boolean {
@@ -151,7 +131,7 @@ export class Job extends CommandRequest {
     return this.#rare?.trace;
   }
   set trace(trace: CommandTraceContext | undefined) {
-    if (trace !== undefined || this.#rare !== undefined) (this.#rare ??= {}).trace = trace;
+    (this.#rare ??= {}).trace = trace;
   }
   /** The failure that made the last retry, for the message if the deadline passes. */
   get lastError(): Error | undefined {
@@ -165,22 +145,18 @@ export class Job extends CommandRequest {
     const batch = this.batch;
     this.batch = undefined;
     batch?.settled();
-    if (!this.finished) this.owner.fail(this, error, batch?.lease.connection);
-  }
-  /** Fails an attempt made outside a batch (on a lease of its own), or retries it. */
-  rejectOn(error: Error, connection: Connection): void {
-    if (!this.finished) this.owner.fail(this, error, connection);
+    this.owner.fail(this, error, batch?.lease.connection);
   }
   /** Settles with an error, no retry. */
   end(error: Error): void {
-    this.claim()?.(rejection(error));
+    this.take()?.(rejection(error));
   }
   /**
    * Marks the caller's promise settled and tells the owner; returns the
    * resolving function, or `undefined` when it was settled already. (Not a
    * `#method`: a private method puts a brand field on every instance.)
    */
-  claim(): ((outcome: unknown) => void) | undefined {
+  take(): ((outcome: unknown) => void) | undefined {
     const settle = this.#settle;
     if (settle === undefined) return;
     this.#settle = undefined;
@@ -191,16 +167,11 @@ export class Job extends CommandRequest {
 
 /** Says how many tries a retried command took, keeping the error's class. */
 export function withAttempts(error: Error, attempts: number): Error {
-  const message = `${error.message} (gave up after ${attempts} attempts)`;
-  const kind: unknown = error.constructor;
-  if (kind === ConnectionError) {
-    return new ConnectionError(message, {
-      cause: error,
-      written: (error as ConnectionError).written,
-    });
-  }
-  if (kind === TimeoutError) {
-    return new TimeoutError(message, { cause: error, written: (error as TimeoutError).written });
-  }
-  return error;
+  const kind = error.constructor as typeof ConnectionError;
+  if (kind !== ConnectionError && kind !== TimeoutError) return error;
+  // Both take (message, { cause, written }).
+  return new kind(`${error.message} (gave up after ${attempts} attempts)`, {
+    cause: error,
+    written: (error as ConnectionError).written,
+  });
 }

@@ -60,15 +60,15 @@ export const RESOLVABLE = {
   },
 };
 
-/**
- * `command()`'s entry: a promise's resolve, and nothing else (the caller
- * makes the promise with RESOLVABLE and keeps it: not a field of every entry).
- */
+/** `command()`'s entry: a promise's resolve, and nothing else. */
 export class PromiseEntry extends CommandRequest {
   #resolve: (reply: unknown) => void;
-  constructor(args: RedisArgument[], options: CommandOptions, resolve: (reply: unknown) => void) {
+  /** The caller's promise. */
+  readonly promise: Promise<Reply>;
+  constructor(args: RedisArgument[], options: CommandOptions) {
     super(args, options);
-    this.#resolve = resolve;
+    this.promise = new Promise<Reply>(RESOLVABLE.executor);
+    this.#resolve = RESOLVABLE.take();
   }
   resolve(reply: Reply): void {
     this.#resolve(reply);

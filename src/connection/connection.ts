@@ -25,7 +25,6 @@ import {
   noop,
   onAbort,
   PromiseEntry,
-  RESOLVABLE,
   settle,
 } from "./_entry.ts";
 import { Fifo } from "./_fifo.ts";
@@ -218,6 +217,7 @@ export class Connection {
         keepalive: this.options.socketKeepalive,
         keepaliveDelay: this.options.socketKeepaliveDelay,
         signal: controller.signal,
+        decoder: this.#decoder,
       });
       if (this.#state !== "connecting") {
         transport.close();
@@ -252,13 +252,10 @@ export class Connection {
   async #handshake(): Promise<void> {
     const steps = handshakeSteps(this.options);
     if (steps.length === 0) return;
-    const settled: Promise<Reply | Error>[] = [];
-    const entries = steps.map((step) => {
-      const promise = new Promise<Reply>(RESOLVABLE.executor);
-      const entry = new PromiseEntry(step.args, { timeout: null }, RESOLVABLE.take());
-      settled.push(promise.catch((error: Error) => error));
-      return this.#adopt(entry);
-    });
+    const entries = steps.map((step) =>
+      this.#adopt(new PromiseEntry(step.args, { timeout: null }))
+    );
+    const settled = entries.map((entry) => entry.promise.catch((error: Error) => error));
     this.#write(entries);
     const replies = await Promise.all(settled);
     checkHandshake(steps, replies, this.address, this.options);
@@ -291,9 +288,9 @@ export class Connection {
    * @throws {TimeoutError} If the reply does not arrive within the timeout.
    */
   command(args: RedisArgument[], options: CommandOptions = NO_OPTIONS): Promise<Reply> {
-    const promise = new Promise<Reply>(RESOLVABLE.executor);
-    this.#enqueue(new PromiseEntry(args, options, RESOLVABLE.take()));
-    return promise;
+    const entry = new PromiseEntry(args, options);
+    this.#enqueue(entry);
+    return entry.promise;
   }
 
   /**

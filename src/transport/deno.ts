@@ -5,6 +5,7 @@
  */
 
 import { ConnectionError } from "../errors.ts";
+import type { Decoder } from "../protocol/mod.ts";
 import type { OpenOptions, Transport } from "./transport.ts";
 
 /** The read buffer's first size, and the size it shrinks back to. */
@@ -72,7 +73,7 @@ export async function openDenoTransport(options: OpenOptions): Promise<Transport
   options.signal?.throwIfAborted();
   const where = describe(options);
   try {
-    return new DenoTransport(await connect(options), where);
+    return new DenoTransport(await connect(options), where, options.decoder);
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
     throw new ConnectionError(`Cannot connect to ${where}: ${messageOf(error)}`, {
@@ -166,10 +167,12 @@ class DenoTransport implements Transport {
   #where: string;
   #closed = false;
   #writes: Promise<void> = Promise.resolve();
+  readonly #decoder: Decoder | undefined;
 
-  constructor(conn: Deno.Conn, where: string) {
+  constructor(conn: Deno.Conn, where: string, decoder: Decoder | undefined) {
     this.#conn = conn;
     this.#where = where;
+    this.#decoder = decoder;
     this.readable = this.#read();
   }
 
@@ -182,9 +185,11 @@ class DenoTransport implements Transport {
     let buffer = new Uint8Array(READ_MIN);
     let small = 0;
     while (!this.#closed) {
+      // The rest of a big value goes straight into its own buffer.
+      const target = this.#target();
       let count: number | null;
       try {
-        count = await this.#conn.read(buffer);
+        count = await this.#conn.read(target ?? buffer);
       } catch (error) {
         if (this.#closed) return;
         this.close();
@@ -196,8 +201,14 @@ class DenoTransport implements Transport {
         this.close();
         return;
       }
+      if (target !== undefined) {
+        yield target.subarray(0, count);
+        continue;
+      }
       yield buffer.subarray(0, count);
-      if (count === buffer.length && buffer.length < READ_MAX) {
+      // A read that ends inside a big value (its rest read in place) is no
+      // reason to grow: that value's first bytes are all that is copied.
+      if (count === buffer.length && buffer.length < READ_MAX && this.#target() === undefined) {
         buffer = new Uint8Array(buffer.length * 4);
         small = 0;
       } else if (buffer.length > READ_MIN) {
@@ -208,6 +219,12 @@ class DenoTransport implements Transport {
         }
       }
     }
+  }
+
+  /** A view of a big value's own buffer to read into (see OpenOptions.decoder), or `undefined`. */
+  #target(): Uint8Array | undefined {
+    const target = this.#decoder?.readTarget();
+    return target?.length ? target : undefined;
   }
 
   write(bytes: Uint8Array): Promise<void> {

@@ -428,3 +428,13 @@ export function toReplyError(message: string): ReplyError {
   const ErrorClass = REPLY_ERRORS[message.split(" ", 1)[0] ?? ""] ?? ReplyError;
   return new ErrorClass(message);
 }
+
+/**
+ * What a thrown value says, for a message: an error's message, anything else as text.
+ *
+ * @param error What was thrown.
+ * @returns The text.
+ */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -285,7 +285,9 @@ describe("parseRedisUrl", () => {
 
   it("refuses a malformed percent-escape with a TypeError, not a URIError", () => {
     assertInvalid(`redis://:${SECRET}%zz@h`, /malformed percent-escape/, SECRET);
-    assertInvalid("redis://j%zz:pw@h", /malformed percent-escape/, "pw@");
+    assertInvalid("redis://j%zz:pw@h", /the user name has a malformed percent-escape/, "pw@");
+    assertInvalid(`unix://:${SECRET}@/tmp/a%zz.sock`, /the socket path has a malformed/, SECRET);
+    assertInvalid("redis://h%zz:1/0", /the host has a malformed percent-escape/);
   });
 
   it("is used by the Connection constructor, which throws the same TypeError", () => {

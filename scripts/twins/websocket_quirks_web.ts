@@ -14,7 +14,7 @@ export function clientOptions(_protocols: readonly string[]): WebSocketClientOpt
   return undefined;
 }
 
-/** Never: this is not Deno's WebSocket client. */
-export function needsSmallFrames(_Socket: WebSocketConstructor): boolean {
-  return false;
+/** Frames of at most 1 MiB: this is not Deno's WebSocket client, which needs small ones. */
+export function frameSizes(_Socket: WebSocketConstructor): (length: number) => number {
+  return () => 1024 * 1024;
 }

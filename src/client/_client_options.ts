@@ -1,23 +1,12 @@
 /** The client's option names, so a misspelt option is a TypeError, not a silent default. */
 import { describeValue, unknownOption } from "./commands/mod.ts";
-import type { PoolOptions } from "../pool/mod.ts";
-
-/** Every pool and connection option; `satisfies` keeps it in step with PoolOptions. */
-// deno-fmt-ignore
-const POOL_KEYS = {
-  host: true, port: true, path: true, db: true, username: true, password: true, tls: true,
-  socketTimeout: true, socketConnectTimeout: true, socketKeepalive: true,
-  socketKeepaliveDelay: true, retryOnTimeout: true, retryOnError: true, retry: true,
-  healthCheckInterval: true, clientName: true, libName: true, libVersion: true, protocol: true,
-  decodeResponses: true, transport: true, maxPendingCommands: true, maxPendingBytes: true,
-  maxBulkLength: true, maxDepth: true, onPush: true,
-  maxConnections: true, minIdle: true, maxIdle: true, idleTimeout: true, maxLifetime: true,
-  leakDetectionThreshold: true, idleOrder: true, timeout: true, connectionFactory: true,
-  logLeaks: true, logger: true, clock: true, poolName: true, reconnectBackoff: true,
-} satisfies Record<keyof PoolOptions, true>;
+import { CONNECTION_OPTION_NAMES } from "../connection/mod.ts";
+import { POOL_OWN_OPTION_NAMES } from "../pool/mod.ts";
 
 /** The name of every pool and connection option (what every node of a cluster takes). */
-export const POOL_OPTION_NAMES: readonly string[] = Object.keys(POOL_KEYS);
+export const POOL_OPTION_NAMES: readonly string[] = [
+  ...new Set([...CONNECTION_OPTION_NAMES, ...POOL_OWN_OPTION_NAMES]),
+];
 
 /** Every option `new Redis()` takes. */
 const NAMES = [

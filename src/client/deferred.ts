@@ -23,8 +23,8 @@ export class DeferredReply<T> implements PromiseLike<T> {
   /** The command, for messages. */
   readonly command: string;
   #state: "pending" | "fulfilled" | "rejected" = "pending";
-  #value: T | undefined;
-  #error: unknown;
+  /** The reply once fulfilled, the error once rejected. */
+  #outcome: unknown;
   #promise: Promise<T>;
   // `unknown`, not `T`: a parameter of type T would make DeferredReply<T>
   // invariant, and methods whose overloads differ in reply type need covariance.
@@ -58,8 +58,8 @@ export class DeferredReply<T> implements PromiseLike<T> {
    * @throws The command's error, when it failed.
    */
   get value(): T {
-    if (this.#state === "fulfilled") return this.#value as T;
-    if (this.#state === "rejected") throw this.#error;
+    if (this.#state === "fulfilled") return this.#outcome as T;
+    if (this.#state === "rejected") throw this.#outcome;
     throw new RedisError(
       `The reply to ${this.command} is not available until its pipeline executes`,
     );
@@ -73,15 +73,10 @@ export class DeferredReply<T> implements PromiseLike<T> {
    */
   settle(error: unknown, value?: T): void {
     if (this.#state !== "pending") return;
-    if (error === undefined) {
-      this.#state = "fulfilled";
-      this.#value = value;
-      this.#resolve(value as T);
-    } else {
-      this.#state = "rejected";
-      this.#error = error;
-      this.#reject(error);
-    }
+    const failed = error !== undefined;
+    this.#state = failed ? "rejected" : "fulfilled";
+    this.#outcome = failed ? error : value;
+    (failed ? this.#reject : this.#resolve)(this.#outcome);
   }
 
   /** Makes the reply awaitable. */

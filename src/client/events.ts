@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ConnectionPool, PoolEvent } from "../pool/mod.ts";
+import type { AnyEventListener, ConnectionPool, PoolEvent } from "../pool/mod.ts";
 
 /**
  * Where a client is in its life:
@@ -146,33 +146,30 @@ export class ClientEvents {
     // A shared pool may be connected already: then so is the client.
     const stats = pool.stats();
     if (this.#status === "wait" && stats.idle + stats.inUse > 0) this.#status = "ready";
-    const onConnecting = (event: PoolEvent<"connecting">) => {
-      if (this.#status === "closed") return;
-      if (event.detail.reconnect) {
-        this.#status = "reconnecting";
-        this.emit("reconnecting", event.detail.attempt);
-      } else if (this.#status === "wait") {
-        this.#status = "connecting";
-      }
+    const listeners = {
+      connecting: (event: PoolEvent<"connecting">) => {
+        if (this.#status === "closed") return;
+        if (event.detail.reconnect) {
+          this.#status = "reconnecting";
+          this.emit("reconnecting", event.detail.attempt);
+        } else if (this.#status === "wait") {
+          this.#status = "connecting";
+        }
+      },
+      create: (event: PoolEvent<"create">) => {
+        if (this.#status === "closed") return;
+        this.emit("connect", event.detail.connection.address);
+        this.ready();
+      },
+      error: (event: PoolEvent<"error">) => this.failed(event.detail.error),
+      destroy: (event: PoolEvent<"destroy">) => {
+        if (event.detail.reason === "broken") this.failed(event.detail.error);
+      },
     };
-    const onCreate = (event: PoolEvent<"create">) => {
-      if (this.#status === "closed") return;
-      this.emit("connect", event.detail.connection.address);
-      this.ready();
-    };
-    const onError = (event: PoolEvent<"error">) => this.failed(event.detail.error);
-    const onDestroy = (event: PoolEvent<"destroy">) => {
-      if (event.detail.reason === "broken") this.failed(event.detail.error);
-    };
-    pool.addEventListener("connecting", onConnecting);
-    pool.addEventListener("create", onCreate);
-    pool.addEventListener("error", onError);
-    pool.addEventListener("destroy", onDestroy);
+    const entries = Object.entries(listeners) as [string, AnyEventListener][];
+    for (const [type, listener] of entries) pool.addEventListener(type, listener);
     return () => {
-      pool.removeEventListener("connecting", onConnecting);
-      pool.removeEventListener("create", onCreate);
-      pool.removeEventListener("error", onError);
-      pool.removeEventListener("destroy", onDestroy);
+      for (const [type, listener] of entries) pool.removeEventListener(type, listener);
     };
   }
 }

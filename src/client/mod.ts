@@ -28,8 +28,10 @@ export type { DispatchRetry, LeaseSource } from "./dispatcher.ts";
 export { DeferredReply } from "./deferred.ts";
 export { ClientCommands } from "./commands/iterators.ts";
 export {
+  asIs,
   checkArguments,
   CommandBase,
+  commandName,
   Commands,
   DEDICATED_COMMANDS,
   retryOnNoScript,

@@ -7,6 +7,7 @@ import type { Connection, TraceTarget } from "../connection/mod.ts";
 import { RedisError, ReplyError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import {
+  asIs,
   type Bulk,
   type Chain,
   checkArguments,
@@ -89,13 +90,10 @@ function shape(
 export abstract class QueuedCommands<S, V extends Bulk = string> extends Commands<"chain", S, V> {
   #queued: QueuedCommand[] = [];
   #scripts: Map<string, Script> | undefined;
-  /**
-   * Lends the connection `exec()` runs on.
-   * @internal
-   */
-  protected readonly run: ConnectionRunner;
+  /** Lends the connection `exec()` runs on. */
+  #run: ConnectionRunner;
   /** Where the commands go, for tracing contexts. */
-  protected readonly target: (() => TraceTarget) | undefined;
+  #target: (() => TraceTarget) | undefined;
 
   /**
    * Made by `redis.pipeline()` / `redis.multi()`; not constructed by users.
@@ -105,8 +103,8 @@ export abstract class QueuedCommands<S, V extends Bulk = string> extends Command
    */
   constructor(run: ConnectionRunner, target?: () => TraceTarget) {
     super();
-    this.run = run;
-    this.target = target;
+    this.#run = run;
+    this.#target = target;
   }
 
   /** How many commands are queued. */
@@ -122,7 +120,7 @@ export abstract class QueuedCommands<S, V extends Bulk = string> extends Command
    * @throws {TypeError} If an argument is not a string, finite number, bigint or Uint8Array.
    */
   sendCommand(args: RedisArgument[]): Result<Reply, "chain", S> {
-    return this.call(args, (reply) => reply);
+    return this.call(args, asIs<Reply>);
   }
 
   /**
@@ -159,12 +157,24 @@ export abstract class QueuedCommands<S, V extends Bulk = string> extends Command
   }
 
   /**
+   * Sends `commands` in one write on one lent connection, traced as `kind`,
+   * after loading the scripts it lacks.
+   * @internal
+   */
+  protected send(kind: "pipeline" | "transaction", commands: RedisArgument[][]): Promise<Reply[]> {
+    return traceBatch(kind, commands, this.#target, () =>
+      this.#run(async (connection) => {
+        await this.#loadScripts(connection);
+        return connection.batch(commands);
+      }));
+  }
+
+  /**
    * Loads, on `connection`, the registered scripts it lacks (SCRIPT EXISTS,
    * then SCRIPT LOAD), so EVALSHA cannot fail with NOSCRIPT; one round trip
    * when scripts were queued, none otherwise.
-   * @internal
    */
-  protected async loadScripts(connection: Connection): Promise<void> {
+  async #loadScripts(connection: Connection): Promise<void> {
     const scripts = this.#scripts === undefined ? [] : [...this.#scripts.values()];
     this.#scripts = undefined;
     if (scripts.length === 0) return;
@@ -240,16 +250,7 @@ export class Pipeline<V extends Bulk = string, R extends unknown[] = []>
     const queued = this.take();
     if (queued.length === 0) return [] as unknown as R;
     const commands = queued.map((q) => q.args);
-    const replies = await traceBatch(
-      "pipeline",
-      commands,
-      this.target,
-      () =>
-        this.run(async (connection) => {
-          await this.loadScripts(connection);
-          return connection.batch(commands);
-        }),
-    );
+    const replies = await this.send("pipeline", commands);
     return shape(queued, replies, options.raiseOnError ?? true) as R;
   }
 }
@@ -288,16 +289,7 @@ export class Multi<V extends Bulk = string, R extends unknown[] = []>
   async exec(options: ExecOptions = {}): Promise<R | SettledReplies<R> | null> {
     const queued = this.take();
     const commands = [["MULTI"], ...queued.map((q) => q.args), ["EXEC"]];
-    const replies = await traceBatch(
-      "transaction",
-      commands,
-      this.target,
-      () =>
-        this.run(async (connection) => {
-          await this.loadScripts(connection);
-          return connection.batch(commands);
-        }),
-    );
+    const replies = await this.send("transaction", commands);
     const queuing = replies.slice(0, -1).find((reply) => reply instanceof ReplyError);
     const result = replies[replies.length - 1]!;
     if (result instanceof ReplyError) {

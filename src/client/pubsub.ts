@@ -171,7 +171,7 @@ export class Subscriber {
     if (gone.length > 0 && session?.connection.state === "ready") {
       await session.unsubscribe(kind, gone);
     }
-    if (this.#handlers.channel.size === 0 && this.#handlers.pattern.size === 0) await this.#drop();
+    if (!this.#hasSubscriptions()) await this.#drop();
   }
 
   /** Ends every subscription and gives the connection back (closed, never re-pooled). */

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkInteger } from "../_check.ts";
 import { checkOptionNames, POOL_OPTION_NAMES } from "../client/mod.ts";
 import { parseRedisUrl, redactUrl } from "../connection/mod.ts";
 import type { PoolOptions } from "../pool/mod.ts";
@@ -99,9 +100,9 @@ export function resolveClusterOptions(options: RedisClusterOptions): ResolvedClu
     topologyCheckInterval = DEFAULTS.topologyCheckInterval,
     ...node
   } = options;
-  checkInteger("maxRedirects", maxRedirects);
-  checkInteger("minRefreshInterval", minRefreshInterval);
-  checkInteger("topologyCheckInterval", topologyCheckInterval);
+  checkInteger("maxRedirects", maxRedirects, 0);
+  checkInteger("minRefreshInterval", minRefreshInterval, 0);
+  checkInteger("topologyCheckInterval", topologyCheckInterval, 0);
   if (!["round-robin", "replicas", "random"].includes(loadBalancing)) {
     throw new RangeError(
       `loadBalancing must be "round-robin", "replicas" or "random", got ${String(loadBalancing)}`,
@@ -124,12 +125,6 @@ export function resolveClusterOptions(options: RedisClusterOptions): ResolvedClu
     topologyCheckInterval,
     node,
   };
-}
-
-function checkInteger(name: string, value: unknown): void {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be an integer >= 0, got ${String(value)}`);
-  }
 }
 
 /**

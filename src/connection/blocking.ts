@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { RedisArgument } from "../protocol/mod.ts";
+import { decodeText, type RedisArgument } from "../protocol/mod.ts";
 import { BLOCKING_TIMEOUTS } from "./_blocking_commands.ts";
 
 /**
@@ -21,7 +21,7 @@ function text(arg: RedisArgument | undefined): string {
   return typeof arg === "string"
     ? arg
     : arg instanceof Uint8Array
-    ? new TextDecoder().decode(arg)
+    ? decodeText(arg, 0, arg.length)
     : String(arg);
 }
 

@@ -10,9 +10,14 @@ export { CommandRequest } from "./command_request.ts";
 export type { CommandOptions, ReplySink } from "./command_request.ts";
 export { replyText, SubscriberSession } from "./subscriber_session.ts";
 export type { PubSubMessage, SubscriptionKind } from "./subscriber_session.ts";
-export { describeAddress, resolveConnectionOptions, VERSION } from "./options.ts";
+export {
+  CONNECTION_OPTION_NAMES,
+  describeAddress,
+  resolveConnectionOptions,
+  VERSION,
+} from "./options.ts";
 export type { ConnectionOptions, ResolvedConnectionOptions } from "./options.ts";
-export { parseRedisUrl, redactUrl } from "./url.ts";
+export { camelCase, parseRedisUrl, redactUrl } from "./url.ts";
 export type { UrlOptions } from "./url.ts";
 export { Secret } from "./secret.ts";
 export { backoffDelay, isRetryable, resolveRetryPolicy, sleep } from "./retry.ts";

@@ -120,6 +120,24 @@ const DEFAULTS = {
   clock: SYSTEM_CLOCK,
 } as const;
 
+/** The options without a default; `satisfies` keeps the two tables naming every option. */
+const UNDEFAULTED = {
+  path: true,
+  username: true,
+  password: true,
+  tls: true,
+  retry: true,
+  clientName: true,
+  transport: true,
+  onPush: true,
+} satisfies Record<Exclude<keyof ConnectionOptions, keyof typeof DEFAULTS>, true>;
+
+/** The name of every connection option, for the clients' unknown-option checks. */
+export const CONNECTION_OPTION_NAMES: readonly string[] = [
+  ...Object.keys(DEFAULTS),
+  ...Object.keys(UNDEFAULTED),
+];
+
 const COUNTS = ["port", "db", "maxPendingCommands", "maxPendingBytes", "maxBulkLength", "maxDepth"];
 const DURATIONS = ["socketKeepaliveDelay", "healthCheckInterval"];
 const NULLABLE_DURATIONS = ["socketTimeout", "socketConnectTimeout"];

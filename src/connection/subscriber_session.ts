@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Reply } from "../protocol/mod.ts";
+import { decodeText, type Reply } from "../protocol/mod.ts";
 import type { Connection } from "./connection.ts";
 
 /**
@@ -46,8 +46,6 @@ const COMMANDS: Record<SubscriptionKind, { on: string; off: string }> = {
   pattern: { on: "psubscribe", off: "punsubscribe" },
 };
 
-const decoder = new TextDecoder();
-
 /**
  * Text of a reply element (names arrive as bytes when responses are not decoded).
  *
@@ -62,7 +60,7 @@ const decoder = new TextDecoder();
  * ```
  */
 export function replyText(value: Reply | undefined): string {
-  return value instanceof Uint8Array ? decoder.decode(value) : String(value ?? "");
+  return value instanceof Uint8Array ? decodeText(value, 0, value.length) : String(value ?? "");
 }
 
 interface Waiter {
@@ -135,9 +133,9 @@ export class SubscriberSession {
     const confirmed = names.map((name) =>
       new Promise<void>((resolve, reject) => {
         const key = `${command}:${name}`;
-        const waiting = this.#confirmations.get(key);
-        if (waiting === undefined) this.#confirmations.set(key, [{ resolve, reject }]);
-        else waiting.push({ resolve, reject });
+        const waiting = this.#confirmations.get(key) ?? [];
+        waiting.push({ resolve, reject });
+        this.#confirmations.set(key, waiting);
       })
     );
     // Handled here too: a failed write leaves the confirmations to the close.

@@ -75,6 +75,17 @@ const QUERY: Record<string, Parser> = {
 };
 
 /**
+ * A snake_case, kebab-case or spaced name in camelCase (`client_name`,
+ * `client-name` -> `clientName`).
+ *
+ * @param name The name.
+ * @returns The camelCase name.
+ */
+export function camelCase(name: string): string {
+  return name.replace(/[-_ ]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
  * Replaces the password in a URL with `***`, for messages and logs.
  *
  * @param url Any URL string, valid or not.
@@ -140,16 +151,14 @@ export function parseRedisUrl(url: string): UrlOptions {
     );
   }
   const options: UrlOptions = {};
-  try {
-    if (parsed.username) options.username = decodeURIComponent(parsed.username);
-    if (parsed.password) options.password = new Secret(decodeURIComponent(parsed.password));
-  } catch {
-    fail("the user name or password has a malformed percent-escape (write % as %25)");
+  if (parsed.username) options.username = decode(parsed.username, "the user name", fail);
+  if (parsed.password) {
+    options.password = new Secret(decode(parsed.password, "the password", fail));
   }
   switch (parsed.protocol) {
     case "unix:":
       if (!parsed.pathname || parsed.pathname === "/") fail("the socket path is missing");
-      options.path = decodeURIComponent(parsed.pathname);
+      options.path = decode(parsed.pathname, "the socket path", fail);
       break;
     case "rediss:":
       options.tls = true;
@@ -164,14 +173,19 @@ export function parseRedisUrl(url: string): UrlOptions {
   return options;
 }
 
-function parseHostPart(parsed: URL, options: ConnectionOptions, fail: (what: string) => never) {
+/** A percent-encoded part of the URL, decoded; `what` names it when it is malformed. */
+function decode(part: string, what: string, fail: (what: string) => never): string {
   try {
-    // redis:// is not a WHATWG special scheme, so its host stays percent-encoded.
-    if (parsed.hostname) {
-      options.host = decodeURIComponent(parsed.hostname).replace(/^\[(.*)\]$/, "$1");
-    }
+    return decodeURIComponent(part);
   } catch {
-    fail("the host has a malformed percent-escape");
+    return fail(`${what} has a malformed percent-escape (write % as %25)`);
+  }
+}
+
+function parseHostPart(parsed: URL, options: ConnectionOptions, fail: (what: string) => never) {
+  // redis:// is not a WHATWG special scheme, so its host stays percent-encoded.
+  if (parsed.hostname) {
+    options.host = decode(parsed.hostname, "the host", fail).replace(/^\[(.*)\]$/, "$1");
   }
   if (parsed.port) options.port = Number(parsed.port);
   const db = parsed.pathname.replace(/^\//, "");
@@ -187,7 +201,7 @@ function parseQuery(params: URLSearchParams, options: UrlOptions, fail: (what: s
   for (const [key, value] of params) {
     const parse = QUERY[key];
     if (parse === undefined) fail(`unknown query option "${key}"`);
-    const target = key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    const target = camelCase(key);
     // redis-py skips empty values.
     if (value === "" && parse !== text) continue;
     const parsed = parse!(value);

@@ -108,26 +108,20 @@ export class Connector<C extends PooledConnection> {
     connecting.catch((error) => {
       if (!this.#registry.closed) this.#hooks.failed(toError(error), "connect");
     });
-    if (signal === undefined) {
-      return connecting.catch((error) => {
-        permit.release();
-        throw error;
-      });
-    }
     return new Promise<SlotView<C>>((resolve, reject) => {
       let aborted = false;
       const onAbort = () => {
         aborted = true;
-        reject(signal.reason);
+        reject(signal!.reason);
       };
-      signal.addEventListener("abort", onAbort, { once: true });
+      signal?.addEventListener("abort", onAbort, { once: true });
       connecting.then((slot) => {
-        signal.removeEventListener("abort", onAbort);
+        signal?.removeEventListener("abort", onAbort);
         if (!aborted) return resolve(slot);
         this.#registry.putIdle(slot);
         permit.release();
       }, (error) => {
-        signal.removeEventListener("abort", onAbort);
+        signal?.removeEventListener("abort", onAbort);
         permit.release();
         reject(error);
       });
@@ -245,7 +239,7 @@ export class Connector<C extends PooledConnection> {
       await slot.connection.command(["PING"]);
       return true;
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
+      const failure = toError(error);
       this.#registry.discard(slot, "health", failure);
       this.#hooks.failed(failure, "healthCheck");
       return false;
@@ -278,7 +272,7 @@ export class Connector<C extends PooledConnection> {
         return undefined;
       }, (error) => {
         permit.release();
-        const failure = error instanceof Error ? error : new Error(String(error));
+        const failure = toError(error);
         // Back off, so a server that is down is not hammered by refills.
         this.#backoff = Math.min(MAX_WARM_BACKOFF, Math.max(100, this.#backoff * 2));
         this.#after = this.#options.clock.now() + this.#backoff;

@@ -43,6 +43,25 @@ export const POOL_DEFAULTS = {
   timeout: 0,
 } as const;
 
+/** The pool's own options without a default; `satisfies` keeps the tables naming every option. */
+const UNDEFAULTED = {
+  maxIdle: true,
+  connectionFactory: true,
+  logLeaks: true,
+  logger: true,
+  poolName: true,
+  reconnectBackoff: true,
+} satisfies Record<
+  Exclude<keyof PoolOptions, keyof ConnectionOptions | keyof typeof POOL_DEFAULTS>,
+  true
+>;
+
+/** The name of every option of a pool's own (not its connections'). */
+export const POOL_OWN_OPTION_NAMES: readonly string[] = [
+  ...Object.keys(POOL_DEFAULTS),
+  ...Object.keys(UNDEFAULTED),
+];
+
 /** What `BlockingConnectionPool` changes: redis-py's defaults for it. */
 export const BLOCKING_DEFAULTS = { maxConnections: 50, timeout: 20_000 } as const;
 

@@ -85,7 +85,8 @@ export class ReconnectGate {
       // A success meanwhile reopened the gate: no wait.
       if (this.#failures > 0) {
         const wait = this.#openAt - this.#clock.now();
-        await delay(this.#clock, wait, signal, (wake) => (this.#wake = wake));
+        if (wait > 0) await sleep(wait, signal, this.#clock, (wake) => (this.#wake = wake));
+        else signal.throwIfAborted();
         this.#wake = undefined;
       }
       return await this.#attempt(connect);
@@ -141,8 +142,7 @@ export class ReconnectGate {
   }
 }
 
-function waitFor(turn: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return turn;
+function waitFor(turn: Promise<void>, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const onAbort = () => reject(signal.reason);
@@ -152,14 +152,4 @@ function waitFor(turn: Promise<void>, signal: AbortSignal | undefined): Promise<
       resolve();
     });
   });
-}
-
-function delay(
-  clock: Clock,
-  ms: number,
-  signal: AbortSignal | undefined,
-  onWake: (wake: () => void) => void,
-): Promise<void> {
-  if (ms <= 0) return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve();
-  return sleep(ms, signal, clock, onWake);
 }

@@ -144,13 +144,13 @@ export class Registry<C extends PooledConnection> {
     mine.permit = null;
     mine.holder = null;
     mine.stack = undefined;
-    const retired = this.retireReason(slot);
+    const retired = this.#retireReason(slot);
     if (retired === undefined) this.#idleAgain(mine);
     return { permit, retired };
   }
 
   /** Why a connection that is not lent must be closed instead of pooled, if it must. */
-  retireReason(slot: SlotView<C>): DestroyReason | undefined {
+  #retireReason(slot: SlotView<C>): DestroyReason | undefined {
     const connection = slot.connection;
     if (connection.broken) return "broken";
     if (connection.state !== "ready") return "closed";
@@ -163,7 +163,7 @@ export class Registry<C extends PooledConnection> {
 
   /** Pools a connection that is not lent, or closes it when it must go. */
   putIdle(slot: SlotView<C>): void {
-    const reason = this.retireReason(slot);
+    const reason = this.#retireReason(slot);
     if (reason === undefined) this.#idleAgain(own(slot));
     else this.discard(slot, reason);
   }
@@ -240,16 +240,13 @@ export class Registry<C extends PooledConnection> {
 
   /** Marks connections past their lifetime; idle ones close now, lent ones when they come back. */
   expire(now: number): void {
-    let idleExpired = false;
+    const idle: Slot<C>[] = [];
     for (const slot of this.#slots.values()) {
       if (slot.expired || now < slot.expiresAt) continue;
       slot.expired = true; // a lent one retires when it comes back, never mid-command
-      idleExpired ||= slot.state === "idle";
+      if (slot.state === "idle") idle.push(slot);
     }
-    if (!idleExpired) return;
-    const expired = this.#idle.filter((slot) => slot.expired);
-    this.#idle = this.#idle.filter((slot) => !slot.expired);
-    for (const slot of expired) this.discard(slot, "lifetime");
+    for (const slot of idle) this.#discardIdle(slot, "lifetime");
   }
 
   /** The lent connections held past `threshold` and not yet reported; each is reported once. */
@@ -266,9 +263,14 @@ export class Registry<C extends PooledConnection> {
   #onClose(slot: Slot<C>, error: Error | undefined): void {
     // Only idle ones are handled here; lent ones are checked when they come back.
     if (slot.state !== "idle") return;
+    this.#discardIdle(slot, error ? "broken" : "closed", error);
+    this.#hooks.lost();
+  }
+
+  /** Takes an idle connection off the idle list and discards it. */
+  #discardIdle(slot: Slot<C>, reason: DestroyReason, error?: Error): void {
     const at = this.#idle.indexOf(slot);
     if (at >= 0) this.#idle.splice(at, 1);
-    this.discard(slot, error ? "broken" : "closed", error);
-    this.#hooks.lost();
+    this.discard(slot, reason, error);
   }
 }

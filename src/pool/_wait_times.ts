@@ -20,14 +20,12 @@ export class WaitTimes {
 
   /** Percentiles over the recorded window; zeros before any acquire. */
   summary(): WaitSummary {
-    const n = Math.min(this.#count, SIZE);
-    if (n === 0) return { p50: 0, p99: 0, max: 0 };
-    const sorted = this.#ring.slice(0, n).sort();
-    return { p50: rank(sorted, 0.5), p99: rank(sorted, 0.99), max: sorted[n - 1]! };
+    const sorted = this.#ring.slice(0, Math.min(this.#count, SIZE)).sort();
+    return { p50: rank(sorted, 0.5), p99: rank(sorted, 0.99), max: rank(sorted, 1) };
   }
 }
 
-/** Nearest-rank percentile of a sorted array. */
+/** Nearest-rank percentile (`q` up to 1) of a sorted array; 0 when it is empty. */
 function rank(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+  return sorted[Math.ceil(q * sorted.length) - 1] ?? 0;
 }

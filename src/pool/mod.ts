@@ -14,6 +14,7 @@
  * @module
  */
 export { ConnectionPool } from "./connection_pool.ts";
+export { POOL_OWN_OPTION_NAMES } from "./_options.ts";
 export type {
   AcquireOptions,
   DisconnectOptions,

@@ -19,3 +19,4 @@ export type { EncodeScratch } from "./encoder.ts";
 export { Decoder } from "./decoder.ts";
 export type { DecoderOptions, FrameHandler } from "./decoder.ts";
 export type { RedisArgument, Reply } from "./types.ts";
+export { decodeText } from "./_scalars.ts";

@@ -33,7 +33,7 @@ export class ContextScope<T> {
    */
   constructor(
     async: AsyncContext<ContextFrame<T>> | undefined,
-    refusal: () => Error = () => new Error("overlapping runs need AsyncLocalStorage"),
+    refusal: () => Error,
   ) {
     this.#async = async;
     this.#refusal = refusal;

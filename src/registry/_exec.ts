@@ -32,9 +32,9 @@ type Outcome = PromiseSettledResult<Reply>;
 function groupByClient(entries: readonly Entry[]): Map<Redis | RedisCluster, Entry[]> {
   const batches = new Map<Redis | RedisCluster, Entry[]>();
   for (const entry of entries) {
-    const batch = batches.get(entry.client);
-    if (batch === undefined) batches.set(entry.client, [entry]);
-    else batch.push(entry);
+    const batch = batches.get(entry.client) ?? [];
+    batch.push(entry);
+    batches.set(entry.client, batch);
   }
   return batches;
 }
@@ -50,18 +50,19 @@ async function sendBatch(
   return (await batch.exec({ raiseOnError: false })) as Reply[];
 }
 
-async function sendSerially(
+/** Sends the batches at once, or each after the previous one settled. */
+function sendAll(
   batches: Map<Redis | RedisCluster, Entry[]>,
+  parallel: boolean,
 ): Promise<PromiseSettledResult<Reply[]>[]> {
-  const outcomes: PromiseSettledResult<Reply[]>[] = [];
-  for (const [client, entries] of batches) {
-    try {
-      outcomes.push({ status: "fulfilled", value: await sendBatch(client, entries) });
-    } catch (reason) {
-      outcomes.push({ status: "rejected", reason });
-    }
-  }
-  return outcomes;
+  let previous: Promise<unknown> = Promise.resolve();
+  return Promise.allSettled([...batches].map(([client, batch]) => {
+    const sent = parallel
+      ? sendBatch(client, batch)
+      : previous.then(() => sendBatch(client, batch));
+    previous = sent.catch(() => {});
+    return sent;
+  }));
 }
 
 /** Settles one reply from its outcome; returns what `exec()` reports in its place. */
@@ -105,11 +106,8 @@ function failureOf(
  * @throws {PipelineError} After every reply settled, if any server failed.
  */
 export async function execute(entries: readonly Entry[], parallel: boolean): Promise<unknown[]> {
-  if (entries.length === 0) return [];
   const batches = groupByClient(entries);
-  const outcomes = parallel
-    ? await Promise.allSettled([...batches].map(([client, batch]) => sendBatch(client, batch)))
-    : await sendSerially(batches);
+  const outcomes = await sendAll(batches, parallel);
   const byEntry = new Map<Entry, Outcome>();
   const failures: ServerFailure[] = [];
   [...batches].forEach(([client, batch], i) => {

@@ -113,20 +113,15 @@ export class ConnectionRegistry {
           `call disconnect("${name}") before connecting another client under it`,
       );
     }
-    const created = !(client instanceof Redis || client instanceof RedisCluster);
-    if (
-      created && (client === null || (typeof client !== "string" && typeof client !== "object"))
-    ) {
+    const given = client instanceof Redis || client instanceof RedisCluster;
+    if (!given && (client === null || (typeof client !== "string" && typeof client !== "object"))) {
       throw new TypeError(
         `connect() takes a Redis or RedisCluster client, a URL or options, not ${String(client)}`,
       );
     }
-    const redis =
-      typeof client === "string" || !(client instanceof Redis || client instanceof RedisCluster)
-        ? new Redis(client)
-        : client;
+    const redis = given ? client : new Redis(client);
     this.#clients.set(name, redis);
-    if (options.owned ?? created) this.#owned.add(redis);
+    if (options.owned ?? !given) this.#owned.add(redis);
     return redis;
   }
 

@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { checkArguments, Commands, DeferredReply, type Transform } from "../client/mod.ts";
+import {
+  asIs,
+  checkArguments,
+  commandName,
+  Commands,
+  DeferredReply,
+  type Transform,
+} from "../client/mod.ts";
 import { RedisError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import { type Entry, execute, type Origin } from "./_exec.ts";
@@ -115,17 +122,12 @@ export class NamedPipeline extends Commands<"deferred", NamedPipeline> {
     this.#name = checkName(options.name ?? DEFAULT_NAME);
     this.#autocommit = options.autocommit ?? false;
     this.#parallel = options.parallel ?? true;
-    if (pipe === undefined || pipe === null) {
-      this.#queue = { entries: [] };
-      this.#origin = {};
-      this.#nested = false;
-      this.#registry = options.registry ?? connections;
-    } else {
-      this.#queue = pipe.#queue;
-      this.#origin = { parent: pipe.#origin };
-      this.#nested = true;
-      this.#registry = options.registry ?? pipe.#registry;
-    }
+    // Nested: the outer pipeline's queue, and an origin of its own under the outer one's.
+    const outer = pipe ?? undefined;
+    this.#queue = outer ? outer.#queue : { entries: [] };
+    this.#origin = outer ? { parent: outer.#origin } : {};
+    this.#nested = outer !== undefined;
+    this.#registry = options.registry ?? (outer ? outer.#registry : connections);
   }
 
   /** The connection name this pipeline's commands go to. */
@@ -169,7 +171,7 @@ export class NamedPipeline extends Commands<"deferred", NamedPipeline> {
    * @throws {NoConnectionError} If this pipeline's name is not connected.
    */
   sendCommand(args: RedisArgument[]): DeferredReply<Reply> {
-    return this.call(args, (reply) => reply);
+    return this.call(args, asIs<Reply>);
   }
 
   /** Queues a typed command for this pipeline's connection. */
@@ -177,8 +179,7 @@ export class NamedPipeline extends Commands<"deferred", NamedPipeline> {
     checkArguments(args);
     // Looked up now, so an unknown name fails where the command is written.
     const client = this.#registry.get(this.#name);
-    const command = typeof args[0] === "string" ? args[0].toUpperCase() : "A command";
-    const reply = new DeferredReply<T>(`${command} on "${this.#name}"`);
+    const reply = new DeferredReply<T>(`${commandName(args)} on "${this.#name}"`);
     this.#queue.entries.push({
       args,
       transform,
@@ -215,7 +216,6 @@ export class NamedPipeline extends Commands<"deferred", NamedPipeline> {
     if (this.#nested) return [];
     const entries = this.#queue.entries;
     this.#queue.entries = [];
-    if (entries.length === 0) return [];
     return await execute(entries, options.parallel ?? this.#parallel);
   }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { RedisError } from "../errors.ts";
+import { messageOf, RedisError } from "../errors.ts";
 
 /**
  * One server that failed during a named pipeline's exec.
@@ -67,7 +67,7 @@ export class PipelineError extends RedisError {
   constructor(failures: ServerFailure[], servers: number) {
     const list = failures.map((failure) =>
       `${failure.names.map((name) => `"${name}"`).join(", ")} (${failure.address}): ${
-        failure.error instanceof Error ? failure.error.message : String(failure.error)
+        messageOf(failure.error)
       }`
     );
     super(

@@ -29,13 +29,30 @@ export function clientOptions(protocols: readonly string[]): WebSocketClientOpti
   };
 }
 
+/** Largest message sent at once: a big write goes out as several frames. */
+const FRAME_SIZE = 1024 * 1024;
 /**
- * Whether writes between 1 KiB and 64 KiB must leave in 1 KiB frames: Deno's
- * own client (see NAGLE_FRAME_SIZE in websocket.ts).
+ * Deno's own WebSocket client (2.x) leaves Nagle's algorithm on and writes
+ * a frame's header and payload separately when the payload is over 1 KiB:
+ * the payload then waits for the bridge's delayed ACK, about 40 ms, unless
+ * it fills a TCP segment. So writes between 1 KiB and 64 KiB leave it in
+ * frames of 1 KiB, each written whole; a pipeline's first frame draws
+ * replies whose packets carry the ACK that releases the next.
+ */
+const NAGLE_FRAME_SIZE = 1024;
+const NAGLE_WRITE_LIMIT = 64 * 1024;
+
+/**
+ * How writes are cut into frames on a socket: at most 1 MiB each, and 1 KiB
+ * for writes between 1 KiB and 64 KiB on Deno's own client (see NAGLE_FRAME_SIZE).
  *
  * @param Socket The WebSocket constructor in use.
- * @returns True for Deno's global WebSocket.
+ * @returns The frame size for a write of `length` bytes.
  */
-export function needsSmallFrames(Socket: WebSocketConstructor): boolean {
-  return IS_DENO && Socket === (globalThis as { WebSocket?: unknown }).WebSocket;
+export function frameSizes(Socket: WebSocketConstructor): (length: number) => number {
+  if (!IS_DENO || Socket !== (globalThis as { WebSocket?: unknown }).WebSocket) {
+    return () => FRAME_SIZE;
+  }
+  return (length) =>
+    length > NAGLE_FRAME_SIZE && length < NAGLE_WRITE_LIMIT ? NAGLE_FRAME_SIZE : FRAME_SIZE;
 }

@@ -6,13 +6,13 @@
  * @module
  */
 
-import { ConnectionError, TimeoutError } from "../errors.ts";
+import { ConnectionError, messageOf, TimeoutError } from "../errors.ts";
 import { checkDuration, checkInteger } from "../_check.ts";
 import type { OpenOptions, Transport, TransportFactory } from "./transport.ts";
 import { ChunkQueue } from "./_chunk_queue.ts";
 import type { WebSocketConstructor, WebSocketEvent, WebSocketLike } from "./websocket_types.ts";
 import { BRIDGE_PROTOCOL, tokenSubprotocol } from "./bridge_handshake.ts";
-import { clientOptions, needsSmallFrames } from "./_websocket_quirks.ts";
+import { clientOptions, frameSizes } from "./_websocket_quirks.ts";
 
 /**
  * Options of {@linkcode webSocketTransport}.
@@ -42,19 +42,6 @@ export interface WebSocketTransportOptions {
 }
 
 const DEFAULTS = { connectTimeout: 10_000, highWaterMark: 1024 * 1024 } as const;
-/** Largest message sent at once: a big write goes out as several frames. */
-const FRAME_SIZE = 1024 * 1024;
-/**
- * Deno's own WebSocket client (2.x) leaves Nagle's algorithm on and writes
- * a frame's header and payload separately when the payload is over 1 KiB:
- * the payload then waits for the bridge's delayed ACK, about 40 ms, unless
- * it fills a TCP segment. So writes between 1 KiB and 64 KiB leave it in
- * frames of 1 KiB, each written whole; a pipeline's first frame draws
- * replies whose packets carry the ACK that releases the next.
- */
-const NAGLE_FRAME_SIZE = 1024;
-const NAGLE_WRITE_LIMIT = 64 * 1024;
-
 /** How often a write blocked on `bufferedAmount` looks again, in ms. */
 const DRAIN_POLL_MS = 2;
 const OPEN = 1;
@@ -112,8 +99,8 @@ interface Settings {
   Socket: WebSocketConstructor;
   connectTimeout: number | null;
   highWaterMark: number;
-  /** The socket is Deno's own, which needs small frames (see NAGLE_FRAME_SIZE). */
-  nagle: boolean;
+  /** The frame size for a write of this many bytes (small frames for Deno's own socket). */
+  frameSize: (length: number) => number;
 }
 
 function resolveSettings(url: string, options: WebSocketTransportOptions): Settings {
@@ -150,8 +137,8 @@ function resolveSettings(url: string, options: WebSocketTransportOptions): Setti
     protocols.push(protocol);
     secrets.push(options.token, encoded);
   }
-  const nagle = needsSmallFrames(Socket);
-  return { url, where, protocols, secrets, Socket, connectTimeout, highWaterMark, nagle };
+  const frameSize = frameSizes(Socket);
+  return { url, where, protocols, secrets, Socket, connectTimeout, highWaterMark, frameSize };
 }
 
 async function openWebSocket(
@@ -272,13 +259,10 @@ class WebSocketTransport implements Transport {
   }
 
   write(bytes: Uint8Array): Promise<void> {
-    // Big writes leave in frames of at most FRAME_SIZE, each sent only once
+    // Big writes leave in several frames, each sent only once
     // the previous ones drained below the high-water mark: memory stays
     // bounded however large the value.
-    const size = this.#settings.nagle && bytes.length > NAGLE_FRAME_SIZE &&
-        bytes.length < NAGLE_WRITE_LIMIT
-      ? NAGLE_FRAME_SIZE
-      : FRAME_SIZE;
+    const size = this.#settings.frameSize(bytes.length);
     // The first frame goes out synchronously: if the socket refuses it (it
     // closed, or belongs to another request on Workers), this throws and the
     // connection knows that nothing was sent.
@@ -358,8 +342,4 @@ function redact(message: string, secrets: string[]): string {
   let result = message;
   for (const secret of secrets) result = result.split(secret).join("[redacted]");
   return result;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -49,6 +49,15 @@ export function withOptions(
   return args;
 }
 
+/** `args` with `value` appended when it is given: a command's optional last argument. */
+export function withOptional(
+  args: RedisArgument[],
+  value: RedisArgument | undefined,
+): RedisArgument[] {
+  if (value !== undefined) args.push(value);
+  return args;
+}
+
 /** A LIMIT offset count pair, as ZRANGE, SORT and GEOSEARCH take it. */
 export interface Limit {
   /** How many to skip. */
@@ -84,6 +93,18 @@ export function flattenPairs(
     for (const field in pairs) flat.push(field, (pairs as Record<string, RedisArgument>)[field]!);
   }
   return flat;
+}
+
+/**
+ * `head` (the command, and what comes before its key count), the key count,
+ * then the keys: as ZUNIONSTORE, LMPOP or SINTERCARD take them.
+ */
+export function keyList(
+  head: string | RedisArgument[],
+  keys: RedisArgument | readonly RedisArgument[],
+): RedisArgument[] {
+  const all = list(keys);
+  return [...(typeof head === "string" ? [head] : head), all.length, ...all];
 }
 
 /** A list argument given as one value or an array, as a fresh array. */

@@ -1,6 +1,6 @@
 /** Stream reply types and their shapers, shared by the stream commands. */
 import type { Reply } from "../../protocol/mod.ts";
-import { text, toFields, toNumber, toRecord } from "./_transforms.ts";
+import { text, textOrNull, texts, toFields, toNumber, toRecord } from "./_transforms.ts";
 
 /**
  * One stream entry. An entry deleted after delivery has no fields (`{}`).
@@ -183,13 +183,13 @@ export function toEntry<V>(reply: Reply): StreamEntry<V> {
 
 /** A list of entries. */
 export function toEntries<V>(reply: Reply): StreamEntry<V>[] {
-  return reply === null ? [] : (reply as Reply[]).map((item) => toEntry<V>(item));
+  return reply === null ? [] : (reply as Reply[]).map(toEntry<V>);
 }
 
 /** XREAD: RESP2 `[[name, entries]]` or RESP3 `{ name: entries }`, as `{ name, entries }[]`; nil stays null. */
 export function toStreams<V>(reply: Reply): StreamMessages<V>[] | null {
   if (reply === null) return null;
-  const pairs = reply instanceof Map ? [...reply] : (reply as Reply[][]).map((p) => [p[0], p[1]]);
+  const pairs = reply instanceof Map ? [...reply] : reply as Reply[][];
   return pairs.map(([name, entries]) => ({ name: text(name!), entries: toEntries<V>(entries!) }));
 }
 
@@ -198,8 +198,8 @@ export function toPendingSummary(reply: Reply): PendingSummary {
   const [count, minId, maxId, consumers] = reply as Reply[];
   return {
     count: toNumber(count!),
-    minId: minId === null ? null : text(minId!),
-    maxId: maxId === null ? null : text(maxId!),
+    minId: textOrNull(minId!),
+    maxId: textOrNull(maxId!),
     consumers: ((consumers ?? []) as Reply[][]).map(([name, pending]) => ({
       name: text(name!),
       pending: toNumber(pending!),
@@ -223,7 +223,7 @@ export function toAutoClaim<V>(reply: Reply): AutoClaimResult<V> {
   return {
     nextId: text(nextId!),
     entries: toEntries<V>(entries!),
-    deletedIds: ((deleted ?? []) as Reply[]).map(text),
+    deletedIds: texts(deleted!),
   };
 }
 
@@ -234,8 +234,8 @@ export function toAutoClaimIds(
   const [nextId, ids, deleted] = reply as Reply[];
   return {
     nextId: text(nextId!),
-    ids: (ids as Reply[]).map(text),
-    deletedIds: ((deleted ?? []) as Reply[]).map(text),
+    ids: texts(ids!),
+    deletedIds: texts(deleted!),
   };
 }
 

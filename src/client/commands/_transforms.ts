@@ -3,16 +3,20 @@
  * RESP3 form of its reply and returns one shape, so a method's reply does not
  * depend on the protocol.
  */
-import type { Reply } from "../../protocol/mod.ts";
+import { camelCase } from "../../connection/mod.ts";
+import { decodeText, type Reply } from "../../protocol/mod.ts";
 
 /** A function turning a raw reply into a command's typed result. */
 export type Transform<T> = (reply: Reply) => T;
 
-const decoder = new TextDecoder();
-
 /** A reply as text (bytes decoded as UTF-8). */
 export function text(reply: Reply): string {
-  return reply instanceof Uint8Array ? decoder.decode(reply) : String(reply);
+  return reply instanceof Uint8Array ? decodeText(reply, 0, reply.length) : String(reply);
+}
+
+/** A list of strings (an array, or a RESP3 set; nil is empty), each as {@linkcode text}. */
+export function texts(reply: Reply): string[] {
+  return [...((reply ?? []) as Iterable<Reply>)].map(text);
 }
 
 /** The reply unchanged; the client skips shaping for it. */
@@ -48,6 +52,11 @@ export function toBooleans(reply: Reply): boolean[] {
   return (reply as Reply[]).map(toBoolean);
 }
 
+/** As {@linkcode text}, nil staying null. */
+export function textOrNull(reply: Reply): string | null {
+  return reply === null ? null : text(reply);
+}
+
 /** A status reply: true for OK; nil (SET NX/XX not applied) is false. */
 export function toOk(reply: Reply): boolean {
   return reply === "OK" || (reply instanceof Uint8Array && text(reply) === "OK");
@@ -63,6 +72,16 @@ export function emptyRecord<T>(): Record<string, T> {
   return Object.create(null);
 }
 
+/** `name<separator>value` items as a null-prototype record; items without the separator are skipped. */
+export function toNamedValues(items: string[], separator: string): Record<string, string> {
+  const record = emptyRecord<string>();
+  for (const item of items) {
+    const at = item.indexOf(separator);
+    if (at > 0) record[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return record;
+}
+
 /** A flat `[k, v, k, v]` array (RESP2) or a Map (RESP3) as a null-prototype record. */
 export function toRecord<T = Reply>(reply: Reply): Record<string, T> {
   const record = emptyRecord<T>();
@@ -74,10 +93,6 @@ export function toRecord<T = Reply>(reply: Reply): Record<string, T> {
   return record;
 }
 
-function camel(name: string): string {
-  return name.replace(/[-_ ]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
 /**
  * As {@linkcode toRecord}, with `kebab-case` keys in camelCase (XINFO, MEMORY
  * STATS ...) and RESP3 sets as arrays, so both protocols give one shape.
@@ -85,7 +100,7 @@ function camel(name: string): string {
 export function toFields<T>(reply: Reply): T {
   const record = emptyRecord<Reply>();
   const put = (key: Reply, value: Reply) => {
-    record[camel(text(key))] = value instanceof Set ? [...value] : value;
+    record[camelCase(text(key))] = value instanceof Set ? [...value] : value;
   };
   if (reply instanceof Map) {
     for (const [key, value] of reply) put(key, value);
@@ -97,7 +112,7 @@ export function toFields<T>(reply: Reply): T {
 
 /** A list of field lists, each through {@linkcode toFields}. */
 export function toFieldsList<T>(reply: Reply): T[] {
-  return (reply as Reply[]).map((item) => toFields<T>(item));
+  return (reply as Reply[]).map(toFields<T>);
 }
 
 /** A set reply (RESP3 Set, RESP2 array) as an array. */

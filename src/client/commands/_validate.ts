@@ -86,8 +86,8 @@ function badArgument(args: readonly RedisArgument[], index: number): TypeError {
 }
 
 /**
- * Throws a TypeError unless `options` is undefined or a plain object whose
- * keys are all in `known`; `form` shows the right call in the message, which
+ * Throws a TypeError unless `options` is a plain object whose keys are all
+ * in `known`; `form` shows the right call in the message, which
  * names `command` (or the command of these arguments).
  */
 export function checkOptions(
@@ -96,7 +96,6 @@ export function checkOptions(
   known: Readonly<Record<string, unknown>>,
   form: string,
 ): void {
-  if (options === undefined) return;
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new TypeError(
       `${nameOf(command)}: options must be an object such as ${form}, not ${

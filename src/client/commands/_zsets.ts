@@ -1,8 +1,7 @@
 /** Sorted-set option and reply types, and the argument helpers the commands share. */
 import type { RedisArgument } from "../../protocol/mod.ts";
-import type { RedisKey } from "./_base.ts";
-import { type Limit, list, pushLimit, withOptions } from "./_options.ts";
-import type { ScoredMember } from "./_transforms.ts";
+import { type Limit, pushLimit, withOptions } from "./_options.ts";
+import { asIs, type ScoredMember, toScored, type Transform } from "./_transforms.ts";
 
 export type { ScoredMember };
 
@@ -114,11 +113,6 @@ export interface KeyScored<V> extends ScoredMember<V> {
   key: string;
 }
 
-export function keyList(command: string, keys: RedisKey | RedisKey[]): RedisArgument[] {
-  const all = list(keys);
-  return [command, all.length, ...all];
-}
-
 export function isScored(value: unknown): boolean {
   return typeof value === "object" && value !== null && "member" in value && "score" in value;
 }
@@ -143,4 +137,11 @@ export function rangeArgs(
     command,
   );
   return pushLimit(args, options.limit);
+}
+
+/** The reply shape of a command that takes `withScores`: scored members, or the members alone. */
+export function membersOrScored<V>(
+  options: { withScores?: boolean } | undefined,
+): Transform<V[] | ScoredMember<V>[]> {
+  return options?.withScores ? toScored<V> : asIs<V[]>;
 }

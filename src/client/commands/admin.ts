@@ -1,9 +1,10 @@
 /** Administration commands: ACL, LATENCY, MEMORY, SLOWLOG, MODULE. */
 import type { RedisArgument, Reply } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
-import { withOptions } from "./_options.ts";
+import { withOptional, withOptions } from "./_options.ts";
 import {
   text,
+  texts,
   toFields,
   toFieldsList,
   toNumber,
@@ -59,10 +60,6 @@ export interface LatencyEvent {
   max: number;
 }
 
-function texts(reply: Reply): string[] {
-  return [...((reply ?? []) as Iterable<Reply>)].map(text);
-}
-
 function toSlowlog(reply: Reply): SlowlogEntry[] {
   return (reply as Reply[][]).map(([id, timestamp, duration, args, address, name]) => ({
     id: toNumber(id!),
@@ -82,7 +79,7 @@ export abstract class AdminCommands<K extends ResultKind, S, V extends Bulk = st
   extends ServerCommands<K, S, V> {
   /** ACL CAT: the categories, or the commands of one category. */
   aclCat(category?: string): Result<string[], K, S> {
-    return this.call(category === undefined ? ["ACL", "CAT"] : ["ACL", "CAT", category], texts);
+    return this.call(withOptional(["ACL", "CAT"], category), texts);
   }
   /** ACL DELUSER: how many users were deleted. */
   aclDeluser(...users: string[]): Result<number, K, S> {
@@ -94,7 +91,7 @@ export abstract class AdminCommands<K extends ResultKind, S, V extends Bulk = st
   }
   /** ACL GENPASS: a random password of `bits` bits (default 256), in hex. */
   aclGenpass(bits?: number): Result<string, K, S> {
-    return this.call(bits === undefined ? ["ACL", "GENPASS"] : ["ACL", "GENPASS", bits], text);
+    return this.call(withOptional(["ACL", "GENPASS"], bits), text);
   }
   /** ACL GETUSER: the user's rules (`flags`, `passwords`, `commands`, `keys`, `channels`, `selectors`), or null. */
   aclGetuser(user: string): Result<Record<string, Reply> | null, K, S> {
@@ -111,7 +108,7 @@ export abstract class AdminCommands<K extends ResultKind, S, V extends Bulk = st
   /** ACL LOG: recent denials as records (`count`, `reason`, `context`, `object`, `username`, ...). */
   aclLog(count?: number): Result<Record<string, Reply>[], K, S> {
     return this.call(
-      count === undefined ? ["ACL", "LOG"] : ["ACL", "LOG", count],
+      withOptional(["ACL", "LOG"], count),
       toFieldsList<Record<string, Reply>>,
     );
   }
@@ -235,7 +232,7 @@ export abstract class AdminCommands<K extends ResultKind, S, V extends Bulk = st
   /** SLOWLOG GET the latest `count` entries (default 10, -1: all). */
   slowlogGet(count?: number): Result<SlowlogEntry[], K, S> {
     return this.call(
-      count === undefined ? ["SLOWLOG", "GET"] : ["SLOWLOG", "GET", count],
+      withOptional(["SLOWLOG", "GET"], count),
       toSlowlog,
     );
   }

@@ -1,7 +1,15 @@
 /** Bitmap and HyperLogLog commands. */
 import type { RedisArgument } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
-import { toBoolean, toNumber, toNumbersOrNull, toOk, toStatus } from "./_transforms.ts";
+import {
+  asIs,
+  toBoolean,
+  toNumber,
+  toNumbersOrNull,
+  toOk,
+  toStatus,
+  type Transform,
+} from "./_transforms.ts";
 import { StringCommands } from "./strings.ts";
 import { invalid } from "./_validate.ts";
 
@@ -87,7 +95,10 @@ export abstract class BitmapCommands<K extends ResultKind, S, V extends Bulk = s
   }
   /** BITFIELD_RO: GET operations only, allowed on replicas. */
   bitfieldRo(key: RedisKey, gets: { get: [string, number | string] }[]): Result<number[], K, S> {
-    return this.call(bitFieldArgs("BITFIELD_RO", key, gets), (r) => toNumbersOrNull(r) as number[]);
+    return this.call(
+      bitFieldArgs("BITFIELD_RO", key, gets),
+      toNumbersOrNull as Transform<number[]>,
+    );
   }
   /** BITOP AND / OR / XOR / NOT into `destination`: the result's length. */
   bitop(
@@ -103,11 +114,11 @@ export abstract class BitmapCommands<K extends ResultKind, S, V extends Bulk = s
   }
   /** GETBIT: the bit at `offset`. */
   getbit(key: RedisKey, offset: number): Result<0 | 1, K, S> {
-    return this.call(["GETBIT", key, offset], (r) => toNumber(r) as 0 | 1);
+    return this.call(["GETBIT", key, offset], toNumber as Transform<0 | 1>);
   }
   /** SETBIT: the bit's previous value. */
   setbit(key: RedisKey, offset: number, value: 0 | 1): Result<0 | 1, K, S> {
-    return this.call(["SETBIT", key, offset, value], (r) => toNumber(r) as 0 | 1);
+    return this.call(["SETBIT", key, offset, value], toNumber as Transform<0 | 1>);
   }
   /** PFADD: true when the estimate changed. */
   pfadd(key: RedisKey, ...elements: RedisArgument[]): Result<boolean, K, S> {
@@ -119,7 +130,7 @@ export abstract class BitmapCommands<K extends ResultKind, S, V extends Bulk = s
   }
   /** PFDEBUG (internal): a HyperLogLog's internals for `subcommand`. */
   pfdebug(subcommand: string, key: RedisKey): Result<unknown, K, S> {
-    return this.call(["PFDEBUG", subcommand, key], (r) => r as unknown);
+    return this.call(["PFDEBUG", subcommand, key], asIs<unknown>);
   }
   /** PFMERGE sources into `destination`: true. */
   pfmerge(destination: RedisKey, ...sources: RedisKey[]): Result<boolean, K, S> {

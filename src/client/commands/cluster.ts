@@ -1,7 +1,8 @@
 /** Cluster commands: CLUSTER *, ASKING, READONLY, READWRITE. */
+import { withOptional } from "./_options.ts";
 import type { Reply } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
-import { asIs, text, toFieldsList, toNumber, toOk } from "./_transforms.ts";
+import { asIs, text, texts, toFieldsList, toNamedValues, toNumber, toOk } from "./_transforms.ts";
 import { AdminCommands } from "./admin.ts";
 
 /**
@@ -30,12 +31,7 @@ function toShards(reply: Reply): ClusterShard[] {
 
 /** CLUSTER INFO's `name:value` lines as a record. */
 function toInfo(reply: Reply): Record<string, string> {
-  const record: Record<string, string> = Object.create(null);
-  for (const line of text(reply).split("\r\n")) {
-    const at = line.indexOf(":");
-    if (at > 0) record[line.slice(0, at)] = line.slice(at + 1);
-  }
-  return record;
+  return toNamedValues(text(reply).split("\r\n"), ":");
 }
 
 /**
@@ -81,7 +77,7 @@ export abstract class ClusterCommands<K extends ResultKind, S, V extends Bulk = 
   /** CLUSTER FAILOVER on a replica: true. */
   clusterFailover(mode?: "FORCE" | "TAKEOVER"): Result<boolean, K, S> {
     return this.call(
-      mode === undefined ? ["CLUSTER", "FAILOVER"] : ["CLUSTER", "FAILOVER", mode],
+      withOptional(["CLUSTER", "FAILOVER"], mode),
       toOk,
     );
   }
@@ -112,7 +108,7 @@ export abstract class ClusterCommands<K extends ResultKind, S, V extends Bulk = 
   /** CLUSTER MEET another node: true. */
   clusterMeet(ip: string, port: number, clusterBusPort?: number): Result<boolean, K, S> {
     const args = ["CLUSTER", "MEET", ip, port];
-    return this.call(clusterBusPort === undefined ? args : [...args, clusterBusPort], toOk);
+    return this.call(withOptional(args, clusterBusPort), toOk);
   }
   /** CLUSTER MYID: this node's id. */
   clusterMyid(): Result<string, K, S> {
@@ -124,7 +120,7 @@ export abstract class ClusterCommands<K extends ResultKind, S, V extends Bulk = 
   }
   /** CLUSTER REPLICAS of a node: their CLUSTER NODES lines. */
   clusterReplicas(nodeId: string): Result<string[], K, S> {
-    return this.call(["CLUSTER", "REPLICAS", nodeId], (r) => (r as Reply[]).map(text));
+    return this.call(["CLUSTER", "REPLICAS", nodeId], texts);
   }
   /** CLUSTER REPLICATE a node: true. */
   clusterReplicate(nodeId: string): Result<boolean, K, S> {
@@ -132,7 +128,7 @@ export abstract class ClusterCommands<K extends ResultKind, S, V extends Bulk = 
   }
   /** CLUSTER RESET: true. */
   clusterReset(mode?: "HARD" | "SOFT"): Result<boolean, K, S> {
-    return this.call(mode === undefined ? ["CLUSTER", "RESET"] : ["CLUSTER", "RESET", mode], toOk);
+    return this.call(withOptional(["CLUSTER", "RESET"], mode), toOk);
   }
   /** CLUSTER SAVECONFIG: true. */
   clusterSaveconfig(): Result<boolean, K, S> {

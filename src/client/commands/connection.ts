@@ -1,8 +1,17 @@
 /** Connection commands: CLIENT *, ECHO, PING. */
 import type { RedisArgument, Reply } from "../../protocol/mod.ts";
 import type { Bulk, Result, ResultKind } from "./_base.ts";
-import { withOptions } from "./_options.ts";
-import { asIs, text, toBoolean, toFields, toNumber, toOk } from "./_transforms.ts";
+import { withOptional, withOptions } from "./_options.ts";
+import {
+  asIs,
+  text,
+  textOrNull,
+  toBoolean,
+  toFields,
+  toNamedValues,
+  toNumber,
+  toOk,
+} from "./_transforms.ts";
 import { ScriptingCommands } from "./scripting.ts";
 
 /**
@@ -61,12 +70,7 @@ function toClients(reply: Reply): Record<string, string>[] {
 }
 
 function toClient(line: Reply): Record<string, string> {
-  const record: Record<string, string> = Object.create(null);
-  for (const pair of text(line).trim().split(" ")) {
-    const at = pair.indexOf("=");
-    if (at > 0) record[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return record;
+  return toNamedValues(text(line).trim().split(" "), "=");
 }
 
 /**
@@ -82,7 +86,7 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   }
   /** CLIENT GETNAME of the connection that runs it, or null. */
   clientGetname(): Result<string | null, K, S> {
-    return this.call(["CLIENT", "GETNAME"], (r) => (r === null ? null : text(r)));
+    return this.call(["CLIENT", "GETNAME"], textOrNull);
   }
   /** CLIENT GETREDIR: the tracking redirect id, 0 or -1 when none. */
   clientGetredir(): Result<number, K, S> {
@@ -129,7 +133,7 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   /** CLIENT PAUSE clients for `timeout` ms ("WRITE": writes only): true. */
   clientPause(timeout: number, mode?: "WRITE" | "ALL"): Result<boolean, K, S> {
     const args = ["CLIENT", "PAUSE", timeout];
-    return this.call(mode === undefined ? args : [...args, mode], toOk);
+    return this.call(withOptional(args, mode), toOk);
   }
   /** CLIENT SETNAME, for the connection that runs it (the `clientName` option names every connection): true. */
   clientSetname(name: string): Result<boolean, K, S> {
@@ -159,7 +163,7 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   /** CLIENT UNBLOCK a client blocked in a blocking command: true when it was blocked. */
   clientUnblock(id: number, mode?: "TIMEOUT" | "ERROR"): Result<boolean, K, S> {
     const args = ["CLIENT", "UNBLOCK", id];
-    return this.call(mode === undefined ? args : [...args, mode], toBoolean);
+    return this.call(withOptional(args, mode), toBoolean);
   }
   /** CLIENT UNPAUSE: true. */
   clientUnpause(): Result<boolean, K, S> {
@@ -171,7 +175,7 @@ export abstract class ConnectionCommands<K extends ResultKind, S, V extends Bulk
   }
   /** PING: "PONG", or the message echoed. */
   ping(message?: RedisArgument): Result<string, K, S> {
-    return this.call(message === undefined ? ["PING"] : ["PING", message], text);
+    return this.call(withOptional(["PING"], message), text);
   }
   /** @deprecated Use `clientGetname` (CLIENT GETNAME, the naming rule). */
   clientGetName(): Result<string | null, K, S> {

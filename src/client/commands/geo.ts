@@ -1,8 +1,8 @@
 /** Geospatial commands. */
 import type { RedisArgument, Reply } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
-import { withOptions } from "./_options.ts";
-import { text, toNumber, toNumberOrNull } from "./_transforms.ts";
+import { withOptional, withOptions } from "./_options.ts";
+import { asIs, textOrNull, toNumber, toNumberOrNull } from "./_transforms.ts";
 import { StreamCommands } from "./streams.ts";
 
 /** A distance unit. */
@@ -182,13 +182,13 @@ export abstract class GeoCommands<K extends ResultKind, S, V extends Bulk = stri
     unit?: GeoUnit,
   ): Result<number | null, K, S> {
     const args = ["GEODIST", key, member1, member2];
-    return this.call(unit === undefined ? args : [...args, unit], toNumberOrNull);
+    return this.call(withOptional(args, unit), toNumberOrNull);
   }
   /** GEOHASH: an 11-character geohash per member, null where missing. */
   geohash(key: RedisKey, members: RedisArgument[]): Result<(string | null)[], K, S> {
     return this.call(
       ["GEOHASH", key, ...members],
-      (r) => (r as Reply[]).map((h) => (h === null ? null : text(h))),
+      (r) => (r as Reply[]).map(textOrNull),
     );
   }
   /** GEOPOS: a position per member, null where missing. */
@@ -218,7 +218,7 @@ export abstract class GeoCommands<K extends ResultKind, S, V extends Bulk = stri
     const args = searchArgs(["GEOSEARCH", key], from, by);
     pushSearchOptions(args, "GEOSEARCH", options, { withDist: "", withHash: "", withCoord: "" });
     const o = options ?? {};
-    if (!o.withDist && !o.withHash && !o.withCoord) return this.call(args, (r) => r as V[]);
+    if (!o.withDist && !o.withHash && !o.withCoord) return this.call(args, asIs<V[]>);
     if (o.withCoord) args.push("WITHCOORD");
     if (o.withDist) args.push("WITHDIST");
     if (o.withHash) args.push("WITHHASH");

@@ -4,6 +4,7 @@ import { type Bulk, CommandBase, type RedisKey, type Result, type ResultKind } f
 import { type Limit, list, pushLimit, withOptions } from "./_options.ts";
 import {
   asIs,
+  textOrNull,
   toBoolean,
   toCursor,
   toNumber,
@@ -213,7 +214,7 @@ export abstract class KeyCommands<K extends ResultKind, S, V extends Bulk = stri
   }
   /** OBJECT ENCODING, or null when missing. */
   objectEncoding(key: RedisKey): Result<string | null, K, S> {
-    return this.call(["OBJECT", "ENCODING", key], (r) => (r === null ? null : toStatus(r)));
+    return this.call(["OBJECT", "ENCODING", key], textOrNull);
   }
   /** OBJECT FREQ (LFU policies only), or null when missing. */
   objectFreq(key: RedisKey): Result<number | null, K, S> {

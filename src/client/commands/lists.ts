@@ -1,7 +1,7 @@
 /** List commands. */
 import type { RedisArgument } from "../../protocol/mod.ts";
 import type { BlockingOptions, Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
-import { list, withOptions } from "./_options.ts";
+import { keyList, list, withOptional, withOptions } from "./_options.ts";
 import {
   asIs,
   toKeyElements,
@@ -76,8 +76,7 @@ export abstract class ListCommands<K extends ResultKind, S, V extends Bulk = str
     side: ListSide,
     options?: { count?: number } & BlockingOptions,
   ): Result<KeyElements<V> | null, K, S> {
-    const keyList = list(keys);
-    const args = ["BLMPOP", timeout, keyList.length, ...keyList, side];
+    const args = [...keyList(["BLMPOP", timeout], keys), side];
     const { signal, ...rest } = options ?? {};
     return this.call(
       withOptions(args, rest, { count: true }, "{ count: 2 }"),
@@ -133,8 +132,7 @@ export abstract class ListCommands<K extends ResultKind, S, V extends Bulk = str
     side: ListSide,
     options?: { count?: number },
   ): Result<KeyElements<V> | null, K, S> {
-    const keyList = list(keys);
-    const args = ["LMPOP", keyList.length, ...keyList, side];
+    const args = [...keyList("LMPOP", keys), side];
     return this.call(
       withOptions(args, options, { count: true }, "{ count: 2 }"),
       toKeyElements<V>,
@@ -145,7 +143,7 @@ export abstract class ListCommands<K extends ResultKind, S, V extends Bulk = str
   /** LPOP count: up to `count` elements, or null when missing. */
   lpop(key: RedisKey, count: number): Result<V[] | null, K, S>;
   lpop(key: RedisKey, count?: number): Result<V | V[] | null, K, S> {
-    return this.call(count === undefined ? ["LPOP", key] : ["LPOP", key, count], asIs<V | null>);
+    return this.call(withOptional(["LPOP", key], count), asIs<V | null>);
   }
   /** LPOS: the index of the first match, or null. */
   lpos(key: RedisKey, element: RedisArgument, options?: LposOptions): Result<number | null, K, S>;
@@ -194,7 +192,7 @@ export abstract class ListCommands<K extends ResultKind, S, V extends Bulk = str
   /** RPOP count: up to `count` elements, or null when missing. */
   rpop(key: RedisKey, count: number): Result<V[] | null, K, S>;
   rpop(key: RedisKey, count?: number): Result<V | V[] | null, K, S> {
-    return this.call(count === undefined ? ["RPOP", key] : ["RPOP", key, count], asIs<V | null>);
+    return this.call(withOptional(["RPOP", key], count), asIs<V | null>);
   }
   /** RPUSH: the list's new length. */
   rpush(key: RedisKey, ...elements: RedisArgument[]): Result<number, K, S> {

@@ -44,6 +44,7 @@ export type {
   ResultKind,
   ResultKinds,
 } from "./_base.ts";
+export { asIs } from "./_transforms.ts";
 export type { Transform } from "./_transforms.ts";
 export { checkArguments, commandName, describeValue, unknownOption } from "./_validate.ts";
 export { retryOnNoScript, Script } from "./scripting.ts";

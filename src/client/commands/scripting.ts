@@ -3,10 +3,10 @@ import { NoScriptError } from "../../errors.ts";
 import type { RedisArgument, Reply } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
 import { sha1 } from "./_sha1.ts";
-import { withOptions } from "./_options.ts";
+import { withOptional, withOptions } from "./_options.ts";
 import {
   asIs,
-  text,
+  texts,
   toBooleans,
   toFields,
   toFieldsList,
@@ -199,7 +199,7 @@ export abstract class ScriptingCommands<K extends ResultKind, S, V extends Bulk 
   /** FUNCTION FLUSH every library: true. */
   functionFlush(mode?: "ASYNC" | "SYNC"): Result<boolean, K, S> {
     return this.call(
-      mode === undefined ? ["FUNCTION", "FLUSH"] : ["FUNCTION", "FLUSH", mode],
+      withOptional(["FUNCTION", "FLUSH"], mode),
       toOk,
     );
   }
@@ -233,7 +233,7 @@ export abstract class ScriptingCommands<K extends ResultKind, S, V extends Bulk 
     policy?: "FLUSH" | "APPEND" | "REPLACE",
   ): Result<boolean, K, S> {
     const args = ["FUNCTION", "RESTORE", payload];
-    return this.call(policy === undefined ? args : [...args, policy], toOk);
+    return this.call(withOptional(args, policy), toOk);
   }
   /** FUNCTION STATS: `{ runningScript, engines }`. */
   functionStats(): Result<{ runningScript: Reply; engines: Record<string, Reply> }, K, S> {
@@ -252,7 +252,7 @@ export abstract class ScriptingCommands<K extends ResultKind, S, V extends Bulk 
   }
   /** SCRIPT FLUSH the script cache: true. */
   scriptFlush(mode?: "ASYNC" | "SYNC"): Result<boolean, K, S> {
-    return this.call(mode === undefined ? ["SCRIPT", "FLUSH"] : ["SCRIPT", "FLUSH", mode], toOk);
+    return this.call(withOptional(["SCRIPT", "FLUSH"], mode), toOk);
   }
   /** SCRIPT KILL the running read-only script: true. */
   scriptKill(): Result<boolean, K, S> {
@@ -269,8 +269,8 @@ export abstract class ScriptingCommands<K extends ResultKind, S, V extends Bulk 
   /** PUBSUB CHANNELS: active channels, optionally matching a pattern. */
   pubsubChannels(pattern?: string): Result<string[], K, S> {
     return this.call(
-      pattern === undefined ? ["PUBSUB", "CHANNELS"] : ["PUBSUB", "CHANNELS", pattern],
-      toTexts,
+      withOptional(["PUBSUB", "CHANNELS"], pattern),
+      texts,
     );
   }
   /** PUBSUB NUMPAT: how many pattern subscriptions. */
@@ -284,7 +284,7 @@ export abstract class ScriptingCommands<K extends ResultKind, S, V extends Bulk 
   /** PUBSUB SHARDCHANNELS: active shard channels, optionally matching a pattern. */
   pubsubShardchannels(pattern?: string): Result<string[], K, S> {
     const args = ["PUBSUB", "SHARDCHANNELS"];
-    return this.call(pattern === undefined ? args : [...args, pattern], toTexts);
+    return this.call(withOptional(args, pattern), texts);
   }
   /** PUBSUB SHARDNUMSUB: subscribers per shard channel, as a record. */
   pubsubShardnumsub(...channels: string[]): Result<Record<string, number>, K, S> {
@@ -294,10 +294,6 @@ export abstract class ScriptingCommands<K extends ResultKind, S, V extends Bulk 
   spublish(channel: string, message: RedisArgument): Result<number, K, S> {
     return this.call(["SPUBLISH", channel, message], toNumber);
   }
-}
-
-function toTexts(reply: Reply): string[] {
-  return (reply as Reply[]).map(text);
 }
 
 function toCounts(reply: Reply): Record<string, number> {

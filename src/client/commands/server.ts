@@ -1,8 +1,8 @@
 /** Server commands: CONFIG, COMMAND, INFO, persistence, replication, databases. */
 import type { RedisArgument, Reply } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
-import { withOptions } from "./_options.ts";
-import { asIs, text, toFields, toNumber, toOk, toRecord, toStatus } from "./_transforms.ts";
+import { withOptional, withOptions } from "./_options.ts";
+import { asIs, text, texts, toFields, toNumber, toOk, toRecord, toStatus } from "./_transforms.ts";
 import { RESTORE_OPTIONS, type RestoreOptions } from "./keys.ts";
 import { ConnectionCommands } from "./connection.ts";
 
@@ -47,7 +47,7 @@ function toKeySpec(reply: Reply): Record<string, unknown> {
   };
   return {
     ...spec,
-    flags: [...((spec.flags ?? []) as Iterable<Reply>)].map(text),
+    flags: texts(spec.flags!),
     beginSearch: part(spec.beginSearch),
     findKeys: part(spec.findKeys),
   };
@@ -59,12 +59,12 @@ function toCommandInfo(reply: Reply): CommandInfo | null {
   return {
     name: text(name!),
     arity: toNumber(arity!),
-    flags: [...(flags as Iterable<Reply>)].map(text),
+    flags: texts(flags!),
     firstKey: toNumber(firstKey!),
     lastKey: toNumber(lastKey!),
     step: toNumber(step!),
-    aclCategories: [...((acl ?? []) as Iterable<Reply>)].map(text),
-    tips: [...((tips ?? []) as Iterable<Reply>)].map(text),
+    aclCategories: texts(acl!),
+    tips: texts(tips!),
     // Redis 7.0 sends these two as RESP3 sets.
     keySpecifications: [...((keySpecs ?? []) as Iterable<Reply>)].map(toKeySpec),
     subcommands: [...((subs ?? []) as Iterable<Reply>)].map((sub) => toCommandInfo(sub)!),
@@ -134,7 +134,7 @@ export abstract class ServerCommands<K extends ResultKind, S, V extends Bulk = s
       (r) =>
         (r as Reply[][]).map(([key, flags]) => ({
           key: key as V,
-          flags: [...(flags as Iterable<Reply>)].map(text),
+          flags: texts(flags!),
         })),
     );
   }
@@ -158,7 +158,7 @@ export abstract class ServerCommands<K extends ResultKind, S, V extends Bulk = s
       const [by, value] = Object.entries(filter).find(([, v]) => v !== undefined) ?? [];
       if (by !== undefined) args.push("FILTERBY", by.toUpperCase(), value as string);
     }
-    return this.call(args, (r) => (r as Reply[]).map(text));
+    return this.call(args, texts);
   }
   /** CONFIG GET: the matching parameters as a null-prototype record. */
   configGet(...patterns: string[]): Result<Record<string, string>, K, S> {
@@ -218,11 +218,11 @@ export abstract class ServerCommands<K extends ResultKind, S, V extends Bulk = s
   }
   /** FLUSHALL: removes every key of every database; true. */
   flushall(mode?: "ASYNC" | "SYNC"): Result<boolean, K, S> {
-    return this.call(mode === undefined ? ["FLUSHALL"] : ["FLUSHALL", mode], toOk);
+    return this.call(withOptional(["FLUSHALL"], mode), toOk);
   }
   /** FLUSHDB: removes every key of the selected database; true. */
   flushdb(mode?: "ASYNC" | "SYNC"): Result<boolean, K, S> {
-    return this.call(mode === undefined ? ["FLUSHDB"] : ["FLUSHDB", mode], toOk);
+    return this.call(withOptional(["FLUSHDB"], mode), toOk);
   }
   /** INFO, as the server's text ("# Server\r\nredis_version:7.0.15 ..."). */
   info(...sections: string[]): Result<string, K, S> {

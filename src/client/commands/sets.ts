@@ -1,7 +1,7 @@
 /** Set commands. */
 import type { RedisArgument } from "../../protocol/mod.ts";
 import type { Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
-import { list, withOptions } from "./_options.ts";
+import { keyList, withOptions } from "./_options.ts";
 import { asIs, toArray, toBoolean, toBooleans, toCursor, toNumber } from "./_transforms.ts";
 import { SCAN_MATCH, type ScanMatchOptions } from "./hashes.ts";
 import { ListCommands } from "./lists.ts";
@@ -34,8 +34,7 @@ export abstract class SetCommands<K extends ResultKind, S, V extends Bulk = stri
   }
   /** SINTERCARD: the size of the intersection, counting up to `limit` (0: no limit). */
   sintercard(keys: RedisKey | RedisKey[], options?: { limit?: number }): Result<number, K, S> {
-    const keyList = list(keys);
-    const args = ["SINTERCARD", keyList.length, ...keyList];
+    const args = keyList("SINTERCARD", keys);
     return this.call(
       withOptions(args, options, { limit: true }, "{ limit: 10 }"),
       toNumber,

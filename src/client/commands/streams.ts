@@ -19,7 +19,16 @@ import {
   toStreamInfo,
   toStreams,
 } from "./_streams.ts";
-import { text, toBoolean, toFields, toFieldsList, toNumber, toOk } from "./_transforms.ts";
+import {
+  textOrNull,
+  texts,
+  toBoolean,
+  toFields,
+  toFieldsList,
+  toNumber,
+  toOk,
+  type Transform,
+} from "./_transforms.ts";
 import { SortedSetCommands } from "./zsets.ts";
 
 /**
@@ -170,7 +179,7 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
   ): Result<string, K, S> {
     const args = trimArgs(["XADD", key], "XADD", options);
     args.push(id, ...flattenPairs(fields, "XADD"));
-    return this.call(args, (r) => (r === null ? null : text(r)) as string);
+    return this.call(args, textOrNull as Transform<string>);
   }
   /** XAUTOCLAIM entries idle for `minIdleTime` ms from `start`: `{ nextId, entries, deletedIds }`. */
   xautoclaim(
@@ -223,7 +232,7 @@ export abstract class StreamCommands<K extends ResultKind, S, V extends Bulk = s
   ): Result<string[], K, S> {
     const args = ["XCLAIM", key, group, consumer, minIdleTime, ...ids];
     withOptions(args, options, XCLAIM, "{ force: true }");
-    return this.call([...args, "JUSTID"], (r) => (r as RedisArgument[]).map(text));
+    return this.call([...args, "JUSTID"], texts);
   }
   /** XDEL: how many entries were deleted. */
   xdel(key: RedisKey, ...ids: string[]): Result<number, K, S> {

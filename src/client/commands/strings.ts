@@ -181,7 +181,7 @@ export abstract class StringCommands<K extends ResultKind, S, V extends Bulk = s
       { minMatchLen: true, withMatchLen: true },
       "{ minMatchLen: 2 }",
     );
-    return this.call(args, (reply) => toFields<LcsMatches>(reply));
+    return this.call(args, toFields<LcsMatches>);
   }
   /** MGET: values in key order, null where missing. Takes an array (or keys as arguments). */
   mget(keys: RedisKey | RedisKey[], ...more: RedisKey[]): Result<(V | null)[], K, S> {

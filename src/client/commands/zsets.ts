@@ -1,7 +1,7 @@
 /** Sorted-set commands. */
 import type { RedisArgument } from "../../protocol/mod.ts";
 import type { BlockingOptions, Bulk, RedisKey, Result, ResultKind } from "./_base.ts";
-import { list, withOptions } from "./_options.ts";
+import { keyList, list, withOptional, withOptions } from "./_options.ts";
 import {
   asIs,
   toCursor,
@@ -18,9 +18,9 @@ import { SetCommands } from "./sets.ts";
 import {
   COMBINE,
   isScored,
-  keyList,
   type KeyMembers,
   type KeyScored,
+  membersOrScored,
   rangeArgs,
   type ScoreBound,
   type ScoredMember,
@@ -53,8 +53,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     side: "MIN" | "MAX",
     options?: { count?: number } & BlockingOptions,
   ): Result<KeyMembers<V> | null, K, S> {
-    const args = [...keyList("BZMPOP", keys), side];
-    args.splice(1, 0, timeout);
+    const args = [...keyList(["BZMPOP", timeout], keys), side];
     const { signal, ...rest } = options ?? {};
     withOptions(args, rest, { count: true }, "{ count: 2 }");
     return this.call(args, toKeyMembers<V>, { signal });
@@ -83,7 +82,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
   ): Result<number, K, S> {
     // ioredis-era calls passed entries as more arguments: zadd(k, e1, e2).
     const rest = [...arguments].slice(2) as unknown[];
-    const extra = rest.filter((item) => isScored(item)) as ScoredMember<RedisArgument>[];
+    const extra = rest.filter(isScored) as ScoredMember<RedisArgument>[];
     const all = [...list(entries), ...extra];
     const args: RedisArgument[] = ["ZADD", key];
     withOptions(args, extra.length > 0 ? undefined : options, ZADD, "{ nx: true }");
@@ -125,13 +124,11 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
       { withScores: true },
       "{ withScores: true }",
     );
-    return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
+    return this.call(args, membersOrScored<V>(options));
   }
   /** ZDIFFSTORE: the size of the stored difference. */
   zdiffstore(destination: RedisKey, keys: RedisKey | RedisKey[]): Result<number, K, S> {
-    const args = keyList("ZDIFFSTORE", keys);
-    args.splice(1, 0, destination);
-    return this.call(args, toNumber);
+    return this.call(keyList(["ZDIFFSTORE", destination], keys), toNumber);
   }
   /** ZINCRBY: the member's new score. */
   zincrby(key: RedisKey, by: number, member: RedisArgument): Result<number, K, S> {
@@ -152,7 +149,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
       ...COMBINE,
       withScores: true,
     }, '{ aggregate: "MAX" }');
-    return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
+    return this.call(args, membersOrScored<V>(options));
   }
   /** ZINTERCARD: the size of the intersection, counting up to `limit` (0: no limit). */
   zintercard(keys: RedisKey | RedisKey[], options?: { limit?: number }): Result<number, K, S> {
@@ -170,8 +167,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     keys: RedisKey | RedisKey[],
     options?: ZCombineOptions,
   ): Result<number, K, S> {
-    const args = keyList("ZINTERSTORE", keys);
-    args.splice(1, 0, destination);
+    const args = keyList(["ZINTERSTORE", destination], keys);
     return this.call(
       withOptions(args, options, COMBINE, "{ weights: [1, 2] }"),
       toNumber,
@@ -198,11 +194,11 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
   }
   /** ZPOPMAX: up to `count` (default 1) highest members, removed. */
   zpopmax(key: RedisKey, count?: number): Result<ScoredMember<V>[], K, S> {
-    return this.call(count === undefined ? ["ZPOPMAX", key] : ["ZPOPMAX", key, count], toScored<V>);
+    return this.call(withOptional(["ZPOPMAX", key], count), toScored<V>);
   }
   /** ZPOPMIN: up to `count` (default 1) lowest members, removed. */
   zpopmin(key: RedisKey, count?: number): Result<ScoredMember<V>[], K, S> {
-    return this.call(count === undefined ? ["ZPOPMIN", key] : ["ZPOPMIN", key, count], toScored<V>);
+    return this.call(withOptional(["ZPOPMIN", key], count), toScored<V>);
   }
   /** ZRANDMEMBER: a random member, or null when missing. */
   zrandmember(key: RedisKey): Result<V | null, K, S>;
@@ -223,7 +219,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     const args = withOptions(["ZRANDMEMBER", key, count], options, {
       withScores: true,
     }, "{ withScores: true }");
-    return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
+    return this.call(args, membersOrScored<V>(options));
   }
   /** ZRANGE by rank, score (`byScore`) or lex (`byLex`), inclusive. */
   zrange(
@@ -246,7 +242,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     options?: ZRangeOptions & { withScores?: boolean },
   ): Result<V[] | ScoredMember<V>[], K, S> {
     const args = rangeArgs(["ZRANGE", key, start, stop], "ZRANGE", options);
-    return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
+    return this.call(args, membersOrScored<V>(options));
   }
   /** ZRANGESTORE: how many members were stored at `destination`. */
   zrangestore(
@@ -318,7 +314,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
       ...COMBINE,
       withScores: true,
     }, '{ aggregate: "MAX" }');
-    return options?.withScores ? this.call(args, toScored<V>) : this.call(args, asIs<V[]>);
+    return this.call(args, membersOrScored<V>(options));
   }
   /** ZUNIONSTORE: the size of the stored union. */
   zunionstore(
@@ -326,8 +322,7 @@ export abstract class SortedSetCommands<K extends ResultKind, S, V extends Bulk 
     keys: RedisKey | RedisKey[],
     options?: ZCombineOptions,
   ): Result<number, K, S> {
-    const args = keyList("ZUNIONSTORE", keys);
-    args.splice(1, 0, destination);
+    const args = keyList(["ZUNIONSTORE", destination], keys);
     return this.call(
       withOptions(args, options, COMBINE, "{ weights: [1, 2] }"),
       toNumber,

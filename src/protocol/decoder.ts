@@ -279,8 +279,9 @@ export class Decoder {
    * ```
    */
   readTarget(): Uint8Array | undefined {
-    const length = this.#bulkLength;
-    if (length >= DIRECT_READ_MIN) return this.#payload?.subarray(this.#filled, length + 2);
+    if (this.#bulkLength >= DIRECT_READ_MIN) {
+      return this.#payload?.subarray(this.#filled, this.#bulkLength + 2);
+    }
   }
 
   /**

@@ -78,6 +78,8 @@ type Listener = AnyEventListener | ((event: PoolEvent<never, never>) => void) | 
 export class ConnectionPool<C extends PooledConnection = Connection> extends EventTarget
   implements AsyncDisposable {
   #options: ResolvedPoolOptions<C>;
+  /** `leakDetectionThreshold`, read on every acquire. */
+  #leakThreshold: number | null;
   #permits: Semaphore;
   #registry: Registry<C>;
   #maintenance: Maintenance<C>;
@@ -104,6 +106,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
   constructor(options: PoolOptions<C> = {}) {
     super();
     const resolved = this.#options = resolvePoolOptions(options);
+    this.#leakThreshold = resolved.leakDetectionThreshold;
     // Checks the connection options now rather than at the first connect.
     const probe = new Connection(resolved.connection);
     const factory = resolved.connectionFactory;
@@ -244,7 +247,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
       return undefined;
     }
     this.#waitTimes.record(0);
-    const stack = this.#options.leakDetectionThreshold === null ? undefined : captureStack();
+    const stack = this.#leakThreshold === null ? undefined : captureStack();
     this.#lend(slot, permit, 0, stack);
     traceInstantAcquire(this);
     return this.#leaseOf(slot);
@@ -357,13 +360,13 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
    *
    * @returns Resolves once the idle connections are closed.
    */
-  markStale(): Promise<void> {
+  async markStale(): Promise<void> {
     this.#registry.markStale();
     this.#connector.resetBackoff();
     const closing = this.#registry.drainIdle("stale");
     this.#connector.refill();
     this.#maintenance.rearm();
-    return Promise.all(closing).then(noop);
+    await Promise.all(closing);
   }
 
   /**
@@ -474,7 +477,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
     trace?: PoolAcquireTraceContext,
   ): Promise<T> {
     // Captured here, synchronously, so the stack shows the caller.
-    const stack = this.#options.leakDetectionThreshold === null ? undefined : captureStack();
+    const stack = this.#leakThreshold === null ? undefined : captureStack();
     const signal = options.signal;
     if (this.#registry.closed) return Promise.reject(this.#closedError());
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -539,7 +542,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
   #lend(slot: SlotView<C>, permit: Permit, waited: number, stack: string | undefined): void {
     this.#inUse++;
     this.#acquired++;
-    const threshold = this.#options.leakDetectionThreshold;
+    const threshold = this.#leakThreshold;
     if (threshold === null) {
       this.#registry.lend(slot, permit);
     } else {
@@ -588,7 +591,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
     }
     this.#options.logger?.warn(
       `Possible connection leak: ${slot.connection} has been lent for ${heldFor} ms ` +
-        `(leakDetectionThreshold ${this.#options.leakDetectionThreshold} ms) without being released; ` +
+        `(leakDetectionThreshold ${this.#leakThreshold} ms) without being released; ` +
         `acquired at:\n${stack}`,
     );
   }
@@ -620,8 +623,6 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
     return new ConnectionError(`The pool for ${this.address} is closed; create a new pool`);
   }
 }
-
-function noop(): void {}
 
 function connectionOf<C extends PooledConnection>(slot: SlotView<C>): C {
   return slot.connection;

@@ -133,30 +133,31 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
       refill: () => this.#connector.refill(),
       leak: (slot, heldFor) => this.#reportLeak(slot, heldFor),
     });
-    this.#connector = new Connector(resolved, {
+    this.#connector = new Connector(
+      resolved,
       // Without a factory the pool holds plain Connections: C is its default,
       // the one type argument a pool without a factory can have.
-      factory: factory ??
-        (() => Promise.resolve(new Connection(resolved.connection) as unknown as C)),
-      registry: this.#registry,
-      permits: this.#permits,
-      maintenance: this.#maintenance,
-    }, {
-      connecting: (attempt, reconnect) => {
-        if (this.#listening & EVENT_BITS.connecting) {
-          this.#emit("connecting", { attempt, reconnect });
-        }
+      factory ?? (() => Promise.resolve(new Connection(resolved.connection) as unknown as C)),
+      this.#registry,
+      this.#permits,
+      this.#maintenance,
+      {
+        connecting: (attempt, reconnect) => {
+          if (this.#listening & EVENT_BITS.connecting) {
+            this.#emit("connecting", { attempt, reconnect });
+          }
+        },
+        target: () => this.traceTarget(),
+        created: (connection) => {
+          this.#lastAddress = connection.address;
+          if (this.#listening & EVENT_BITS.create) this.#emit("create", { connection });
+        },
+        failed: (error, during) => {
+          if (this.#listening & EVENT_BITS.error) this.#emit("error", { error, during });
+        },
+        closedError: () => this.#closedError(),
       },
-      target: () => this.traceTarget(),
-      created: (connection) => {
-        this.#lastAddress = connection.address;
-        if (this.#listening & EVENT_BITS.create) this.#emit("create", { connection });
-      },
-      failed: (error, during) => {
-        if (this.#listening & EVENT_BITS.error) this.#emit("error", { error, during });
-      },
-      closedError: () => this.#closedError(),
-    });
+    );
   }
 
   /**

@@ -214,7 +214,6 @@ describe("useConnection", () => {
 describe("ContextScope without AsyncLocalStorage (the fallback)", () => {
   it("restores the outer value on exit, also on a throw, for runs nested synchronously", async () => {
     const scope = new ContextScope<string>(undefined, () => new RangeError("overlap"));
-    assert.equal(scope.isAsync, false);
     await scope.run("outer", () => {
       assert.equal(scope.get(), "outer");
       assert.equal(scope.run("inner", () => scope.get()), "inner");

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { isRetryable } from "../src/connection/mod.ts";
 import {
   AuthenticationError,
   AuthReplyError,
@@ -10,6 +11,7 @@ import {
   NoConnectionError,
   NoPermissionError,
   NoScriptError,
+  OverflowError,
   PoolExhaustedError,
   PoolTimeoutError,
   ProtocolError,
@@ -181,5 +183,25 @@ describe("ReplyError", () => {
     const error = new ReplyError("EXECABORT Transaction discarded", { cause });
     assert.equal(error.code, "EXECABORT");
     assert.equal(error.cause, cause);
+  });
+});
+
+describe("isRetryable", () => {
+  const decision = { retryOnTimeout: false, retryOnError: [] };
+
+  it("never retries what would fail the same way again at once, subclasses included", () => {
+    const refusals = [
+      PoolExhaustedError,
+      PoolTimeoutError,
+      AuthenticationError,
+      OverflowError,
+      MasterNotFoundError,
+      ReplicaNotFoundError,
+    ];
+    for (const ErrorClass of refusals) {
+      assert.equal(isRetryable(new ErrorClass("refused"), decision), false, ErrorClass.name);
+    }
+    assert.equal(isRetryable(new ConnectionError("reset"), decision), true);
+    assert.equal(isRetryable(new ConnectionError("reset", { written: true }), decision), false);
   });
 });

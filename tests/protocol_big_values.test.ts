@@ -127,6 +127,74 @@ describe("Decoder with big values", () => {
     }
   });
 
+  it("decodes a big text whose last character is cut short as one decode would, and the next one clean", () => {
+    const broken = new Uint8Array(300_000).fill(0x61);
+    broken.set([0xe2, 0x82], broken.length - 2); // the start of "€", never finished
+    const data = frame([broken, "after", big]);
+    const expected = [new TextDecoder().decode(broken), "after", big];
+    for (const step of [4096, 65536, 100_000]) {
+      const replies = feedThroughReusedBuffer(data, everyCut(data.length, step), {});
+      assert.equal(replies.length, 3, `reads of ${step}`);
+      replies.forEach((reply, i) =>
+        assert.ok(reply === expected[i], `value ${i}, reads of ${step}`)
+      );
+    }
+  });
+
+  it("offers the rest of a big payload as a view to read into, and takes those bytes in place", () => {
+    for (const options of [{}, { decodeResponses: false }]) {
+      const data = frame([big, "next"]);
+      const decoder = new Decoder(options);
+      const replies: Reply[] = [];
+      const onReply = (reply: Reply) => replies.push(reply);
+      assert.equal(decoder.readTarget(), undefined, "nothing pending");
+      let at = 20_000;
+      decoder.feed(data.subarray(0, at), onReply);
+      const targets: Uint8Array[] = [];
+      for (let target = decoder.readTarget(); target !== undefined; target = decoder.readTarget()) {
+        // A transport reads at most the view's length: here 100,000 bytes at a time.
+        const count = Math.min(target.length, 100_000);
+        target.set(data.subarray(at, at + count));
+        targets.push(target);
+        decoder.feed(target.subarray(0, count), onReply);
+        at += count;
+      }
+      decoder.feed(data.subarray(at), onReply);
+      assert.equal(replies.length, 2, JSON.stringify(options));
+      if (options.decodeResponses === false) {
+        assert.deepEqual(replies[0], utf8.encode(big));
+        // The value is the buffer read into: no copy after the first read.
+        assert.equal((replies[0] as Uint8Array).buffer, targets[0].buffer);
+        assert.deepEqual(replies[1], utf8.encode("next"));
+      } else {
+        assert.ok(replies[0] === big);
+        assert.equal(replies[1], "next");
+      }
+      assert.ok(targets.length > 1);
+      assert.equal(at + (data.length - at), data.length);
+    }
+  });
+
+  it("offers nothing to read into for payloads under 256 KiB", () => {
+    const decoder = new Decoder();
+    decoder.feed(utf8.encode(`$${200 * 1024}\r\nabc`), () => {});
+    assert.equal(decoder.readTarget(), undefined);
+    decoder.reset();
+    decoder.feed(utf8.encode(`$${300 * 1024}\r\nab`), () => {});
+    assert.equal(decoder.readTarget()?.length, 300 * 1024);
+  });
+
+  it("forgets a big text decoded halfway when reset", () => {
+    const decoder = new Decoder();
+    const bytes = utf8.encode(big);
+    decoder.feed(utf8.encode(`$${bytes.length}\r\n`), () => {});
+    decoder.feed(bytes.subarray(0, 200_001), () => {}); // ends inside a character
+    decoder.reset();
+    const replies: Reply[] = [];
+    decoder.feed(frame([small]), (reply) => replies.push(reply));
+    assert.deepEqual(replies, [small]);
+  });
+
   it("keeps earlier big byte values intact while later ones arrive", () => {
     const first = new Uint8Array(2 * MIB).map((_, i) => i * 7);
     const second = new Uint8Array(3 * MIB).map((_, i) => i * 13);

@@ -36,7 +36,7 @@ export class Batch {
 
 /** What a dispatcher does when a job ends or fails (one object, shared by its jobs). */
 export interface JobOwner {
-  /** An attempt failed (on `connection`, when it got that far). */
+  /** An attempt failed (on `connection`, when it got that far); ignored once the job is finished. */
   fail(job: Job, error: Error, connection: Connection | undefined): void;
   settled(job: Job): void;
   /** What its jobs' deadlines count from, in ms since the epoch. */
@@ -44,21 +44,31 @@ export interface JobOwner {
 }
 
 /**
+ * What few jobs have (a trace context, a retry's count and cause, the
+ * caller's options once an attempt is sent with others): one field for all.
+ */
+interface RareFields {
+  trace?: CommandTraceContext;
+  attempt?: number;
+  lastError?: Error;
+  asked?: CommandOptions;
+}
+
+/**
  * One command on its way: the caller's promise, and the record the
  * connection queues (it is its own reply sink), so the hot path allocates
- * one object and one resolving function per command, and no closure.
+ * one object and one resolving function per command, and no closure. Its
+ * fields are few (100,000 commands queued on a stopped server are 100,000
+ * of them): what only retries or traced commands need is in `#rare`, and
+ * the resolving function, dropped once the promise is settled, tells
+ * whether it is.
  */
 export class Job extends CommandRequest {
-  /** Attempts made before the current one; -1 once the caller's promise is settled. */
-  attempt = 0;
+  /** The batch of its current attempt, if it went out in one. */
   batch: Batch | undefined = undefined;
-  /**
-   * What few jobs have (a trace context, a retry's cause, the caller's
-   * options once an attempt is sent with others): one field for all.
-   */
-  #rare: { trace?: CommandTraceContext; lastError?: Error; asked?: CommandOptions } | undefined =
-    undefined;
-  #settle: (outcome: unknown) => void;
+  #rare: RareFields | undefined = undefined;
+  /** Resolves the caller's promise; `undefined` once it is settled. */
+  #settle: ((outcome: unknown) => void) | undefined;
   constructor(
     /** Resolves the caller's promise (made with RESOLVABLE, without a closure). */
     settle: (outcome: unknown) => void,
@@ -78,29 +88,33 @@ export class Job extends CommandRequest {
     super(args, asked, size, extra);
     this.#settle = settle;
   }
+  /** Attempts made before the current one. */
+  get attempt(): number {
+    return this.#rare?.attempt ?? 0;
+  }
+  set attempt(attempt: number) {
+    (this.#rare ??= {}).attempt = attempt;
+  }
   /** When the whole command must have settled, in ms since the epoch (Infinity: never). */
   get deadline(): number {
     return this.due < 0 ? Infinity : this.owner.epoch + this.due;
   }
   resolve(reply: Reply): void {
     this.batch?.settled();
-    if (this.finished) return;
-    this.attempt = -1;
-    this.owner.settled(this);
-    if (this.transform === undefined) return this.#settle(reply);
+    const settle = this.take();
+    if (settle === undefined) return;
     // A shaper that throws (a reply of an unexpected shape) must fail this
-    // command, not the connection's read loop that delivered the reply.
-    let shaped: unknown;
+    // command, not the connection's read loop that delivered the reply (a
+    // resolving function never throws).
     try {
-      shaped = this.transform(reply);
+      settle(this.transform === undefined ? reply : this.transform(reply));
     } catch (error) {
-      return this.#settle(rejection(error));
+      settle(rejection(error));
     }
-    this.#settle(shaped);
   }
   /** Whether the caller's promise is settled: late outcomes are ignored. */
   get finished(): boolean {
-    return this.attempt < 0;
+    return this.#settle === undefined;
   }
   /** The caller's options. */
   get asked(): CommandOptions {
@@ -117,7 +131,7 @@ export class Job extends CommandRequest {
     return this.#rare?.trace;
   }
   set trace(trace: CommandTraceContext | undefined) {
-    if (trace !== undefined || this.#rare !== undefined) (this.#rare ??= {}).trace = trace;
+    (this.#rare ??= {}).trace = trace;
   }
   /** The failure that made the last retry, for the message if the deadline passes. */
   get lastError(): Error | undefined {
@@ -131,33 +145,33 @@ export class Job extends CommandRequest {
     const batch = this.batch;
     this.batch = undefined;
     batch?.settled();
-    if (!this.finished) this.owner.fail(this, error, batch?.lease.connection);
-  }
-  /** Fails an attempt made outside a batch (on a lease of its own), or retries it. */
-  rejectOn(error: Error, connection: Connection): void {
-    if (!this.finished) this.owner.fail(this, error, connection);
+    this.owner.fail(this, error, batch?.lease.connection);
   }
   /** Settles with an error, no retry. */
   end(error: Error): void {
-    if (this.finished) return;
-    this.attempt = -1;
+    this.take()?.(rejection(error));
+  }
+  /**
+   * Marks the caller's promise settled and tells the owner; returns the
+   * resolving function, or `undefined` when it was settled already. (Not a
+   * `#method`: a private method puts a brand field on every instance.)
+   */
+  take(): ((outcome: unknown) => void) | undefined {
+    const settle = this.#settle;
+    if (settle === undefined) return;
+    this.#settle = undefined;
     this.owner.settled(this);
-    this.#settle(rejection(error));
+    return settle;
   }
 }
 
 /** Says how many tries a retried command took, keeping the error's class. */
 export function withAttempts(error: Error, attempts: number): Error {
-  const message = `${error.message} (gave up after ${attempts} attempts)`;
-  const kind: unknown = error.constructor;
-  if (kind === ConnectionError) {
-    return new ConnectionError(message, {
-      cause: error,
-      written: (error as ConnectionError).written,
-    });
-  }
-  if (kind === TimeoutError) {
-    return new TimeoutError(message, { cause: error, written: (error as TimeoutError).written });
-  }
-  return error;
+  const kind = error.constructor as typeof ConnectionError;
+  if (kind !== ConnectionError && kind !== TimeoutError) return error;
+  // Both take (message, { cause, written }).
+  return new kind(`${error.message} (gave up after ${attempts} attempts)`, {
+    cause: error,
+    written: (error as ConnectionError).written,
+  });
 }

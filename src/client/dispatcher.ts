@@ -200,7 +200,7 @@ export class Dispatcher {
       extra,
       due,
     );
-    job.trace = trace;
+    if (trace) job.trace = trace;
     // Only blocking commands have an allowance (see blockingAllowance).
     this.#enqueue(job, extra !== 0);
     return promise;
@@ -332,7 +332,7 @@ export class Dispatcher {
       const options = this.#optionsFor(job, true, 0);
       job.resolve(await lease.connection.command(job.args, options));
     } catch (error) {
-      job.rejectOn(error as Error, lease.connection);
+      this.#fail(job, error as Error, lease.connection);
     } finally {
       this.#dedicated.delete(lease);
       lease.release();
@@ -340,6 +340,7 @@ export class Dispatcher {
   }
 
   #fail(job: Job, cause: Error, connection: Connection | undefined): void {
+    if (job.finished) return;
     this.#settings.onError?.(cause, connection);
     const error = this.#explain(cause, connection);
     const retry = job.attempt < this.#policy.attempts && isRetryable(error, this.#settings) &&

@@ -219,6 +219,7 @@ export class Connection {
         keepalive: this.options.socketKeepalive,
         keepaliveDelay: this.options.socketKeepaliveDelay,
         signal: controller.signal,
+        decoder: this.#decoder,
       });
       if (this.#state !== "connecting") {
         transport.close();

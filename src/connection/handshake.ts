@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { AuthenticationError, ConnectionError, ReplyError } from "../errors.ts";
+import { AuthenticationError, AuthReplyError, ConnectionError, ReplyError } from "../errors.ts";
 import type { RedisArgument, Reply } from "../protocol/mod.ts";
 import type { ResolvedConnectionOptions } from "./options.ts";
 
@@ -83,7 +83,7 @@ export function checkHandshake(
     }
     if (step.kind === "optional") return;
     const command = String(step.args[0]);
-    if (step.kind === "auth" || /^(WRONGPASS|NOAUTH)/.test(reply.code)) {
+    if (step.kind === "auth" || reply instanceof AuthReplyError) {
       const user = options.username ?? "default";
       throw new AuthenticationError(
         `Authentication failed for user "${user}" on ${address}: ${reply.message} ` +

@@ -4,7 +4,15 @@
  * @module
  */
 import { type Clock, SYSTEM_CLOCK } from "../clock.ts";
-import { ConnectionError, TimeoutError } from "../errors.ts";
+import {
+  AuthenticationError,
+  ConnectionError,
+  MasterNotFoundError,
+  OverflowError,
+  PoolExhaustedError,
+  PoolTimeoutError,
+  TimeoutError,
+} from "../errors.ts";
 
 /**
  * Exponential backoff with full jitter: attempt `n` waits a random time in
@@ -95,19 +103,19 @@ export function isRetryable(error: unknown, decision: RetryDecision): boolean {
   return error instanceof ConnectionError && !error.written && !isPoolRefusal(error);
 }
 
-const NOT_RETRIED = [
-  "PoolExhaustedError",
-  "PoolTimeoutError",
-  "AuthenticationError",
-  "OverflowError",
-  "MasterNotFoundError",
-  "ReplicaNotFoundError",
+/** ReplicaNotFoundError is a MasterNotFoundError, so it is here too. */
+const NOT_RETRIED: readonly ErrorClass[] = [
+  PoolExhaustedError,
+  PoolTimeoutError,
+  AuthenticationError,
+  OverflowError,
+  MasterNotFoundError,
 ];
 
 function isPoolRefusal(error: ConnectionError): boolean {
   // Pool refusals, overflows, auth failures and "no sentinel knows a master"
   // (the sentinels were all asked already) would fail the same way again at once.
-  return NOT_RETRIED.includes(error.name);
+  return NOT_RETRIED.some((ErrorClass) => error instanceof ErrorClass);
 }
 
 /**

@@ -34,15 +34,6 @@ export interface ConnectorHooks<C extends PooledConnection> {
 
 const MAX_WARM_BACKOFF = 30_000;
 
-/** The pool's parts a connector works with. */
-export interface ConnectorParts<C extends PooledConnection> {
-  /** Makes one connection, connected or not. */
-  factory: () => Promise<C>;
-  registry: Registry<C>;
-  permits: Semaphore;
-  maintenance: Maintenance<C>;
-}
-
 /** Makes, checks and pre-opens the connections of one pool. */
 export class Connector<C extends PooledConnection> {
   #connecting = 0;
@@ -65,13 +56,30 @@ export class Connector<C extends PooledConnection> {
   /** One reconnect backoff for every connect of this pool. */
   #gate: ReconnectGate;
 
-  constructor(options: ResolvedPoolOptions<C>, parts: ConnectorParts<C>, hooks: ConnectorHooks<C>) {
+  /**
+   * Works with the pool's parts.
+   *
+   * @param options The pool's options.
+   * @param factory Makes one connection, connected or not.
+   * @param registry The pool's connections.
+   * @param permits The pool's `maxConnections` permits.
+   * @param maintenance The pool's timer, woken by connections that expire.
+   * @param hooks What the connector tells the pool.
+   */
+  constructor(
+    options: ResolvedPoolOptions<C>,
+    factory: () => Promise<C>,
+    registry: Registry<C>,
+    permits: Semaphore,
+    maintenance: Maintenance<C>,
+    hooks: ConnectorHooks<C>,
+  ) {
     this.#options = options;
-    this.#factory = parts.factory;
+    this.#factory = factory;
     this.#gate = new ReconnectGate(options.clock, options.reconnectBackoff === "fail");
-    this.#registry = parts.registry;
-    this.#permits = parts.permits;
-    this.#maintenance = parts.maintenance;
+    this.#registry = registry;
+    this.#permits = permits;
+    this.#maintenance = maintenance;
     this.#hooks = hooks;
   }
 

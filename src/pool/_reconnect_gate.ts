@@ -27,6 +27,7 @@ export class ReconnectGate {
   #failFast: boolean;
   /** Why the last attempt failed (the cause of a fail-fast refusal). */
   #lastError: unknown;
+  /** Consecutive failed attempts (0 while healthy). */
   #failures = 0;
   #openAt = 0;
   /** The turn in progress while failing: the next caller waits for it. */
@@ -47,11 +48,6 @@ export class ReconnectGate {
   constructor(clock: Clock, failFast = false) {
     this.#clock = clock;
     this.#failFast = failFast;
-  }
-
-  /** Consecutive failed attempts (0 while healthy). */
-  get failures(): number {
-    return this.#failures;
   }
 
   /**

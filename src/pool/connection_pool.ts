@@ -78,6 +78,8 @@ type Listener = AnyEventListener | ((event: PoolEvent<never, never>) => void) | 
 export class ConnectionPool<C extends PooledConnection = Connection> extends EventTarget
   implements AsyncDisposable {
   #options: ResolvedPoolOptions<C>;
+  /** `leakDetectionThreshold`, read on every acquire. */
+  #leakThreshold: number | null;
   #permits: Semaphore;
   #registry: Registry<C>;
   #maintenance: Maintenance<C>;
@@ -104,6 +106,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
   constructor(options: PoolOptions<C> = {}) {
     super();
     const resolved = this.#options = resolvePoolOptions(options);
+    this.#leakThreshold = resolved.leakDetectionThreshold;
     // Checks the connection options now rather than at the first connect.
     const probe = new Connection(resolved.connection);
     const factory = resolved.connectionFactory;
@@ -130,30 +133,31 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
       refill: () => this.#connector.refill(),
       leak: (slot, heldFor) => this.#reportLeak(slot, heldFor),
     });
-    this.#connector = new Connector(resolved, {
+    this.#connector = new Connector(
+      resolved,
       // Without a factory the pool holds plain Connections: C is its default,
       // the one type argument a pool without a factory can have.
-      factory: factory ??
-        (() => Promise.resolve(new Connection(resolved.connection) as unknown as C)),
-      registry: this.#registry,
-      permits: this.#permits,
-      maintenance: this.#maintenance,
-    }, {
-      connecting: (attempt, reconnect) => {
-        if (this.#listening & EVENT_BITS.connecting) {
-          this.#emit("connecting", { attempt, reconnect });
-        }
+      factory ?? (() => Promise.resolve(new Connection(resolved.connection) as unknown as C)),
+      this.#registry,
+      this.#permits,
+      this.#maintenance,
+      {
+        connecting: (attempt, reconnect) => {
+          if (this.#listening & EVENT_BITS.connecting) {
+            this.#emit("connecting", { attempt, reconnect });
+          }
+        },
+        target: () => this.traceTarget(),
+        created: (connection) => {
+          this.#lastAddress = connection.address;
+          if (this.#listening & EVENT_BITS.create) this.#emit("create", { connection });
+        },
+        failed: (error, during) => {
+          if (this.#listening & EVENT_BITS.error) this.#emit("error", { error, during });
+        },
+        closedError: () => this.#closedError(),
       },
-      target: () => this.traceTarget(),
-      created: (connection) => {
-        this.#lastAddress = connection.address;
-        if (this.#listening & EVENT_BITS.create) this.#emit("create", { connection });
-      },
-      failed: (error, during) => {
-        if (this.#listening & EVENT_BITS.error) this.#emit("error", { error, during });
-      },
-      closedError: () => this.#closedError(),
-    });
+    );
   }
 
   /**
@@ -244,7 +248,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
       return undefined;
     }
     this.#waitTimes.record(0);
-    const stack = this.#options.leakDetectionThreshold === null ? undefined : captureStack();
+    const stack = this.#leakThreshold === null ? undefined : captureStack();
     this.#lend(slot, permit, 0, stack);
     traceInstantAcquire(this);
     return this.#leaseOf(slot);
@@ -357,13 +361,13 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
    *
    * @returns Resolves once the idle connections are closed.
    */
-  markStale(): Promise<void> {
+  async markStale(): Promise<void> {
     this.#registry.markStale();
     this.#connector.resetBackoff();
     const closing = this.#registry.drainIdle("stale");
     this.#connector.refill();
     this.#maintenance.rearm();
-    return Promise.all(closing).then(noop);
+    await Promise.all(closing);
   }
 
   /**
@@ -474,7 +478,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
     trace?: PoolAcquireTraceContext,
   ): Promise<T> {
     // Captured here, synchronously, so the stack shows the caller.
-    const stack = this.#options.leakDetectionThreshold === null ? undefined : captureStack();
+    const stack = this.#leakThreshold === null ? undefined : captureStack();
     const signal = options.signal;
     if (this.#registry.closed) return Promise.reject(this.#closedError());
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -539,7 +543,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
   #lend(slot: SlotView<C>, permit: Permit, waited: number, stack: string | undefined): void {
     this.#inUse++;
     this.#acquired++;
-    const threshold = this.#options.leakDetectionThreshold;
+    const threshold = this.#leakThreshold;
     if (threshold === null) {
       this.#registry.lend(slot, permit);
     } else {
@@ -588,7 +592,7 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
     }
     this.#options.logger?.warn(
       `Possible connection leak: ${slot.connection} has been lent for ${heldFor} ms ` +
-        `(leakDetectionThreshold ${this.#options.leakDetectionThreshold} ms) without being released; ` +
+        `(leakDetectionThreshold ${this.#leakThreshold} ms) without being released; ` +
         `acquired at:\n${stack}`,
     );
   }
@@ -620,8 +624,6 @@ export class ConnectionPool<C extends PooledConnection = Connection> extends Eve
     return new ConnectionError(`The pool for ${this.address} is closed; create a new pool`);
   }
 }
-
-function noop(): void {}
 
 function connectionOf<C extends PooledConnection>(slot: SlotView<C>): C {
   return slot.connection;

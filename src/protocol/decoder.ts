@@ -109,6 +109,12 @@ const SLAB_VALUE_MAX = 512;
 const SLAB_SIZE = 8 * 1024;
 /** ...unless the chunk is at least this long: then it is copied once and values are views of it. */
 const OWN_CHUNK_MIN = 4 * 1024;
+/**
+ * A payload of at least this many bytes is offered to the transport to
+ * read into (see `Decoder.readTarget`): below it, one read of
+ * the next replies too costs less than a read of this one alone.
+ */
+const DIRECT_READ_MIN = 256 * 1024;
 /** Returned by #readLength when the header line is not all here yet. */
 const INCOMPLETE = -2;
 
@@ -249,6 +255,32 @@ export class Decoder {
       throw error;
     } finally {
       this.#onFrame = ignore;
+    }
+  }
+
+  /**
+   * Where the rest of a big bulk string being received goes: a view of the
+   * buffer it is gathered in (its own, or the text scratch), that a
+   * transport may read into directly instead of copying the bytes there
+   * from its read buffer. The next `feed` must then be given exactly the
+   * bytes read into it (a view of this same memory), and nothing else may
+   * be fed before. `undefined` unless part of a payload of 256 KiB or more
+   * has arrived; the view may be empty (a buffer over 8 MiB that must grow).
+   *
+   * @returns The view to read into, or `undefined`.
+   *
+   * @example
+   * ```ts
+   * import { Decoder } from "@redwire/redis";
+   *
+   * const decoder = new Decoder();
+   * decoder.feed(new TextEncoder().encode("$1048576\r\nabc"), () => {});
+   * console.log(decoder.readTarget()?.length); // 1048575: the rest, with its CRLF
+   * ```
+   */
+  readTarget(): Uint8Array | undefined {
+    if (this.#bulkLength >= DIRECT_READ_MIN) {
+      return this.#payload?.subarray(this.#filled, this.#bulkLength + 2);
     }
   }
 
@@ -553,7 +585,9 @@ export class Decoder {
       grown.set(payload.subarray(0, filled));
       payload = this.#payload = grown;
     }
-    payload.set(buf.subarray(pos, pos + take), filled);
+    // Bytes a transport read into readTarget() (the only chunks that share
+    // the payload's memory) are in place already.
+    if (buf.buffer !== payload.buffer) payload.set(buf.subarray(pos, pos + take), filled);
     this.#filled = filled + take;
     if (this.#filled < needed) return pos + take;
     if (payload[length] !== CR || payload[length + 1] !== LF) {
@@ -561,16 +595,10 @@ export class Decoder {
     }
     this.#payload = null;
     this.#bulkLength = -1;
-    // A text payload that grew past the scratch buffer becomes it, if small enough to keep.
-    const keep = payload.length > this.#scratch.length && payload.length <= SCRATCH_KEEP;
-    if (keep && this.#toText(this.#bulkType)) this.#scratch = payload;
+    // (A text buffer small enough to keep became the scratch when it was
+    // made; one that grew is over EAGER_PAYLOAD, too big to keep.)
     this.#put(this.#bulkValue(this.#bulkType, payload, 0, length, true, -1), false);
     return pos + take;
-  }
-
-  /** Whether a payload of this type becomes text (then its buffer is scratch). */
-  #toText(type: number): boolean {
-    return this.#decodeResponses || type === BULK_ERROR;
   }
 
   /**
@@ -581,10 +609,10 @@ export class Decoder {
    * header alone cannot make the decoder allocate 512 MiB.
    */
   #payloadBuffer(needed: number, here: number): Uint8Array {
-    const text = this.#toText(this.#bulkType);
+    // A payload that becomes text (then its buffer is scratch).
+    const text = this.#decodeResponses || this.#bulkType === BULK_ERROR;
     if (text && needed <= this.#scratch.length) return this.#scratch;
-    const size = needed <= EAGER_PAYLOAD ? needed : Math.max(EAGER_PAYLOAD, 2 * here);
-    const buffer = new Uint8Array(Math.min(needed, size));
+    const buffer = new Uint8Array(Math.min(needed, Math.max(EAGER_PAYLOAD, 2 * here)));
     if (text && buffer.length <= SCRATCH_KEEP) this.#scratch = buffer;
     return buffer;
   }

@@ -39,11 +39,6 @@ export class ContextScope<T> {
     this.#refusal = refusal;
   }
 
-  /** Whether values follow async steps (`false`: the stack fallback). */
-  get isAsync(): boolean {
-    return this.#async !== undefined;
-  }
-
   /** The value of the innermost running `run`, or `undefined`. */
   get(): T | undefined {
     const frame = this.#async === undefined ? this.#stack.at(-1) : this.#async.getStore();

@@ -5,6 +5,7 @@
  */
 
 import { ConnectionError } from "../errors.ts";
+import type { Decoder } from "../protocol/mod.ts";
 import type { OpenOptions, Transport } from "./transport.ts";
 
 /** The read buffer's first size, and the size it shrinks back to. */
@@ -72,7 +73,7 @@ export async function openDenoTransport(options: OpenOptions): Promise<Transport
   options.signal?.throwIfAborted();
   const where = describe(options);
   try {
-    return new DenoTransport(await connect(options), where);
+    return new DenoTransport(await connect(options), where, options.decoder);
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
     throw new ConnectionError(`Cannot connect to ${where}: ${messageOf(error)}`, {
@@ -166,10 +167,15 @@ class DenoTransport implements Transport {
   #where: string;
   #closed = false;
   #writes: Promise<void> = Promise.resolve();
+  readonly #decoder: Decoder | undefined;
+  #buffer = new Uint8Array(READ_MIN);
+  /** Reads in a row that used under an eighth of a grown buffer. */
+  #small = 0;
 
-  constructor(conn: Deno.Conn, where: string) {
+  constructor(conn: Deno.Conn, where: string, decoder: Decoder | undefined) {
     this.#conn = conn;
     this.#where = where;
+    this.#decoder = decoder;
     this.readable = this.#read();
   }
 
@@ -177,14 +183,14 @@ class DenoTransport implements Transport {
     // One buffer, read into again and again: a fresh one per read costs the
     // runtime more than the read (measured: 1 MiB replies at a third of the
     // speed). So a chunk is valid until the next one is asked for (see
-    // Transport.readable). The buffer grows while reads fill it (big replies:
-    // fewer reads) and shrinks back when they stay small (idle memory).
-    let buffer = new Uint8Array(READ_MIN);
-    let small = 0;
+    // Transport.readable).
     while (!this.#closed) {
+      // The rest of a big value goes straight into its own buffer.
+      const target = this.#target();
+      const into = target ?? this.#buffer;
       let count: number | null;
       try {
-        count = await this.#conn.read(buffer);
+        count = await this.#conn.read(into);
       } catch (error) {
         if (this.#closed) return;
         this.close();
@@ -196,18 +202,35 @@ class DenoTransport implements Transport {
         this.close();
         return;
       }
-      yield buffer.subarray(0, count);
-      if (count === buffer.length && buffer.length < READ_MAX) {
-        buffer = new Uint8Array(buffer.length * 4);
-        small = 0;
-      } else if (buffer.length > READ_MIN) {
-        small = count < buffer.length >> 3 ? small + 1 : 0;
-        if (small >= SHRINK_AFTER) {
-          buffer = new Uint8Array(READ_MIN);
-          small = 0;
-        }
+      yield into.subarray(0, count);
+      if (target === undefined) this.#resize(count);
+    }
+  }
+
+  /**
+   * Grows the read buffer while reads fill it (big replies: fewer reads) and
+   * shrinks it back when they stay small (idle memory). A read that ends
+   * inside a big value (its rest read in place) is no reason to grow: that
+   * value's first bytes are all that is copied.
+   */
+  #resize(count: number): void {
+    const length = this.#buffer.length;
+    if (count === length && length < READ_MAX && this.#target() === undefined) {
+      this.#buffer = new Uint8Array(length * 4);
+      this.#small = 0;
+    } else if (length > READ_MIN) {
+      this.#small = count < length >> 3 ? this.#small + 1 : 0;
+      if (this.#small >= SHRINK_AFTER) {
+        this.#buffer = new Uint8Array(READ_MIN);
+        this.#small = 0;
       }
     }
+  }
+
+  /** A view of a big value's own buffer to read into (see OpenOptions.decoder), or `undefined`. */
+  #target(): Uint8Array | undefined {
+    const target = this.#decoder?.readTarget();
+    return target?.length ? target : undefined;
   }
 
   write(bytes: Uint8Array): Promise<void> {

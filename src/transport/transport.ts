@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { Decoder } from "../protocol/mod.ts";
+
 /**
  * TLS settings for `rediss://` and `tls: true | TlsOptions`. Certificates are
  * verified by default.
@@ -53,6 +55,14 @@ export interface OpenOptions {
   keepaliveDelay?: number;
   /** Abort the connection attempt (the connect timeout fires this). */
   signal?: AbortSignal;
+  /**
+   * The decoder the bytes read go to. A transport that can read into a
+   * buffer of its caller's may ask it, before each read, for a view of a big
+   * value's own buffer (`decoder.readTarget()`): when that is not empty it
+   * reads at most that many bytes into it and yields them as a view of it,
+   * so they are not copied there from its read buffer. Others ignore it.
+   */
+  decoder?: Decoder;
 }
 
 /**

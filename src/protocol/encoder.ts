@@ -47,25 +47,24 @@ class Writer {
   #chunks: Uint8Array[] | null = null;
   #scratch: EncodeScratch | null = null;
 
-  /** The shared slab, put aside while a caller's own slab is written into. */
-  #shared: { buf: Uint8Array; pos: number; start: number } | null = null;
   /** The caller's scratch whose slab is being written into. */
   #owner: EncodeScratch | null = null;
   /** Bytes written since startChunks, counting the slabs left behind. */
   #past = 0;
 
-  /** Starts encoding into chunks (see encodeCommandChunks). */
+  /**
+   * Starts encoding into chunks (see encodeCommandChunks); with a scratch,
+   * into its slab from the start (its last write is done), so only OWN_WRITER
+   * is given one: the shared slab of WRITER is never swapped out.
+   */
   startChunks(scratch: EncodeScratch | undefined): void {
     this.#chunks = [];
-    this.#scratch = scratch ?? null;
+    this.#scratch = this.#owner = scratch ?? null;
     if (scratch === undefined) return;
-    // The caller's own slab, written from its start: its last write is done.
     const want = Math.min(scratch.want ?? 0, OWN_SLAB_MAX);
     if (scratch.slab === undefined || scratch.slab.length < want) {
       scratch.slab = new Uint8Array(Math.max(OWN_SLAB_MIN, want));
     }
-    this.#shared = { buf: this.#buf, pos: this.#pos, start: this.#start };
-    this.#owner = scratch;
     this.#buf = scratch.slab;
     this.#pos = this.#start = this.#past = 0;
   }
@@ -84,18 +83,7 @@ class Writer {
     if (last.length > 0) chunks.push(last);
     this.#chunks = null;
     this.#scratch = null;
-    this.#restore();
     return chunks;
-  }
-
-  /** Goes back to the shared slab after encoding into a caller's own. */
-  #restore(): void {
-    const shared = this.#shared;
-    if (shared === null) return;
-    this.#buf = shared.buf;
-    this.#pos = shared.pos;
-    this.#start = shared.start;
-    this.#shared = this.#owner = null;
   }
 
   /** Ends the bytes written since the last `finish`, returning them as a view. */
@@ -115,7 +103,6 @@ class Writer {
     this.#pos = this.#start;
     this.#chunks = null;
     this.#scratch = null;
-    this.#restore();
   }
 
   /**
@@ -317,6 +304,8 @@ class Writer {
 }
 
 const WRITER = new Writer();
+/** Encodes into callers' own slabs (encodeCommandChunks with a scratch). */
+const OWN_WRITER = new Writer();
 
 /**
  * Encodes one command as a RESP array of bulk strings.
@@ -410,9 +399,10 @@ export function encodeCommandChunks(
   commands: RedisArgument[][],
   scratch?: EncodeScratch,
 ): Uint8Array[] {
-  WRITER.startChunks(scratch);
-  WRITER.commands(commands, true);
-  return WRITER.finishChunks();
+  const writer = scratch === undefined ? WRITER : OWN_WRITER;
+  writer.startChunks(scratch);
+  writer.commands(commands, true);
+  return writer.finishChunks();
 }
 
 /** Names the command and argument for an error message, such as "Argument 2 of command 3 ". */

@@ -140,19 +140,15 @@ export class Connection {
    * @throws {RangeError} If an option is out of range.
    */
   constructor(options: ConnectionOptions | string = {}) {
-    this.options = resolveConnectionOptions(
+    const resolved = resolveConnectionOptions(
       typeof options === "string" ? parseRedisUrl(options) : options,
     );
-    this.address = this.options.transport?.address ?? describeAddress(this.options);
-    this.#clock = this.options.clock;
-    this.#epoch = this.#clock.now();
-    this.#createdAt = this.#lastUsedAt = this.#clock.now();
-    this.#receivePush = this.options.onPush;
-    this.#decoder = new Decoder({
-      decodeResponses: this.options.decodeResponses,
-      maxBulkLength: this.options.maxBulkLength,
-      maxDepth: this.options.maxDepth,
-    }, largeTextDecoder);
+    this.options = resolved;
+    this.address = resolved.transport?.address ?? describeAddress(resolved);
+    this.#clock = resolved.clock;
+    this.#epoch = this.#createdAt = this.#lastUsedAt = resolved.clock.now();
+    this.#receivePush = resolved.onPush;
+    this.#decoder = new Decoder(resolved, largeTextDecoder);
   }
 
   /** When the connection was made (its handshake finished), in ms since the epoch. */
@@ -202,7 +198,8 @@ export class Connection {
   async #open(): Promise<void> {
     this.#state = "connecting";
     const controller = new AbortController();
-    const limit = this.options.socketConnectTimeout;
+    const options = this.options;
+    const limit = options.socketConnectTimeout;
     const timer = limit === null ? undefined : this.#clock.setTimeout(() => {
       const error = new TimeoutError(
         `Connecting to ${this.address} timed out after ${limit} ms (${this.#connectAdvice()})`,
@@ -211,13 +208,13 @@ export class Connection {
       this.destroy(error);
     }, limit);
     try {
-      const transport = await (this.options.transport ?? defaultTransport)({
-        host: this.options.host,
-        port: this.options.port,
-        path: this.options.path,
-        tls: this.options.tls,
-        keepalive: this.options.socketKeepalive,
-        keepaliveDelay: this.options.socketKeepaliveDelay,
+      const transport = await (options.transport ?? defaultTransport)({
+        host: options.host,
+        port: options.port,
+        path: options.path,
+        tls: options.tls,
+        keepalive: options.socketKeepalive,
+        keepaliveDelay: options.socketKeepaliveDelay,
         signal: controller.signal,
         decoder: this.#decoder,
       });

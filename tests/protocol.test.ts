@@ -9,6 +9,7 @@ import {
   type RedisArgument,
   type Reply,
 } from "../src/protocol/mod.ts";
+import { concatBytes } from "./support/bytes.ts";
 import { seededRandom } from "./support/wait.ts";
 
 const utf8 = new TextEncoder();
@@ -17,13 +18,7 @@ function bytes(...parts: (string | number[] | Uint8Array)[]): Uint8Array {
   const pieces = parts.map((part) =>
     typeof part === "string" ? utf8.encode(part) : Uint8Array.from(part)
   );
-  const out = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
+  return concatBytes(pieces);
 }
 
 interface Frame {

@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Decoder, type DecoderOptions, encodeCommands, type Reply } from "../mod.ts";
 import { encodeCommandChunks } from "../src/protocol/mod.ts";
+import { concatBytes } from "./support/bytes.ts";
 
 const utf8 = new TextEncoder();
 const MIB = 1024 * 1024;
@@ -210,16 +211,6 @@ describe("Decoder with big values", () => {
 });
 
 describe("encodeCommandChunks", () => {
-  const join = (chunks: Uint8Array[]) => {
-    const out = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
-    let at = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    return out;
-  };
-
   it("writes the bytes encodeCommands writes, big arguments as chunks of their own", () => {
     const value = new Uint8Array(MIB).map((_, i) => i);
     const text = "v".repeat(200_000);
@@ -231,7 +222,7 @@ describe("encodeCommandChunks", () => {
     ], ["GET", "a"]];
     const scratch = { buffer: new Uint8Array(0) };
     const chunks = encodeCommandChunks(commands, scratch);
-    assert.deepEqual(join(chunks), encodeCommands(commands));
+    assert.deepEqual(concatBytes(chunks), encodeCommands(commands));
     assert.ok(chunks.includes(value), "a big Uint8Array is copied");
     const own = chunks.find((chunk) => chunk.length === text.length);
     assert.equal(own?.buffer, scratch.buffer.buffer, "the first big string is not in the scratch");
@@ -246,7 +237,7 @@ describe("encodeCommandChunks", () => {
     assert.equal(scratch.buffer, buffer);
     assert.equal(second[1].buffer, buffer.buffer);
     assert.equal(first.length, 3);
-    assert.deepEqual(join(second), encodeCommands([["SET", "k", "y".repeat(100_000)]]));
+    assert.deepEqual(concatBytes(second), encodeCommands([["SET", "k", "y".repeat(100_000)]]));
   });
 
   it("fails like encodeCommands on a bad argument after a big one, and keeps working", () => {
@@ -256,6 +247,6 @@ describe("encodeCommandChunks", () => {
       /Argument 2 of command 1 is Infinity/,
     );
     const chunks = encodeCommandChunks([["SET", "k", big]]);
-    assert.deepEqual(join(chunks), encodeCommands([["SET", "k", big]]));
+    assert.deepEqual(concatBytes(chunks), encodeCommands([["SET", "k", big]]));
   });
 });

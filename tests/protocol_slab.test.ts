@@ -7,16 +7,7 @@ import {
   type EncodeScratch,
   type RedisArgument,
 } from "../src/protocol/mod.ts";
-
-function join(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
-}
+import { concatBytes } from "./support/bytes.ts";
 
 /** A pipeline of SET / GET pairs: about 110 bytes a pair. */
 function pipeline(pairs: number, fill: string): RedisArgument[][] {
@@ -32,17 +23,17 @@ describe("encodeCommandChunks with a connection's scratch", () => {
     const scratch: EncodeScratch = { buffer: new Uint8Array(0) };
     // Bigger than the first slab: it overflows into fresh slabs once.
     const first = pipeline(1000, "a");
-    assert.deepEqual(join(encodeCommandChunks(first, scratch)), encodeCommands(first));
+    assert.deepEqual(concatBytes(encodeCommandChunks(first, scratch)), encodeCommands(first));
     const second = pipeline(1000, "b");
     const chunks = encodeCommandChunks(second, scratch);
     const slab = scratch.slab!;
-    assert.deepEqual(join(chunks), encodeCommands(second));
+    assert.deepEqual(concatBytes(chunks), encodeCommands(second));
     assert.equal(chunks.length, 1, "a batch like the last one fits the slab");
     assert.equal(chunks[0].buffer, slab.buffer);
     assert.equal(chunks[0].byteOffset, 0);
     const small = [["PING"], ["GET", "k"]];
     const again = encodeCommandChunks(small, scratch);
-    assert.deepEqual(join(again), encodeCommands(small));
+    assert.deepEqual(concatBytes(again), encodeCommands(small));
     assert.equal(again[0].buffer, slab.buffer, "the slab is reused, not replaced");
     assert.equal(again[0].byteOffset, 0);
   });

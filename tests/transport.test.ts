@@ -20,6 +20,7 @@ import {
   startFakePeer,
   startRedis,
 } from "./support/mod.ts";
+import { concatBytes } from "./support/bytes.ts";
 import { bounded, sleep } from "./support/wait.ts";
 
 const IS_DENO = typeof (globalThis as { Deno?: unknown }).Deno === "object";
@@ -220,7 +221,7 @@ for (const [name, open] of ADAPTERS) {
       const value = randomBytes(8 * 1024 * 1024);
       const key = `big:${name}`;
       const header = `$${value.length}\r\n`;
-      const request = concat([
+      const request = concatBytes([
         encode(`*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n${header}`),
         value,
         encode(`\r\n*2\r\n$3\r\nGET\r\n$${key.length}\r\n${key}\r\n`),
@@ -299,20 +300,10 @@ function readBytes(
         chunks.push(result.value.slice());
         total += result.value.length;
       }
-      return concat(chunks);
+      return concatBytes(chunks);
     })(),
     ms,
   );
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 function encode(value: string): Uint8Array {

@@ -5,12 +5,19 @@
  * supplies what differs: the raw socket loop, how redwire and the peers are
  * loaded, the server, and the child processes of the memory probe.
  *
- * Method: one redis-server; every subject (raw socket, redwire, ioredis,
- * node-redis) runs every workload, 3 repetitions; within a repetition the
+ * Method: one redis-server; every subject (raw socket, its floor, redwire,
+ * ioredis, node-redis) runs every workload, 3 repetitions; within a repetition the
  * subjects take turns in short slices (order rotated), so outside load on a
  * shared machine hits all of them alike. A figure is the median of its three
  * repetitions, a ratio is that median over the raw socket's median. Every reply counted is
  * read and checked (the raw loop checks the byte count and a sample of bytes).
+ *
+ * The floor ("raw + promises") is the raw loop plus the least any client
+ * must do to hand replies back as redwire's contract says: one promise per
+ * call, settled, and each value decoded to a string, with no encoding, no
+ * parsing and no client state (where the values lie in the reply is known in
+ * advance). No client can beat it; what separates a client from the raw
+ * socket beyond it is the client's own work.
  *
  * Plain JavaScript so that Deno and Node load the same file.
  *
@@ -18,6 +25,7 @@
  */
 
 const encoder = new TextEncoder();
+const textDecoder = new TextDecoder();
 
 /** Repetitions of every measurement; figures are their medians. */
 export const REPETITIONS = 3;
@@ -64,18 +72,23 @@ function fail(what) {
   throw new Error(`wrong reply: ${what}`);
 }
 
-/** Checks a big value by its length and three 64-byte samples. */
+/** Whether `value` is `expected`: whole when short, else by its length and three 64-byte samples. */
+function matches(value, expected) {
+  if (typeof value !== "string" || value.length !== expected.length) return false;
+  if (value.length <= 4096) return value === expected;
+  const at = [0, value.length >> 1, value.length - 64];
+  return at.every((i) => value.slice(i, i + 64) === expected.slice(i, i + 64));
+}
+
 function checkBig(value) {
-  if (typeof value !== "string" || value.length !== BIG.length) fail("1 MiB value length");
-  for (const at of [0, BIG.length >> 1, BIG.length - 64]) {
-    if (value.slice(at, at + 64) !== BIG.slice(at, at + 64)) fail(`1 MiB value at ${at}`);
-  }
+  if (!matches(value, BIG)) fail("1 MiB value");
 }
 
 /**
  * A workload: `run` drives a client and returns what it counted (operations,
  * or bytes for the MB/s rows); `raw` is the same traffic as bytes: the
- * request, and the exact reply the raw loop counts and samples.
+ * request, the exact reply the raw loop counts and samples, and how many
+ * promises a client returns for it (`calls`, for the floor).
  */
 export const WORKLOADS = [
   {
@@ -85,7 +98,7 @@ export const WORKLOADS = [
       if ((await c.get(SMALL_KEY)) !== SMALL) fail("GET");
       return 1;
     },
-    raw: { request: resp(["GET", SMALL_KEY]), reply: bulk(SMALL), count: 1 },
+    raw: { request: resp(["GET", SMALL_KEY]), reply: bulk(SMALL), count: 1, calls: 1 },
   },
   {
     name: `${IN_FLIGHT} GETs in flight`,
@@ -100,6 +113,7 @@ export const WORKLOADS = [
       request: resp(["GET", SMALL_KEY]).repeat(IN_FLIGHT),
       reply: bulk(SMALL).repeat(IN_FLIGHT),
       count: IN_FLIGHT,
+      calls: IN_FLIGHT,
     },
   },
   {
@@ -117,6 +131,7 @@ export const WORKLOADS = [
       request: PIPELINE_KEYS.map((k) => resp(["SET", k, SMALL]) + resp(["GET", k])).join(""),
       reply: `+OK\r\n${bulk(SMALL)}`.repeat(PIPELINE / 2),
       count: PIPELINE,
+      calls: 1,
     },
   },
   {
@@ -126,7 +141,7 @@ export const WORKLOADS = [
       checkBig(await c.get(BIG_KEY));
       return BIG.length;
     },
-    raw: { request: resp(["GET", BIG_KEY]), reply: bulk(BIG), count: BIG.length },
+    raw: { request: resp(["GET", BIG_KEY]), reply: bulk(BIG), count: BIG.length, calls: 1 },
   },
   {
     name: "1 MiB SET",
@@ -135,7 +150,12 @@ export const WORKLOADS = [
       if (!isOk(await c.set(BIG_SET_KEY, BIG))) fail("SET");
       return BIG.length;
     },
-    raw: { request: resp(["SET", BIG_SET_KEY, BIG]), reply: "+OK\r\n", count: BIG.length },
+    raw: {
+      request: resp(["SET", BIG_SET_KEY, BIG]),
+      reply: "+OK\r\n",
+      count: BIG.length,
+      calls: 1,
+    },
   },
   {
     name: `${CONNECTIONS} connections, 1 GET each`,
@@ -146,7 +166,7 @@ export const WORKLOADS = [
       for (const value of values) if (value !== SMALL) fail("GET");
       return CONNECTIONS;
     },
-    raw: { request: resp(["GET", SMALL_KEY]), reply: bulk(SMALL), count: 1 },
+    raw: { request: resp(["GET", SMALL_KEY]), reply: bulk(SMALL), count: 1, calls: 1 },
   },
 ];
 
@@ -254,36 +274,89 @@ function ioredisSubject(name, IORedis, port, enableAutoPipelining) {
 }
 
 /**
- * The raw subject, from a runtime's socket loop: `connect()` resolves to
- * `exchange(request, replyLength)`, which writes the bytes and reads until
- * `replyLength` bytes came back, resolving with the first and last (up to)
- * 64 of them; and `close()`.
+ * The ceiling subjects, from a runtime's socket loop: the raw socket, then
+ * its floor (see the module doc), which decodes values with `decode` (the
+ * runtime's fastest way to a string). `connect()` resolves to
+ * `exchange(request, replyLength, whole)`, which writes the bytes and reads
+ * until `replyLength` bytes came back, resolving with the first and last (up
+ * to) 64 of them, and with `whole` the whole reply as one array; and `close()`.
  */
-export function rawSubject(connect) {
-  return {
-    name: "raw socket",
-    open: () => connect(),
-    raw: true,
-  };
+export function ceilingSubjects(connect, decode = (bytes) => textDecoder.decode(bytes)) {
+  return [
+    { name: "raw socket", open: () => connect(), ceiling: rawRun },
+    { name: "raw + promises", open: () => connect(), ceiling: (w) => floorRun(w, decode) },
+  ];
 }
 
 function rawRun(workload) {
   const request = encoder.encode(workload.raw.request);
   const reply = encoder.encode(workload.raw.reply);
-  const check = async (conn) => {
-    const { head, tail } = await conn.exchange(request, reply.length);
+  return perConnection(workload, async (conn) => {
+    const { head, tail } = await conn.exchange(request, reply.length, false);
     const wantHead = reply.subarray(0, head.length);
     const wantTail = reply.subarray(reply.length - tail.length);
     if (!sameBytes(head, wantHead) || !sameBytes(tail, wantTail)) fail("raw reply bytes");
-  };
+  });
+}
+
+/**
+ * The floor's loop: `calls` promises made before the exchange, every value
+ * of the reply decoded from where it is known to lie, the promises settled
+ * with them (a single call gets its one value, or all of them as a
+ * pipeline's array) and awaited, the first and last values checked.
+ */
+function floorRun(workload, decode) {
+  const { calls } = workload.raw;
+  const request = encoder.encode(workload.raw.request);
+  const replyLength = encoder.encode(workload.raw.reply).length;
+  const spans = bulkSpans(workload.raw.reply);
+  const expected = spans.map(([start, end]) => workload.raw.reply.slice(start, end));
+  return perConnection(workload, async (conn) => {
+    const settle = new Array(calls);
+    const promises = new Array(calls);
+    for (let i = 0; i < calls; i++) promises[i] = new Promise((resolve) => (settle[i] = resolve));
+    const { whole } = await conn.exchange(request, replyLength, true);
+    const values = new Array(spans.length);
+    for (let i = 0; i < spans.length; i++) {
+      values[i] = decode(whole.subarray(spans[i][0], spans[i][1]));
+    }
+    if (calls === spans.length) { for (let i = 0; i < calls; i++) settle[i](values[i]); }
+    else settle[0](spans.length === 1 ? values[0] : values);
+    await Promise.all(promises);
+    const last = spans.length - 1;
+    if (last >= 0 && !(matches(values[0], expected[0]) && matches(values[last], expected[last]))) {
+      fail("floor value");
+    }
+  });
+}
+
+/** Where each bulk payload lies in a RESP reply of simple and bulk strings (ASCII). */
+function bulkSpans(reply) {
+  const spans = [];
+  for (let at = 0; at < reply.length;) {
+    const lineEnd = reply.indexOf("\r\n", at);
+    if (reply[at] !== "$") {
+      at = lineEnd + 2;
+      continue;
+    }
+    const start = lineEnd + 2;
+    const end = start + Number(reply.slice(at + 1, lineEnd));
+    spans.push([start, end]);
+    at = end + 2;
+  }
+  return spans;
+}
+
+/** Runs `once` on the one connection, or on each of a workload's connections at once. */
+function perConnection(workload, once) {
   if (workload.connections === undefined) {
     return async (conn) => {
-      await check(conn);
+      await once(conn);
       return workload.raw.count;
     };
   }
   return async (conns) => {
-    await Promise.all(conns.map(check));
+    await Promise.all(conns.map(once));
     return workload.raw.count * conns.length;
   };
 }
@@ -318,7 +391,7 @@ function median(values) {
  * Runs every workload on every subject, REPETITIONS times, and prints the
  * medians with their ratio to the raw socket and the spread of the three.
  *
- * @param subjects The raw subject first, then the clients.
+ * @param subjects The ceiling subjects first (the raw socket, its floor), then the clients.
  * @param options `durationMs` per measurement; `title` heads the table; `only`
  *   keeps the workloads whose name contains it.
  * @returns The medians, by workload and subject.
@@ -340,7 +413,7 @@ export async function runThroughput(subjects, { durationMs, title, only = "" }) 
         );
       }
       const runs = subjects.map((s) => {
-        const run = s.raw ? rawRun(workload) : workload.run;
+        const run = s.ceiling === undefined ? workload.run : s.ceiling(workload);
         const target = targets.get(s.name);
         return () => run(target);
       });

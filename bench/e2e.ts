@@ -2,7 +2,8 @@
  * End-to-end on Deno: redwire (the pooled `Redis` client and one
  * `Connection`) beside ioredis and node-redis, every figure also as a ratio
  * to a raw `Deno.connect` loop that writes the same bytes and reads the
- * replies without a client (the ceiling), all in one run against one
+ * replies without a client (the ceiling), and to that loop plus the promises
+ * and strings any client hands back (its floor), all in one run against one
  * redis-server this script starts. Then the memory probe: RSS growth with
  * 100,000 commands queued on a stopped server, one child process per client.
  * The workloads and the method are in bench/_e2e.mjs, shared with
@@ -18,10 +19,10 @@ import { startRedis } from "../tests/support/mod.ts";
 import { Redis as IORedis } from "npm:ioredis@5";
 import { createClient } from "npm:redis@4";
 import {
+  ceilingSubjects,
   clientSubjects,
   printMemory,
   probeMemory,
-  rawSubject,
   redwireSubjects,
   runThroughput,
   seed,
@@ -37,30 +38,39 @@ interface RawConnection {
   exchange(
     request: Uint8Array,
     replyLength: number,
-  ): Promise<{ head: Uint8Array; tail: Uint8Array }>;
+    whole: boolean,
+  ): Promise<{ head: Uint8Array; tail: Uint8Array; whole?: Uint8Array }>;
   close(): void;
 }
 
-/** The ceiling: Deno.connect, write the request, read and count the reply. */
+/**
+ * The ceiling: Deno.connect, write the request, read and count the reply.
+ * For the floor (`whole`), the reply is read straight into one array kept
+ * for the next exchange (as a client reuses its buffers): no copy either way.
+ */
 async function connectRaw(port: number): Promise<RawConnection> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   conn.setNoDelay(true);
   const buffer = new Uint8Array(RAW_READ);
+  let reply = new Uint8Array(0);
   return {
-    async exchange(request, replyLength) {
+    async exchange(request, replyLength, whole) {
       for (let at = 0; at < request.length;) at += await conn.write(request.subarray(at));
+      if (whole && reply.length < replyLength) reply = new Uint8Array(replyLength);
+      const into = whole ? reply.subarray(0, replyLength) : undefined;
       let got = 0;
       let head: Uint8Array | undefined;
       let tail = new Uint8Array(0);
       while (got < replyLength) {
-        const n = await conn.read(buffer);
+        const target = into === undefined ? buffer : into.subarray(got, got + RAW_READ);
+        const n = await conn.read(target);
         if (n === null) throw new Error("raw socket: the server closed the connection");
-        head ??= buffer.slice(0, Math.min(n, SAMPLE));
+        head ??= target.slice(0, Math.min(n, SAMPLE));
         got += n;
-        if (got === replyLength) tail = buffer.slice(Math.max(0, n - SAMPLE), n);
+        if (got === replyLength) tail = target.slice(Math.max(0, n - SAMPLE), n);
       }
       if (got !== replyLength) throw new Error(`raw socket: ${got} bytes, expected ${replyLength}`);
-      return { head: head!, tail };
+      return { head: head!, tail, whole: into };
     },
     close: () => conn.close(),
   };
@@ -75,7 +85,7 @@ const before = BEFORE === undefined ? undefined : await import(`${BEFORE}/mod.ts
 
 function subjects(port: number) {
   return [
-    rawSubject(() => connectRaw(port)),
+    ...ceilingSubjects(() => connectRaw(port)),
     ...clientSubjects({ Redis, Connection, IORedis, createClient }, port),
     ...(before === undefined ? [] : redwireSubjects(before, port, " before")),
   ];
@@ -90,7 +100,8 @@ export async function runE2eBench(
   const server = await startRedis();
   try {
     const all = subjects(server.port);
-    const seeder = await all[1].open();
+    const clients = all.filter((s) => !("ceiling" in s));
+    const seeder = await clients[0].open();
     await seed(seeder);
     await seeder.close();
     if (!memoryOnly) {
@@ -102,7 +113,7 @@ export async function runE2eBench(
       });
     }
     const memory: [string, { rss: number; heap: number } | string][] = [];
-    for (const s of only === "" ? all.slice(1) : []) {
+    for (const s of only === "" ? clients : []) {
       memory.push([s.name, await memoryInChild(s.name, server.port, server.pid)]);
     }
     if (memory.length > 0) printMemory(memory);

@@ -2,8 +2,9 @@
  * End-to-end on Node: the npm build of redwire (npm/: the pooled `Redis`
  * client and one `Connection`) beside ioredis and node-redis, every figure
  * also as a ratio to a raw `node:net` loop that writes the same bytes and
- * reads the replies without a client (the ceiling), all in one run against
- * one redis-server this script starts. Then the memory probe: RSS growth
+ * reads the replies without a client (the ceiling), and to that loop plus
+ * the promises and strings any client hands back (its floor), all in one
+ * run against one redis-server this script starts. Then the memory probe: RSS growth
  * with 100,000 commands queued on a stopped server, one child process per
  * client. The workloads and the method are in bench/_e2e.mjs, shared with
  * bench/e2e.ts (Deno).
@@ -17,6 +18,7 @@
  * @module
  */
 
+import { Buffer, isAscii } from "node:buffer";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import * as net from "node:net";
@@ -25,10 +27,10 @@ import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildIfStale, ensureInstalled, NPM_DIR, SCRIPTS, startRedis } from "../scripts/_tools.mjs";
 import {
+  ceilingSubjects,
   clientSubjects,
   printMemory,
   probeMemory,
-  rawSubject,
   redwireSubjects,
   runThroughput,
   seed,
@@ -39,7 +41,10 @@ const SAMPLE = 64;
 
 /**
  * The ceiling: node:net, write the request, count the reply bytes as they
- * arrive (Node reads into its own buffers; nothing is copied).
+ * arrive (Node reads into its own buffers; nothing is copied). For the floor
+ * (`whole`), a reply split over chunks is also copied into one array kept
+ * for the next exchange (as any Node client copies such a reply); one that
+ * came in one chunk is used as it is.
  *
  * @param {number} port
  */
@@ -56,29 +61,51 @@ function connectRaw(port) {
 
 /** @param {net.Socket} socket */
 function rawConnection(socket) {
-  /** @type {{ expected: number, got: number, head?: Uint8Array, resolve: Function, reject: Function } | undefined} */
+  /** @type {{ expected: number, got: number, head?: Uint8Array, into?: Uint8Array, resolve: Function, reject: Function } | undefined} */
   let current;
+  let reply = new Uint8Array(0);
   socket.on("data", (data) => {
     const c = current;
     if (c === undefined) return socket.destroy(new Error("raw socket: a reply nobody asked for"));
     c.head ??= data.subarray(0, SAMPLE);
+    if (c.into !== undefined && c.got + data.length <= c.expected) c.into.set(data, c.got);
     c.got += data.length;
     if (c.got < c.expected) return;
     current = undefined;
     if (c.got > c.expected) {
-      c.reject(new Error(`raw socket: ${c.got} bytes, expected ${c.expected}`));
-    } else c.resolve({ head: c.head, tail: data.subarray(Math.max(0, data.length - SAMPLE)) });
+      return c.reject(new Error(`raw socket: ${c.got} bytes, expected ${c.expected}`));
+    }
+    // A reply in one chunk is its own array: no copy.
+    const whole = c.into !== undefined && c.expected === data.length ? data : c.into;
+    c.resolve({ head: c.head, tail: data.subarray(Math.max(0, data.length - SAMPLE)), whole });
   });
   socket.on("error", (error) => current?.reject(error));
   return {
-    /** @param {Uint8Array} request @param {number} replyLength */
-    exchange: (request, replyLength) =>
+    /** @param {Uint8Array} request @param {number} replyLength @param {boolean} whole */
+    exchange: (request, replyLength, whole) =>
       new Promise((resolve, reject) => {
-        current = { expected: replyLength, got: 0, resolve, reject };
+        if (whole && reply.length < replyLength) reply = new Uint8Array(replyLength);
+        const into = whole ? reply.subarray(0, replyLength) : undefined;
+        current = { expected: replyLength, got: 0, into, resolve, reject };
         socket.write(request);
       }),
     close: () => socket.destroy(),
   };
+}
+
+const textDecoder = new TextDecoder();
+
+/**
+ * The floor's decoder: Node's fastest string for each value. A big ASCII
+ * value goes through Buffer's latin1 decoder, which makes an external string
+ * where TextDecoder fills V8's large-object space (ten times slower on Node
+ * 20; redwire's src/transport/large_text.ts does the same).
+ *
+ * @param {Uint8Array} bytes
+ */
+function decodeFast(bytes) {
+  if (bytes.length < 1 << 20 || !isAscii(bytes)) return textDecoder.decode(bytes);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
 }
 
 async function loadSubjects(port) {
@@ -90,7 +117,7 @@ async function loadSubjects(port) {
     `${name}@${require(`${name}/package.json`).version}`
   );
   const subjects = [
-    rawSubject(() => connectRaw(port)),
+    ...ceilingSubjects(() => connectRaw(port), decodeFast),
     ...clientSubjects({ Redis, Connection, IORedis, createClient }, port),
   ];
   // REDWIRE_BEFORE=<another checkout, its npm/ built>: that build too, as "redwire before".
@@ -109,7 +136,8 @@ async function runNodeE2eBench(durationMs, only = "") {
   const server = await startRedis();
   try {
     const { subjects, versions } = await loadSubjects(server.port);
-    const seeder = await subjects[1].open();
+    const clients = subjects.filter((s) => !("ceiling" in s));
+    const seeder = await clients[0].open();
     await seed(seeder);
     await seeder.close();
     if (durationMs > 0) {
@@ -121,7 +149,7 @@ async function runNodeE2eBench(durationMs, only = "") {
           `redis-server on port ${server.port}`,
       });
     }
-    const memory = (only === "" ? subjects.slice(1) : []).map((
+    const memory = (only === "" ? clients : []).map((
       s,
     ) => [s.name, memoryInChild(s.name, server)]);
     if (memory.length > 0) printMemory(memory);

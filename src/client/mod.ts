@@ -11,7 +11,6 @@ export type {
   ExecOptions,
   MultiChain,
   PipelineChain,
-  QueuedCommand,
   SettledReplies,
 } from "./pipeline.ts";
 export { Sentinel } from "./sentinel.ts";

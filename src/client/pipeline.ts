@@ -38,16 +38,6 @@ export interface ExecOptions {
 export type ConnectionRunner = <T>(fn: (connection: Connection) => Promise<T>) => Promise<T>;
 
 /**
- * A queued command and how to shape its reply.
- */
-export interface QueuedCommand {
-  /** The command and its arguments. */
-  args: RedisArgument[];
-  /** Shapes the raw reply into the typed result. */
-  transform: Transform<unknown>;
-}
-
-/**
  * The replies of `exec({ raiseOnError: false })`: each element is its
  * command's reply or the ReplyError it got.
  *
@@ -60,18 +50,23 @@ export interface QueuedCommand {
  */
 export type SettledReplies<R extends unknown[]> = { [I in keyof R]: R[I] | ReplyError };
 
+/**
+ * Shapes `replies` in place (the caller owns the array): each reply through
+ * its command's transform, error replies kept as they are, or the first one
+ * thrown when `raiseOnError`. One pass, no array or closure per command.
+ */
 function shape(
-  queued: readonly QueuedCommand[],
-  replies: readonly Reply[],
+  transforms: readonly Transform<unknown>[],
+  replies: Reply[],
   raiseOnError: boolean,
 ): unknown[] {
-  if (raiseOnError) {
-    const failure = replies.find((reply) => reply instanceof ReplyError);
-    if (failure) throw failure;
+  const shaped = replies as unknown[];
+  for (let i = 0; i < replies.length; i++) {
+    const reply = replies[i];
+    if (!(reply instanceof ReplyError)) shaped[i] = transforms[i]!(reply);
+    else if (raiseOnError) throw reply;
   }
-  return replies.map((reply, i) =>
-    reply instanceof ReplyError ? reply : queued[i]!.transform(reply)
-  );
+  return shaped;
 }
 
 /**
@@ -88,7 +83,10 @@ function shape(
  * ```
  */
 export abstract class QueuedCommands<S, V extends Bulk = string> extends Commands<"chain", S, V> {
-  #queued: QueuedCommand[] = [];
+  // Two parallel arrays rather than an object per command: a 1000-command
+  // pipeline then hands its commands to the connection as they are.
+  #commands: RedisArgument[][] = [];
+  #transforms: Transform<unknown>[] = [];
   #scripts: Map<string, Script> | undefined;
   /** Lends the connection `exec()` runs on. */
   #run: ConnectionRunner;
@@ -109,7 +107,7 @@ export abstract class QueuedCommands<S, V extends Bulk = string> extends Command
 
   /** How many commands are queued. */
   get length(): number {
-    return this.#queued.length;
+    return this.#commands.length;
   }
 
   /**
@@ -129,7 +127,8 @@ export abstract class QueuedCommands<S, V extends Bulk = string> extends Command
    */
   protected call<T>(args: RedisArgument[], transform: Transform<T>): Result<T, "chain", S> {
     checkArguments(args);
-    this.#queued.push({ args, transform });
+    this.#commands.push(args);
+    this.#transforms.push(transform);
     return this as unknown as Result<T, "chain", S>;
   }
 
@@ -147,13 +146,15 @@ export abstract class QueuedCommands<S, V extends Bulk = string> extends Command
   }
 
   /**
-   * Empties the queue and returns what it held.
+   * Empties the queue and returns what it held: the commands, and how to
+   * shape each one's reply.
    * @internal
    */
-  protected take(): QueuedCommand[] {
-    const queued = this.#queued;
-    this.#queued = [];
-    return queued;
+  protected take(): [commands: RedisArgument[][], transforms: Transform<unknown>[]] {
+    const taken: [RedisArgument[][], Transform<unknown>[]] = [this.#commands, this.#transforms];
+    this.#commands = [];
+    this.#transforms = [];
+    return taken;
   }
 
   /**
@@ -247,11 +248,10 @@ export class Pipeline<V extends Bulk = string, R extends unknown[] = []>
    */
   exec(options?: ExecOptions): Promise<R>;
   async exec(options: ExecOptions = {}): Promise<R | SettledReplies<R>> {
-    const queued = this.take();
-    if (queued.length === 0) return [] as unknown as R;
-    const commands = queued.map((q) => q.args);
+    const [commands, transforms] = this.take();
+    if (commands.length === 0) return [] as unknown as R;
     const replies = await this.send("pipeline", commands);
-    return shape(queued, replies, options.raiseOnError ?? true) as R;
+    return shape(transforms, replies, options.raiseOnError ?? true) as R;
   }
 }
 
@@ -287,8 +287,8 @@ export class Multi<V extends Bulk = string, R extends unknown[] = []>
    */
   exec(options?: ExecOptions): Promise<R | null>;
   async exec(options: ExecOptions = {}): Promise<R | SettledReplies<R> | null> {
-    const queued = this.take();
-    const commands = [["MULTI"], ...queued.map((q) => q.args), ["EXEC"]];
+    const [queued, transforms] = this.take();
+    const commands = [["MULTI"], ...queued, ["EXEC"]];
     const replies = await this.send("transaction", commands);
     const queuing = replies.slice(0, -1).find((reply) => reply instanceof ReplyError);
     const result = replies[replies.length - 1]!;
@@ -303,6 +303,6 @@ export class Multi<V extends Bulk = string, R extends unknown[] = []>
     if (!Array.isArray(result)) {
       throw new RedisError(`EXEC answered with ${typeof result}, not an array`);
     }
-    return shape(queued, result, options.raiseOnError ?? true) as R;
+    return shape(transforms, result, options.raiseOnError ?? true) as R;
   }
 }

@@ -440,6 +440,27 @@ export class Connection {
       if (this.#state === "closing") this.#maybeFinishClose();
       return;
     }
+    this.#writing = true;
+    let accepted: Promise<void>;
+    try {
+      // The write goes first, the bookkeeping after: a runtime hands the
+      // bytes to the socket in this call, and a server that is still awake
+      // answers sooner (the reply cannot be read before this task ends).
+      accepted = writeChunks(this.#transport!, chunks);
+    } catch (error) {
+      // A transport that throws instead of rejecting took none of the bytes
+      // (a Worker's socket used from another request): the batch never
+      // left, so its commands count as not written and may be retried.
+      this.#writing = false;
+      const failure = error instanceof Error ? error : new ConnectionError(String(error));
+      for (const entry of entries) {
+        if ((entry.state & REPLYLESS) !== 0) {
+          settle(entry, notSent(this.address, failure.message, failure));
+        } else this.#fifo.push(entry);
+      }
+      this.destroy(failure);
+      return;
+    }
     const now = this.#elapsed();
     let replyless: Entry[] | undefined;
     for (const entry of entries) {
@@ -455,25 +476,6 @@ export class Connection {
       this.#fifo.push(entry);
     }
     this.#armTimer();
-    this.#writing = true;
-    let accepted: Promise<void>;
-    try {
-      accepted = writeChunks(this.#transport!, chunks);
-    } catch (error) {
-      // A transport that throws instead of rejecting took none of the bytes
-      // (a Worker's socket used from another request): the batch never
-      // left, so its commands count as not written and may be retried.
-      this.#writing = false;
-      for (const entry of entries) entry.state &= ~WRITTEN;
-      const failure = error instanceof Error ? error : new ConnectionError(String(error));
-      if (replyless !== undefined) {
-        for (const entry of replyless) {
-          settle(entry, notSent(this.address, failure.message, failure));
-        }
-      }
-      this.destroy(failure);
-      return;
-    }
     accepted.then(() => {
       // A scratch buffer grown past SCRATCH_KEEP by a rare huge value is not kept.
       if (this.#scratch.buffer.length > SCRATCH_KEEP) this.#scratch.buffer = new Uint8Array(0);

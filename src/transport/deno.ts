@@ -167,6 +167,8 @@ class DenoTransport implements Transport {
   #where: string;
   #closed = false;
   #writes: Promise<void> = Promise.resolve();
+  /** Writes accepted and not yet finished. */
+  #writing = 0;
   readonly #decoder: Decoder | undefined;
   #buffer = new Uint8Array(READ_MIN);
   /** Reads in a row that used under an eighth of a grown buffer. */
@@ -235,9 +237,14 @@ class DenoTransport implements Transport {
 
   write(bytes: Uint8Array): Promise<void> {
     // Writes run one after another: a short write must finish before the
-    // next batch starts, or the two would interleave on the wire.
-    const written = this.#writes.then(() => this.#writeAll(bytes));
-    this.#writes = written.catch(() => {});
+    // next batch starts, or the two would interleave on the wire. With none
+    // in progress, this one starts now rather than a microtask later.
+    const written = this.#writing === 0
+      ? this.#writeAll(bytes)
+      : this.#writes.then(() => this.#writeAll(bytes));
+    this.#writing++;
+    const done = () => void this.#writing--;
+    this.#writes = written.then(done, done);
     return written;
   }
 

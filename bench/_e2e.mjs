@@ -16,8 +16,10 @@
  * must do to hand replies back as redwire's contract says: one promise per
  * call, settled, and each value decoded to a string, with no encoding, no
  * parsing and no client state (where the values lie in the reply is known in
- * advance). No client can beat it; what separates a client from the raw
- * socket beyond it is the client's own work.
+ * advance). It does that work after the whole reply is in, as a client
+ * must for one value or one burst; only a client that overlaps its work
+ * with the server's (a big pipeline written in parts) can pass it. What
+ * separates a client from the floor is the client's own work.
  *
  * Plain JavaScript so that Deno and Node load the same file.
  *
